@@ -1,0 +1,93 @@
+"""Settings in config.toml: read with tomllib, written with tomli-w. No Textual here."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from retainer_tui import paths
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names the file and the place."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    currency: str = "USD"
+    tolerance: float = 0.2
+    late_payment_grace_days: int = 7
+    default_report_due_day: int = 5
+    theme: str = "textual-dark"
+    backups_kept: int = 14
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+_KNOWN = {
+    "currency": str,
+    "tolerance": (int, float),
+    "late_payment_grace_days": int,
+    "default_report_due_day": int,
+    "theme": str,
+    "backups_kept": int,
+    "keymap": dict,
+}
+
+
+def _check(path: Path, data: dict[str, Any]) -> Settings:
+    for key, value in data.items():
+        if key not in _KNOWN:
+            raise ConfigError(f"{path}: unknown setting {key!r}; remove it or fix its name")
+        expected = _KNOWN[key]
+        if isinstance(value, bool) or not isinstance(value, expected):
+            raise ConfigError(f"{path}: setting {key!r} has the wrong type ({value!r})")
+    settings = Settings(**data)
+    if not (len(settings.currency) == 3 and settings.currency.isalpha()):
+        raise ConfigError(f"{path}: currency {settings.currency!r} is not a 3-letter code")
+    if not 0 <= settings.tolerance < 1:
+        raise ConfigError(f"{path}: tolerance must be at least 0 and below 1")
+    if not 0 <= settings.late_payment_grace_days <= 60:
+        raise ConfigError(f"{path}: late_payment_grace_days must be between 0 and 60")
+    if not 1 <= settings.default_report_due_day <= 28:
+        raise ConfigError(f"{path}: default_report_due_day must be between 1 and 28")
+    if not 1 <= settings.backups_kept <= 1000:
+        raise ConfigError(f"{path}: backups_kept must be between 1 and 1000")
+    for action, keys in settings.keymap.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise ConfigError(f"{path}: keymap.{action} must be a key name such as 'ctrl+n'")
+    return replace(settings, currency=settings.currency.upper())
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The settings in force: defaults where the file is missing or silent."""
+    path = path or paths.config_file()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; fix or delete the file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc}); fix or delete the file") from None
+    return _check(path, data)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write the settings; written to a temporary file first so a crash never truncates it."""
+    path = path or paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {k: v for k, v in asdict(settings).items() if not (k == "keymap" and not v)}
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    tmp.replace(path)

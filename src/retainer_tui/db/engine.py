@@ -1,0 +1,162 @@
+"""Opening the SQLite file: checks, WAL, foreign keys, busy timeout, owner-only permissions."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from retainer_tui.db.errors import DatabaseBusy, DatabaseError, ReadOnlyDatabase
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+BUSY_TIMEOUT_MS = 5000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _pragmas(conn: sqlite3.Connection, *, readonly: bool) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def check_file(path: Path) -> None:
+    """Refuse anything at the path that is not an SQLite database, without touching it."""
+    if path.is_dir():
+        raise DatabaseError(f"{path}: is a folder, not a database file; pass a file path")
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise DatabaseError(f"{path}: cannot be read ({exc.strerror}); check its permissions")
+    if not head:
+        raise DatabaseError(
+            f"{path}: is an empty file, not a retainer database; remove it or choose another path"
+        )
+    if head != SQLITE_MAGIC:
+        raise DatabaseError(
+            f"{path}: is not an SQLite database; check the path (nothing was changed)"
+        )
+
+
+def create_file(path: Path) -> None:
+    """Create the folder and an empty owner-only file so SQLite inherits 0600."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"{path.parent}: cannot create the folder ({exc.strerror}); choose another --db path"
+        ) from None
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise DatabaseError(
+            f"{path}: cannot create the database ({exc.strerror}); choose another --db path"
+        ) from None
+    os.close(fd)
+
+
+def translate(exc: Exception, path: Path) -> DatabaseError:
+    """An sqlite3 / SQLAlchemy failure as a one-line DatabaseError."""
+    text = str(getattr(exc, "orig", None) or exc)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return DatabaseBusy(
+            f"{path}: the database is busy (another retainer is writing); try again"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return ReadOnlyDatabase(f"{path}: the database is read-only; nothing was changed")
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return DatabaseError(
+            f"{path}: the database file is damaged ({text}); restore a backup (retainer backup)"
+        )
+    return DatabaseError(f"{path}: {text}")
+
+
+class Database:
+    """One database file: raw sqlite3 connections for fast reads, SQLAlchemy for writes."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        self.path = path
+        self.readonly = readonly
+        self._engine: Engine | None = None
+
+    def connect(self) -> sqlite3.Connection:
+        """A new sqlite3 connection with the pragmas set; the caller closes it."""
+        try:
+            if self.readonly:
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=5)
+            else:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            _pragmas(conn, readonly=self.readonly)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+        return conn
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A connection for a consistent read (one snapshot for the whole block)."""
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN")
+            yield conn
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+        finally:
+            conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction; rolled back whole on any error."""
+        if self.readonly:
+            raise ReadOnlyDatabase(
+                f"{self.path}: opened read-only (no write permission); nothing was changed"
+            )
+        conn = self.connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            conn.commit()
+        except sqlite3.Error as exc:
+            conn.rollback()
+            raise translate(exc, self.path) from None
+        except BaseException:
+            conn.rollback()
+            raise
+        finally:
+            conn.close()
+
+    @property
+    def engine(self) -> Engine:
+        """SQLAlchemy engine (imported on first use: it is slow to import)."""
+        if self._engine is None:
+            from sqlalchemy import create_engine, event
+
+            url = f"sqlite:///{self.path}"
+            connect_args: dict[str, Any] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+            if self.readonly:
+                url = f"sqlite:///file:{self.path}?mode=ro&uri=true"
+            engine = create_engine(url, connect_args=connect_args)
+            readonly = self.readonly
+
+            @event.listens_for(engine, "connect")
+            def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+                _pragmas(dbapi_conn, readonly=readonly)
+
+            self._engine = engine
+        return self._engine
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

@@ -1,0 +1,13 @@
+"""Errors about the database file, each with a message fit for one line."""
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; str() names the file and what to do."""
+
+
+class ReadOnlyDatabase(DatabaseError):
+    """A write was attempted on a database opened read-only."""
+
+
+class DatabaseBusy(DatabaseError):
+    """Another process held the database longer than the busy timeout."""

@@ -1,0 +1,123 @@
+"""Bring a database to the current schema: cheap check at head, backup before any upgrade."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from retainer_tui.db.engine import Database, check_file, create_file, translate
+from retainer_tui.db.errors import DatabaseError
+
+# The newest migration's revision id; a test keeps it equal to Alembic's head.
+SCHEMA_HEAD = "0001_initial"
+KNOWN_REVISIONS = frozenset({"0001_initial"})
+
+
+def current_revision(conn: sqlite3.Connection) -> str | None:
+    """The schema revision stored in the file, None for a database never migrated."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+    ).fetchone()
+    if not has_table:
+        return None
+    row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def _has_user_tables(conn: sqlite3.Connection) -> bool:
+    row = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _alembic_upgrade(db: Database) -> None:
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("retainer_tui.db") / "migrations"))
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _create_new(path: Path, currency: str) -> None:
+    """Build a new database beside the target and move it into place, so that a crash
+    half-way never leaves an empty or half-made file at the path."""
+    tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
+    for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    create_file(tmp)
+    db = Database(tmp)
+    try:
+        _alembic_upgrade(db)
+        with db.write() as conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'currency'", (currency,))
+        db.dispose()
+        os.replace(tmp, path)
+    except BaseException:
+        db.dispose()
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def open_database(
+    path: Path, *, create: bool = True, backup_dir: Path | None = None, currency: str = "USD"
+) -> Database:
+    """Open (creating if asked) and migrate the database at path; raise DatabaseError."""
+    check_file(path)
+    if not path.exists():
+        if not create:
+            raise DatabaseError(f"{path}: no such database; check the path")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"{path.parent}: cannot create the folder ({exc.strerror}); "
+                "choose another --db path"
+            ) from None
+        if not os.access(path.parent, os.W_OK):
+            raise DatabaseError(
+                f"{path.parent}: the folder is not writable; choose another --db path"
+            )
+        try:
+            _create_new(path, currency.upper())
+        except DatabaseError:
+            raise
+        except Exception as exc:
+            raise translate(exc, path) from None
+        return Database(path)
+    readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+    db = Database(path, readonly=readonly)
+    with db.read() as conn:
+        revision = current_revision(conn)
+        populated = _has_user_tables(conn)
+    if revision == SCHEMA_HEAD:
+        return db
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise DatabaseError(
+            f"{path}: written by a newer retainer-tui (schema {revision}); upgrade the app"
+        )
+    if revision is None and populated:
+        raise DatabaseError(f"{path}: is an SQLite file but not a retainer database")
+    if readonly:
+        raise DatabaseError(f"{path}: needs an upgrade but is read-only; make it writable")
+    from retainer_tui.services.backup import backup_database
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target_dir = backup_dir or path.parent / "backups"
+    backup_database(db, target_dir / f"{path.stem}-before-{SCHEMA_HEAD}-{stamp}.db")
+    try:
+        _alembic_upgrade(db)
+    except DatabaseError:
+        raise
+    except Exception as exc:
+        raise translate(exc, path) from None
+    finally:
+        db.dispose()
+    return db

@@ -1,0 +1,141 @@
+"""SQLModel tables. Months are 'YYYY-MM' text (sorts right), money is integer cents."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, Column, Index, MetaData, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names so Alembic batch migrations on SQLite can find them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+class Meta(SQLModel, table=True):
+    """Per-database facts such as the currency."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Tier(SQLModel, table=True):
+    __tablename__ = "tier"
+    __table_args__ = (UniqueConstraint("name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(collation="NOCASE"))
+    monthly_fee_cents: int
+    included_hours: int = 0
+    services: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    description: str = ""
+    position: int = 0
+
+
+class Metric(SQLModel, table=True):
+    __tablename__ = "metric"
+    key: str = Field(primary_key=True)
+    label: str
+    unit: str = ""
+    builtin: bool = False
+    position: int = 0
+
+
+class Client(SQLModel, table=True):
+    __tablename__ = "client"
+    __table_args__ = (
+        UniqueConstraint("name"),
+        Index("ix_client_status", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(collation="NOCASE"))
+    company: str = ""
+    decision_maker: str = ""
+    email: str = ""
+    phone: str = ""
+    service_type: str = "social media"
+    tier_id: int | None = Field(default=None, foreign_key="tier.id", ondelete="RESTRICT")
+    fee_override_cents: int | None = None
+    billing_day: int = 1
+    report_due_day: int = 5
+    start_month: str | None = None
+    end_month: str | None = None
+    status: str = "active"
+    notes: str = ""
+    # Prospect pipeline fields.
+    stage: str = ""
+    next_action: str = ""
+    next_action_on: date | None = None
+    objections: str = ""
+
+
+class Goal(SQLModel, table=True):
+    """A target for a metric from a month on (carried forward until changed)."""
+
+    __tablename__ = "goal"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    client_id: int = Field(foreign_key="client.id", primary_key=True, ondelete="CASCADE")
+    metric_key: str = Field(foreign_key="metric.key", primary_key=True, ondelete="RESTRICT")
+    month: str = Field(primary_key=True)
+    target: int
+
+
+class Result(SQLModel, table=True):
+    """What was delivered for a client, metric and month."""
+
+    __tablename__ = "result"
+    __table_args__ = (
+        Index("ix_result_month_cover", "month", "client_id", "metric_key", "actual"),
+        {"sqlite_with_rowid": False},
+    )
+    client_id: int = Field(foreign_key="client.id", primary_key=True, ondelete="CASCADE")
+    metric_key: str = Field(foreign_key="metric.key", primary_key=True, ondelete="RESTRICT")
+    month: str = Field(primary_key=True)
+    actual: int
+
+
+class Hours(SQLModel, table=True):
+    """Hours worked for a client in a month, in hundredths of an hour (exact)."""
+
+    __tablename__ = "hours"
+    __table_args__ = (
+        Index("ix_hours_month_cover", "month", "client_id", "hours_x100"),
+        {"sqlite_with_rowid": False},
+    )
+    client_id: int = Field(foreign_key="client.id", primary_key=True, ondelete="CASCADE")
+    month: str = Field(primary_key=True)
+    hours_x100: int
+
+
+class Payment(SQLModel, table=True):
+    """A retainer received for a month."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        Index("ix_payment_month_cover", "month", "client_id", "received_on"),
+        {"sqlite_with_rowid": False},
+    )
+    client_id: int = Field(foreign_key="client.id", primary_key=True, ondelete="CASCADE")
+    month: str = Field(primary_key=True)
+    amount_cents: int
+    received_on: date
+
+
+class Report(SQLModel, table=True):
+    """A monthly progress report: its highlights and, once sent, the date."""
+
+    __tablename__ = "report"
+    __table_args__ = (
+        Index("ix_report_month_cover", "month", "client_id", "sent_on"),
+        {"sqlite_with_rowid": False},
+    )
+    client_id: int = Field(foreign_key="client.id", primary_key=True, ondelete="CASCADE")
+    month: str = Field(primary_key=True)
+    sent_on: date | None = None
+    highlights: str = ""

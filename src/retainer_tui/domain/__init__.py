@@ -1,0 +1,1 @@
+"""Pure business rules: money, months, status and pace, reports. No SQL, no Textual."""

@@ -1,0 +1,51 @@
+"""Client lifecycle facts: statuses, service types, and when a client counts in a month."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from retainer_tui.domain.month import Month
+
+
+class ClientStatus(StrEnum):
+    PROSPECT = "prospect"
+    TRIAL = "trial"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+class ServiceType(StrEnum):
+    SOCIAL_MEDIA = "social media"
+    CONTENT_WRITING = "content writing"
+    COPYWRITING = "copywriting"
+    WEB_MAINTENANCE = "web maintenance"
+    OTHER = "other"
+
+
+def in_service(
+    status: ClientStatus | str, start: Month | None, end: Month | None, month: Month
+) -> bool:
+    """Whether the client was active (or on trial) in the month, so owes results and a report.
+
+    Active and trial clients count from their start month (any month when unset) until their
+    end month; ended clients count only within a known start..end span; prospects and paused
+    clients never do, since a pause keeps no history of when it began.
+    """
+    status = ClientStatus(status)
+    if status in (ClientStatus.PROSPECT, ClientStatus.PAUSED):
+        return False
+    if status is ClientStatus.ENDED and end is None:
+        return False
+    if start is not None and month < start:
+        return False
+    return not (end is not None and month > end)
+
+
+def billable(
+    status: ClientStatus | str, start: Month | None, end: Month | None, month: Month
+) -> bool:
+    """Whether a retainer payment is expected for the month (trials are paid once, apart)."""
+    if ClientStatus(status) is ClientStatus.TRIAL:
+        return False
+    return in_service(status, start, end, month)

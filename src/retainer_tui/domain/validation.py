@@ -1,0 +1,181 @@
+"""Reading typed values (forms, the importer) into clean ones, or a message saying why not."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from retainer_tui.domain.money import MoneyError, parse_money
+from retainer_tui.domain.month import Month, MonthError
+
+MAX_COUNT = 1_000_000_000
+MAX_NAME = 200
+MAX_TEXT = 20_000
+MAX_HOURS_X100 = 744 * 100  # every hour of a 31-day month
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class InvalidValue(ValueError):
+    """A value that was refused; str() is the message shown at the field or line."""
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    raise InvalidValue("must be text")
+
+
+def name(value: object, what: str = "name") -> str:
+    """A required single-line name."""
+    text = _text(value)
+    if not text:
+        raise InvalidValue(f"{what} is required")
+    if len(text) > MAX_NAME:
+        raise InvalidValue(f"{what} is too long (at most {MAX_NAME} characters)")
+    if _CONTROL_RE.search(text) or "\n" in text:
+        raise InvalidValue(f"{what} cannot contain control characters or line breaks")
+    return text
+
+
+def optional_line(value: object, what: str) -> str:
+    """An optional single-line field (company, email, phone…)."""
+    if value is None:
+        return ""
+    text = _text(value)
+    if len(text) > MAX_NAME:
+        raise InvalidValue(f"{what} is too long (at most {MAX_NAME} characters)")
+    if _CONTROL_RE.search(text) or "\n" in text:
+        raise InvalidValue(f"{what} cannot contain control characters or line breaks")
+    return text
+
+
+def long_text(value: object, what: str = "notes") -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidValue(f"{what} must be text")
+    if len(value) > MAX_TEXT:
+        raise InvalidValue(f"{what} is too long (at most {MAX_TEXT} characters)")
+    if _CONTROL_RE.search(value.replace("\t", " ")):
+        raise InvalidValue(f"{what} cannot contain control characters")
+    return value.rstrip()
+
+
+def count(value: object, what: str = "value") -> int:
+    """A whole number ≥ 0 of things (followers, posts…)."""
+    if isinstance(value, bool):
+        raise InvalidValue(f"{what} must be a whole number")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise InvalidValue(f"{what} must be a whole number")
+        number = int(value)
+    else:
+        text = _text(value).replace(",", "").replace("_", "")
+        if not text:
+            raise InvalidValue(f"{what} is required")
+        if not re.fullmatch(r"[+-]?\d+", text):
+            try:
+                as_dec = Decimal(text)
+            except InvalidOperation:
+                raise InvalidValue(f"{what} must be a number, not {text[:20]!r}") from None
+            if as_dec.is_finite() and as_dec != as_dec.to_integral_value():
+                raise InvalidValue(f"{what} must be a whole number")
+            raise InvalidValue(f"{what} must be a whole number")
+        number = int(text)
+    if number < 0:
+        raise InvalidValue(f"{what} cannot be negative")
+    if number > MAX_COUNT:
+        raise InvalidValue(f"{what} is too large (at most {MAX_COUNT:,})")
+    return number
+
+
+def hours_x100(value: object, what: str = "hours") -> int:
+    """Hours as hundredths (12.5 → 1250): non-negative, at most two decimals."""
+    if isinstance(value, bool):
+        raise InvalidValue(f"{what} must be a number")
+    try:
+        number = Decimal(str(value).strip().replace(",", "")) if value != "" else None
+    except InvalidOperation:
+        raise InvalidValue(f"{what} must be a number, not {str(value)[:20]!r}") from None
+    if number is None:
+        raise InvalidValue(f"{what} is required")
+    if not number.is_finite():
+        raise InvalidValue(f"{what} must be a finite number")
+    if number < 0:
+        raise InvalidValue(f"{what} cannot be negative")
+    scaled = number * 100
+    if scaled != scaled.to_integral_value():
+        raise InvalidValue(f"{what} has at most two decimals")
+    if scaled > MAX_HOURS_X100:
+        raise InvalidValue(f"{what} is more than a month has (at most 744)")
+    return int(scaled)
+
+
+def money(value: object, what: str = "amount") -> int:
+    try:
+        return parse_money(value)  # type: ignore[arg-type]
+    except MoneyError as exc:
+        raise InvalidValue(f"{what}: {exc}") from None
+
+
+def day_of_month(value: object, what: str = "day") -> int:
+    """A billing or report day: 1–28, so that it exists in every month."""
+    number = count(value, what)
+    if not 1 <= number <= 28:
+        raise InvalidValue(f"{what} must be between 1 and 28")
+    return number
+
+
+def month(value: object, what: str = "month") -> Month:
+    if isinstance(value, Month):
+        return value
+    try:
+        return Month.parse(_text(value))
+    except MonthError:
+        raise InvalidValue(f"{what} must be a month written YYYY-MM, not {value!r}") from None
+
+
+def optional_month(value: object, what: str = "month") -> Month | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return month(value, what)
+
+
+def a_date(value: object, what: str = "date") -> date:
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    try:
+        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else _bad()
+    except ValueError:
+        raise InvalidValue(f"{what} must be a real date written YYYY-MM-DD, not {text!r}") from None
+
+
+def _bad() -> date:
+    raise ValueError("bad date")
+
+
+def optional_date(value: object, what: str = "date") -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return a_date(value, what)
+
+
+def metric_key(value: object) -> str:
+    text = _text(value)
+    if not _KEY_RE.match(text):
+        raise InvalidValue(
+            "key must start with a letter and use only a-z, 0-9 and _ (at most 40 characters)"
+        )
+    return text
+
+
+def choice(value: object, options: list[str], what: str) -> str:
+    text = _text(value).lower()
+    if text not in options:
+        raise InvalidValue(f"{what} must be one of: {', '.join(options)}")
+    return text
