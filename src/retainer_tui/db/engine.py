@@ -36,7 +36,9 @@ def check_file(path: Path) -> None:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise DatabaseError(f"{path}: cannot be read ({exc.strerror}); check its permissions")
+        raise DatabaseError(
+            f"{path}: cannot be read ({exc.strerror}); check its permissions"
+        ) from None
     if not head:
         raise DatabaseError(
             f"{path}: is an empty file, not a retainer database; remove it or choose another path"

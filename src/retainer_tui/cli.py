@@ -1,0 +1,273 @@
+"""The `retainer` command line. Textual is imported only by the commands that open the app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from retainer_tui import __version__, paths
+
+if TYPE_CHECKING:
+    from retainer_tui.config import Settings
+    from retainer_tui.db.engine import Database
+
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A one-line error for the user; exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"retainer: {message} (see `retainer --help`)\n")
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("bad")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a real date written YYYY-MM-DD"
+        ) from None
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help=f"database file (default: ${paths.DB_ENV} or {paths.default_db_path()})",
+    )
+    common.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        type=_as_of,
+        default=argparse.SUPPRESS,
+        help="compute everything as of this date instead of today",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = _Parser(
+        prog="retainer",
+        description="Monthly retainers: clients, goals, results and reports, in the terminal.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"retainer-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    sub.add_parser("demo", parents=[common], help="the app on a throw-away sample database")
+
+    status = sub.add_parser("status", parents=[common], help="every client's status for a month")
+    status.add_argument("--month", metavar="YYYY-MM", help="the month (default: this month)")
+    status.add_argument("--json", action="store_true", help="print the JSON object")
+
+    export = sub.add_parser("export", parents=[common], help="write all data to a file")
+    export.add_argument("--format", choices=("toml", "json", "csv"), default=None)
+    export.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+
+    imp = sub.add_parser("import", parents=[common], help="read a TOML or JSON data file")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+
+    backup = sub.add_parser("backup", parents=[common], help="a consistent copy of the database")
+    backup.add_argument("-o", "--output", metavar="FILE", help="file to write")
+    return parser
+
+
+def _settings() -> Settings:
+    from retainer_tui.config import load_settings
+
+    return load_settings()
+
+
+def _open(args: argparse.Namespace, settings: Settings, *, create: bool = True) -> Database:
+    from retainer_tui.db.migrate import open_database
+
+    path = paths.db_path(getattr(args, "db", None))
+    return open_database(
+        path, create=create, backup_dir=paths.backups_dir(path), currency=settings.currency
+    )
+
+
+def _today(args: argparse.Namespace) -> date:
+    return getattr(args, "as_of", None) or date.today()
+
+
+def _write_output(text: str, output: str | None) -> None:
+    if not output:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    target = Path(output).expanduser()
+    if target.is_dir():
+        raise CommandError(f"{target}: is a folder; give a file name")
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise CommandError(f"{target}: cannot be written ({exc.strerror})") from None
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    settings = _settings()
+    db = _open(args, settings)
+    from retainer_tui.tui.app import build_app
+
+    build_app(db, settings, today=_today(args)).run()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from retainer_tui.db.migrate import open_database
+    from retainer_tui.services.sample import load_sample_data
+
+    settings = _settings()
+    today = _today(args)
+    with tempfile.TemporaryDirectory(prefix="retainer-demo-") as folder:
+        db = open_database(Path(folder) / "demo.db", currency=settings.currency)
+        load_sample_data(db, as_of=today)
+        from retainer_tui.tui.app import build_app
+
+        build_app(db, settings, today=today).run()
+        db.dispose()
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from retainer_tui.domain.month import Month, MonthError
+    from retainer_tui.services.month_view import load_month
+    from retainer_tui.services.status_json import status_object, status_table
+
+    settings = _settings()
+    today = _today(args)
+    try:
+        month = Month.parse(args.month) if args.month else Month.of(today)
+    except MonthError:
+        raise CommandError(f"--month {args.month!r} is not a month written YYYY-MM") from None
+    db = _open(args, settings)
+    view = load_month(
+        db,
+        month=month,
+        as_of=today,
+        tolerance=settings.tolerance,
+        grace_days=settings.late_payment_grace_days,
+    )
+    if args.json:
+        sys.stdout.write(json.dumps(status_object(view), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(status_table(view) + "\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from retainer_tui.services.data_file import export_data
+
+    fmt = args.format
+    if fmt is None:
+        suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        fmt = suffix if suffix in ("toml", "json", "csv") else "toml"
+    db = _open(args, _settings())
+    _write_output(export_data(db, fmt), args.output)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from retainer_tui.services.data_file import detect_format, import_data
+
+    source = Path(args.file).expanduser()
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommandError(f"{source}: no such file") from None
+    except UnicodeDecodeError:
+        raise CommandError(f"{source}: not UTF-8 text; is it a retainer data file?") from None
+    except OSError as exc:
+        raise CommandError(f"{source}: cannot be read ({exc.strerror})") from None
+    db = _open(args, _settings())
+    summary = import_data(db, text, fmt=detect_format(source), dry_run=args.dry_run)
+    verb = "would import" if args.dry_run else "imported"
+    sys.stdout.write(f"{source}: {verb} {summary.describe()}\n")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from retainer_tui.services.backup import backup_database
+
+    db = _open(args, _settings(), create=False)
+    if args.output:
+        target = Path(args.output).expanduser()
+    else:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = paths.backups_dir(db.path) / f"{db.path.stem}-{stamp}.db"
+    written = backup_database(db, target)
+    sys.stdout.write(f"{written}\n")
+    return 0
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_app,
+    "demo": cmd_demo,
+    "status": cmd_status,
+    "export": cmd_export,
+    "import": cmd_import,
+    "backup": cmd_backup,
+}
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from retainer_tui.config import ConfigError
+    from retainer_tui.db.errors import DatabaseError
+    from retainer_tui.domain.validation import InvalidValue
+
+    errors: list[type[BaseException]] = [CommandError, ConfigError, DatabaseError, InvalidValue]
+    try:
+        from retainer_tui.services.data_file import DataFileError
+
+        errors.append(DataFileError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if isinstance(exc, _known_errors()):
+            lines = str(exc).strip().splitlines() or [type(exc).__name__]
+            sys.stderr.write(f"retainer: {lines[0]}\n")
+            for line in lines[1:]:
+                sys.stderr.write(f"  {line}\n")
+            return EXIT_USAGE
+        if isinstance(exc, OSError):
+            where = f"{exc.filename}: " if exc.filename else ""
+            sys.stderr.write(f"retainer: {where}{exc.strerror or exc}\n")
+            return EXIT_USAGE
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""The `retainer status` object (PRODUCT.md "retainer status --json") and its table form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from retainer_tui.domain.money import decimal_string, format_money
+from retainer_tui.services.month_view import ClientMonth, MetricCell, MonthView
+
+
+def _number(value: Any) -> int | float:
+    """A Fraction as an int when whole, else a float rounded to two places."""
+    if value.denominator == 1:
+        return int(value)
+    return round(float(value), 2)
+
+
+def _metric(cell: MetricCell) -> dict[str, Any]:
+    return {
+        "metric": cell.metric,
+        "target": cell.target,
+        "actual": cell.actual,
+        "expected_by_now": _number(cell.expected_by_now),
+        "status": str(cell.status),
+    }
+
+
+def _client(client: ClientMonth) -> dict[str, Any]:
+    return {
+        "name": client.name,
+        "status": str(client.status),
+        "tier": client.tier,
+        "monthly_fee": decimal_string(client.monthly_fee_cents),
+        "month_status": str(client.month_status),
+        "needs_attention": client.needs_attention,
+        "report": str(client.report),
+        "reports_owed": [str(m) for m in client.reports_owed],
+        "payment": str(client.payment),
+        "metrics": [_metric(cell) for cell in client.metrics],
+    }
+
+
+def status_object(view: MonthView) -> dict[str, Any]:
+    """The JSON object, keys exactly as the contract names them."""
+    return {
+        "month": str(view.month),
+        "as_of": view.as_of.isoformat(),
+        "currency": view.currency,
+        "guaranteed_monthly_income": decimal_string(view.guaranteed_monthly_income_cents),
+        "counts": {
+            key: view.counts[key]
+            for key in (
+                "clients",
+                "active",
+                "needs_attention",
+                "reports_due",
+                "reports_overdue",
+                "payments_late",
+            )
+        },
+        "clients": [_client(c) for c in view.clients],
+    }
+
+
+def status_table(view: MonthView) -> str:
+    """A plain-text table for people: one line per client, then the totals."""
+    header = ("Client", "Status", "Tier", "Fee", "Month", "Report", "Owed", "Payment")
+    rows = [
+        (
+            ("! " if c.needs_attention else "  ") + c.name,
+            str(c.status),
+            c.tier or "-",
+            format_money(c.monthly_fee_cents, view.currency, cents_shown=False),
+            c.month_status.label,
+            c.report.replace("_", " "),
+            ", ".join(str(m) for m in c.reports_owed) or "-",
+            c.payment.replace("_", " "),
+        )
+        for c in view.clients
+    ]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        f"{view.month.label()} as of {view.as_of.isoformat()}",
+        "",
+        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    counts = view.counts
+    lines += [
+        "",
+        "Guaranteed monthly income: "
+        f"{format_money(view.guaranteed_monthly_income_cents, view.currency)} "
+        f"({format_money(view.annual_run_rate_cents, view.currency, cents_shown=False)} a year)",
+        f"Clients: {counts['clients']} ({counts['active']} active) · "
+        f"needing attention: {counts['needs_attention']} · "
+        f"reports due: {counts['reports_due']} · overdue: {counts['reports_overdue']} · "
+        f"late payments: {counts['payments_late']}",
+    ]
+    if not rows:
+        lines.insert(2, "No clients yet. Run `retainer` to add some, or `retainer demo`.")
+    return "\n".join(lines)
