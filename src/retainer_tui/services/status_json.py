@@ -98,5 +98,5 @@ def status_table(view: MonthView) -> str:
         f"late payments: {counts['payments_late']}",
     ]
     if not rows:
-        lines.insert(2, "No clients yet. Run `retainer` to add some, or `retainer demo`.")
+        lines[2:4] = ["No clients yet. Run `retainer` to add some, or `retainer demo`."]
     return "\n".join(lines)
