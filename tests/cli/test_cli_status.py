@@ -1,0 +1,190 @@
+"""`retainer status`: the JSON object exactly as the contract states, and the table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retainer_tui.cli import main
+from tests.factories import add_client, mark_paid, mark_sent, set_goal, set_result
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def status_json(capsys, db_path: Path, *extra: str) -> dict:
+    code, out, err = run(capsys, "status", "--json", "--db", str(db_path), *extra)
+    assert (code, err) == (0, "")
+    return json.loads(out)
+
+
+def test_article_example_guaranteed_income(db, db_path, capsys) -> None:
+    """Three clients paying $2,000, $3,000 and $5,000 on the 1st: $10,000 guaranteed."""
+    add_client(db, "Rossi Bakery", tier="Tier 1", fee_cents=2_000_00)
+    add_client(db, "Bianchi Gym", tier="Tier 1")
+    add_client(db, "Verdi Studio", tier="Tier 2")
+    add_client(db, "Prospect Co", tier="Tier 3", status="prospect", start=None)
+    data = status_json(capsys, db_path, "--as-of", "2026-11-20")
+    assert data["guaranteed_monthly_income"] == "10000.00"
+    assert data["counts"]["active"] == 3
+    assert data["counts"]["clients"] == 4
+    fees = {c["name"]: c["monthly_fee"] for c in data["clients"]}
+    assert fees == {
+        "Bianchi Gym": "3000.00",
+        "Prospect Co": "10000.00",
+        "Rossi Bakery": "2000.00",
+        "Verdi Studio": "5000.00",
+    }
+
+
+def test_json_keys_and_hand_computed_statuses(db, db_path, capsys) -> None:
+    rossi = add_client(db, "Rossi Bakery", fee_cents=2_000_00, report_due_day=5)
+    set_goal(db, rossi, "new_followers", "2026-01", 300)
+    set_goal(db, rossi, "posts_shared", "2026-01", 30)
+    set_goal(db, rossi, "new_followers", "2026-11", 600)  # raised from November on
+    # As of 2026-11-20, f = 20/30: expected 400 followers and 20 posts.
+    set_result(db, rossi, "new_followers", "2026-11", 330)  # >= 400*0.8=320: at_risk
+    set_result(db, rossi, "posts_shared", "2026-11", 20)  # == 20: on_track
+    set_result(db, rossi, "new_followers", "2026-10", 300)  # October target still 300: met
+    mark_paid(db, rossi, "2026-11", 2_000_00, "2026-11-02")
+    for month in (
+        "2026-01",
+        "2026-02",
+        "2026-03",
+        "2026-04",
+        "2026-05",
+        "2026-06",
+        "2026-07",
+        "2026-08",
+    ):
+        mark_sent(db, rossi, month, "2026-09-01")
+    # September and October unsent: September overdue, October overdue (due 2026-11-05).
+    data = status_json(capsys, db_path, "--as-of", "2026-11-20", "--month", "2026-11")
+    assert list(data) == [
+        "month",
+        "as_of",
+        "currency",
+        "guaranteed_monthly_income",
+        "counts",
+        "clients",
+    ]
+    assert (data["month"], data["as_of"], data["currency"]) == ("2026-11", "2026-11-20", "USD")
+    assert list(data["counts"]) == [
+        "clients",
+        "active",
+        "needs_attention",
+        "reports_due",
+        "reports_overdue",
+        "payments_late",
+    ]
+    (client,) = data["clients"]
+    assert list(client) == [
+        "name",
+        "status",
+        "tier",
+        "monthly_fee",
+        "month_status",
+        "needs_attention",
+        "report",
+        "reports_owed",
+        "payment",
+        "metrics",
+    ]
+    assert client["month_status"] == "at_risk"
+    assert client["needs_attention"] is False
+    assert client["report"] == "not_due"
+    assert client["reports_owed"] == ["2026-09", "2026-10"]
+    assert client["payment"] == "received"
+    assert client["metrics"] == [
+        {
+            "metric": "new_followers",
+            "target": 600,
+            "actual": 330,
+            "expected_by_now": 400,
+            "status": "at_risk",
+        },
+        {
+            "metric": "posts_shared",
+            "target": 30,
+            "actual": 20,
+            "expected_by_now": 20,
+            "status": "on_track",
+        },
+    ]
+    assert data["counts"]["reports_overdue"] == 1
+    assert data["counts"]["reports_due"] == 0
+
+    october = status_json(capsys, db_path, "--as-of", "2026-11-20", "--month", "2026-10")
+    (client,) = october["clients"]
+    # October: followers met (300 of 300), posts not entered: missing -> needs attention.
+    assert [(m["metric"], m["target"], m["actual"], m["status"]) for m in client["metrics"]] == [
+        ("new_followers", 300, 300, "met"),
+        ("posts_shared", 30, None, "missing"),
+    ]
+    assert client["month_status"] == "missing"
+    assert client["needs_attention"] is True
+    assert client["report"] == "overdue"
+    assert client["payment"] == "late"
+    assert october["counts"]["payments_late"] == 1
+    assert october["counts"]["needs_attention"] == 1
+
+
+def test_report_due_between_month_end_and_due_day(db, db_path, capsys) -> None:
+    late = add_client(db, "Late Reporter", start="2026-10", report_due_day=25)
+    set_goal(db, late, "conversions", "2026-10", 10)
+    data = status_json(capsys, db_path, "--as-of", "2026-11-20", "--month", "2026-10")
+    (client,) = data["clients"]
+    assert client["report"] == "due"
+    assert client["reports_owed"] == ["2026-10"]
+    assert data["counts"]["reports_due"] == 1
+    assert data["counts"]["reports_overdue"] == 0
+
+
+def test_expected_by_now_is_fractional_when_needed(db, db_path, capsys) -> None:
+    cid = add_client(db, "Odd Numbers", start="2026-11")
+    set_goal(db, cid, "blog_posts", "2026-11", 7)
+    data = status_json(capsys, db_path, "--as-of", "2026-11-20")
+    metric = data["clients"][0]["metrics"][0]
+    assert metric["expected_by_now"] == pytest.approx(4.67)
+    assert metric["actual"] is None
+    assert metric["status"] == "no_data"
+
+
+def test_inactive_clients_have_no_month_figures(db, db_path, capsys) -> None:
+    cid = add_client(db, "Old Client", status="ended", start="2025-01", end="2026-06")
+    set_goal(db, cid, "new_followers", "2025-01", 100)
+    data = status_json(capsys, db_path, "--as-of", "2026-11-20")
+    (client,) = data["clients"]
+    assert client["month_status"] == "no_goals"
+    assert client["report"] == "not_applicable"
+    assert client["payment"] == "not_applicable"
+    assert client["metrics"] == []
+    assert data["guaranteed_monthly_income"] == "0.00"
+
+
+def test_table_output_names_clients_and_totals(db, db_path, capsys) -> None:
+    add_client(db, "Rossi Bakery", fee_cents=2_000_00)
+    code, out, _ = run(capsys, "status", "--db", str(db_path), "--as-of", "2026-11-20")
+    assert code == 0
+    assert "Rossi Bakery" in out
+    assert "Guaranteed monthly income: $2,000.00 ($24,000 a year)" in out
+
+
+def test_env_var_names_the_database(db, db_path, capsys, monkeypatch) -> None:
+    add_client(db, "From Env")
+    monkeypatch.setenv("RETAINER_DB", str(db_path))
+    code, out, _ = run(capsys, "status", "--json", "--as-of", "2026-11-20")
+    assert code == 0
+    assert json.loads(out)["clients"][0]["name"] == "From Env"
+
+
+def test_db_flag_works_before_the_command_too(db, db_path, capsys) -> None:
+    add_client(db, "Flag First")
+    code, out, _ = run(capsys, "--db", str(db_path), "--as-of", "2026-11-20", "status", "--json")
+    assert code == 0
+    assert json.loads(out)["as_of"] == "2026-11-20"

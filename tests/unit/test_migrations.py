@@ -1,0 +1,162 @@
+"""Migrations: no drift from the models, idempotent upgrades, data kept, cheap at head."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from retainer_tui.db import migrate
+from retainer_tui.db.errors import DatabaseError
+from retainer_tui.db.migrate import SCHEMA_HEAD, open_database
+from retainer_tui.db.models import metadata
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("retainer_tui.db") / "migrations"))
+    return cfg
+
+
+def test_schema_head_constant_is_alembics_head() -> None:
+    assert ScriptDirectory.from_config(_config()).get_current_head() == SCHEMA_HEAD
+    revisions = {r.revision for r in ScriptDirectory.from_config(_config()).walk_revisions()}
+    assert revisions == set(migrate.KNOWN_REVISIONS)
+
+
+def test_no_drift_between_models_and_migrations(db) -> None:
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_new_database_has_defaults_wal_and_owner_only_permissions(db, db_path: Path) -> None:
+    with db.read() as conn:
+        tiers = conn.execute(
+            "SELECT name, monthly_fee_cents, included_hours FROM tier ORDER BY position"
+        ).fetchall()
+        metrics = [r[0] for r in conn.execute("SELECT key FROM metric ORDER BY position")]
+        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+        fks = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+        timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    assert tiers == [("Tier 1", 300000, 20), ("Tier 2", 500000, 35), ("Tier 3", 1000000, 60)]
+    assert metrics == ["new_followers", "posts_shared", "conversions", "blog_posts", "newsletters"]
+    assert (mode, fks) == ("wal", 1)
+    assert timeout >= 1000
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+    assert [p.name for p in db_path.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_upgrading_twice_is_harmless(db, db_path: Path) -> None:
+    with db.write() as conn:
+        conn.execute(
+            "INSERT INTO client (name, company, decision_maker, email, phone, "
+            "service_type, billing_day, report_due_day, status, notes, stage, "
+            "next_action, objections) VALUES ('A', '', '', '', '', 'other', 1, 5, "
+            "'active', '', '', '', '')"
+        )
+    with db.engine.begin() as conn:
+        cfg = _config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "head")
+    again = open_database(db_path)
+    with again.read() as conn:
+        assert conn.execute("SELECT name FROM client").fetchall() == [("A",)]
+        assert conn.execute("SELECT count(*) FROM tier").fetchone()[0] == 3
+
+
+def test_open_at_head_does_not_import_alembic_or_back_up(db, db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path;"
+        "from retainer_tui.db.migrate import open_database;"
+        f"open_database(Path({str(db_path)!r}));"
+        "print('alembic' in sys.modules, 'sqlalchemy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+    assert not (db_path.parent / "backups").exists()
+
+
+def test_upgrade_from_an_older_revision_backs_up_first(db_path: Path, tmp_path: Path) -> None:
+    """A database stamped at an older revision is backed up before it is upgraded."""
+    db = open_database(db_path)
+    with db.write() as conn:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('marker', 'kept')")
+        conn.execute("DROP TABLE alembic_version")
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        conn.execute("INSERT INTO alembic_version VALUES ('0000_before')")
+    backups = tmp_path / "b"
+    original = migrate.KNOWN_REVISIONS
+    try:
+        migrate.KNOWN_REVISIONS = original | {"0000_before"}
+        with pytest.raises(DatabaseError):
+            # Alembic itself does not know 0000_before: the upgrade fails, but only after
+            # the backup was taken, and the file is left as it was.
+            open_database(db_path, backup_dir=backups)
+    finally:
+        migrate.KNOWN_REVISIONS = original
+    copies = list(backups.iterdir())
+    assert len(copies) == 1
+    copy = sqlite3.connect(copies[0])
+    assert copy.execute("SELECT value FROM meta WHERE key='marker'").fetchone() == ("kept",)
+    assert stat.S_IMODE(os.stat(copies[0]).st_mode) == 0o600
+    still = sqlite3.connect(db_path)
+    assert still.execute("SELECT version_num FROM alembic_version").fetchone() == ("0000_before",)
+
+
+def test_database_from_a_newer_app_is_refused(db, db_path: Path) -> None:
+    with db.write() as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseError, match="newer retainer-tui"):
+        open_database(db_path)
+    assert db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"name,fee\nRossi,3000\n", "not an SQLite database"),
+        (b"SQLite format 3\x00" + b"\x00" * 50, "damaged"),
+    ],
+    ids=["empty", "text", "truncated"],
+)
+def test_files_that_are_not_databases_are_refused_untouched(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "x.db"
+    path.write_bytes(content)
+    with pytest.raises(DatabaseError, match=message):
+        open_database(path)
+    assert path.read_bytes() == content
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match="not a retainer database"):
+        open_database(path)
+
+
+def test_folder_that_cannot_be_created(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(DatabaseError, match="cannot create the folder"):
+        open_database(blocker / "sub" / "r.db")
