@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = sub.add_parser("backup", parents=[common], help="a consistent copy of the database")
     backup.add_argument("-o", "--output", metavar="FILE", help="file to write")
+    backup.add_argument("--list", action="store_true", help="list the backups kept")
+
+    restore = sub.add_parser("restore", parents=[common], help="put a backup back in place")
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     return parser
 
 
@@ -123,8 +128,16 @@ def _write_output(text: str, output: str | None) -> None:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    from retainer_tui.services.backup import daily_backup
+
     settings = _settings()
     db = _open(args, settings)
+    daily_backup(
+        db,
+        paths.backups_dir(db.path),
+        today=date.today().isoformat(),
+        keep=settings.backups_kept,
+    )
     from retainer_tui.tui.app import build_app
 
     build_app(db, settings, today=_today(args)).run()
@@ -206,19 +219,55 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
+def _stamp() -> str:
     from datetime import datetime
 
-    from retainer_tui.services.backup import backup_database
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
 
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from retainer_tui.services.backup import backup_database, list_backups
+
+    path = paths.db_path(getattr(args, "db", None))
+    if args.list:
+        folder = paths.backups_dir(path)
+        found = list_backups(folder)
+        if not found:
+            sys.stdout.write(f"No backups in {folder}\n")
+        for item in found:
+            info = item.stat()
+            from datetime import datetime
+
+            when = datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M")
+            sys.stdout.write(f"{when}  {info.st_size / 1024:>9,.0f} KiB  {item}\n")
+        return 0
     db = _open(args, _settings(), create=False)
     if args.output:
         target = Path(args.output).expanduser()
     else:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        target = paths.backups_dir(db.path) / f"{db.path.stem}-{stamp}.db"
+        target = paths.backups_dir(db.path) / f"{db.path.stem}-manual-{_stamp()}.db"
     written = backup_database(db, target)
     sys.stdout.write(f"{written}\n")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from retainer_tui.services.backup import check_backup_file, restore_backup
+
+    source = Path(args.file).expanduser()
+    check_backup_file(source)
+    db = _open(args, _settings())
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CommandError("restore replaces the database: confirm with --yes")
+        answer = input(
+            f"Replace {db.path} with {source}? The current data is backed up first. Type yes: "
+        )
+        if answer.strip().lower() != "yes":
+            sys.stdout.write("Nothing was changed.\n")
+            return 1
+    safety = restore_backup(db, source, safety_dir=paths.backups_dir(db.path), stamp=_stamp())
+    sys.stdout.write(f"Restored {source} into {db.path}; the previous data is in {safety}\n")
     return 0
 
 
@@ -229,6 +278,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "import": cmd_import,
     "backup": cmd_backup,
+    "restore": cmd_restore,
 }
 
 

@@ -40,3 +40,79 @@ def backup_database(db: Database, target: Path) -> Path:
     os.chmod(partial, 0o600)
     os.replace(partial, target)
     return target
+
+
+AUTO_PREFIX = "auto"
+
+
+def backup_name(db: Database, kind: str, stamp: str) -> str:
+    return f"{db.path.stem}-{kind}-{stamp}.db"
+
+
+def list_backups(folder: Path) -> list[Path]:
+    """Backups in the folder, newest first."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if p.suffix == ".db" and not p.name.startswith(".")]
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+
+
+def daily_backup(db: Database, folder: Path, *, today: str, keep: int) -> Path | None:
+    """Once a day, on the first start: a copy named for the day; the oldest beyond keep go."""
+    if db.readonly:
+        return None
+    target = folder / backup_name(db, AUTO_PREFIX, today)
+    if target.exists():
+        return None
+    written = backup_database(db, target)
+    automatic = [
+        p for p in list_backups(folder) if p.name.startswith(f"{db.path.stem}-{AUTO_PREFIX}-")
+    ]
+    for old in automatic[keep:]:
+        old.unlink(missing_ok=True)
+    return written
+
+
+def check_backup_file(path: Path) -> None:
+    """Refuse to restore anything that is not a readable retainer database."""
+    from retainer_tui.db.engine import check_file
+    from retainer_tui.db.migrate import KNOWN_REVISIONS, current_revision
+
+    if not path.is_file():
+        raise DatabaseError(f"{path}: no such backup file")
+    check_file(path)
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            revision = current_revision(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{path}: cannot be read as a database ({exc})") from None
+    if ok != "ok":
+        raise DatabaseError(f"{path}: the backup is damaged ({ok}); choose another one")
+    if revision not in KNOWN_REVISIONS:
+        raise DatabaseError(f"{path}: not a retainer-tui backup this version can restore")
+
+
+def restore_backup(db: Database, source: Path, *, safety_dir: Path, stamp: str) -> Path:
+    """Replace the database's content with the backup's, after copying the current one aside.
+
+    Returns the path of the safety copy. Uses the backup API into the live file, so other
+    connections see either the old or the new database, never a mix.
+    """
+    check_backup_file(source)
+    safety = backup_database(db, safety_dir / backup_name(db, "before-restore", stamp))
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dest = db.connect()
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+    except sqlite3.Error as exc:
+        raise translate(exc, db.path) from None
+    finally:
+        src.close()
+    return safety
