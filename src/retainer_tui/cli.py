@@ -87,6 +87,31 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", parents=[common], help="put a backup back in place")
     restore.add_argument("file", metavar="FILE")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    report = sub.add_parser(
+        "report",
+        parents=[common],
+        help="a client's monthly progress report, in Markdown",
+        description="Print (or write with -o) a client's monthly progress report in Markdown, "
+        "the same text the app exports.",
+    )
+    report.add_argument("client", metavar="CLIENT", help="client name (any letter case)")
+    report.add_argument(
+        "--month",
+        metavar="YYYY-MM",
+        help="the report's month (default: the month before the as-of date, "
+        "the latest report that can be due)",
+    )
+    report.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+
+    reports = sub.add_parser(
+        "reports",
+        parents=[common],
+        help="the reports owed (due or overdue), overdue first",
+        description="List every monthly report owed as of today (or --as-of), overdue first; "
+        "suitable for cron.",
+    )
+    reports.add_argument("--json", action="store_true", help="print a JSON object")
     return parser
 
 
@@ -271,6 +296,50 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from retainer_tui.domain.month import Month, MonthError
+    from retainer_tui.services.reports import (
+        ReportError,
+        default_report_month,
+        find_client,
+        report_markdown,
+    )
+
+    settings = _settings()
+    today = _today(args)
+    try:
+        month = Month.parse(args.month) if args.month else default_report_month(today)
+    except MonthError:
+        raise CommandError(f"--month {args.month!r} is not a month written YYYY-MM") from None
+    db = _open(args, settings, create=False)
+    try:
+        client = find_client(db, args.client)
+        text = report_markdown(
+            db, client_id=client.id, month=month, as_of=today, tolerance=settings.tolerance
+        )
+    except ReportError as exc:
+        raise CommandError(str(exc)) from None
+    _write_output(text, args.output)
+    return 0
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    from retainer_tui.services.reports import queue_object, queue_table, report_queue
+
+    settings = _settings()
+    today = _today(args)
+    db = _open(args, settings, create=False)
+    items = report_queue(
+        db, as_of=today, tolerance=settings.tolerance, grace_days=settings.late_payment_grace_days
+    )
+    if args.json:
+        sys.stdout.write(json.dumps(queue_object(items, today), indent=2, ensure_ascii=False))
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(queue_table(items, today) + "\n")
+    return 0
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_app,
     "demo": cmd_demo,
@@ -279,6 +348,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "report": cmd_report,
+    "reports": cmd_reports,
 }
 
 

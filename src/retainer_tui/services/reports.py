@@ -1,0 +1,414 @@
+"""Monthly progress reports: the queue of reports owed, one report's data, and its actions."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from retainer_tui import paths
+from retainer_tui.db.engine import Database
+from retainer_tui.domain import validation
+from retainer_tui.domain.clients import ClientStatus, in_service
+from retainer_tui.domain.month import Month
+from retainer_tui.domain.report_text import (
+    PlannedTarget,
+    ReportData,
+    ReportMetric,
+    render_report,
+    report_file_name,
+)
+from retainer_tui.domain.reports import ReportState, report_due_date, report_state
+from retainer_tui.domain.status import (
+    MetricStatus,
+    as_fraction,
+    expected_by_now,
+    metric_status,
+    worst_status,
+)
+from retainer_tui.services.month_view import (
+    MonthView,
+    load_month_from,
+    read_metrics,
+)
+
+
+class ReportError(ValueError):
+    """A report that cannot be made or changed; str() is a one-line message."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """A report owed as of the as-of date: due, or overdue since its due date."""
+
+    client_id: int
+    client: str
+    month: Month
+    due_on: date
+    state: ReportState
+    month_status: MetricStatus
+    as_of: date
+
+    @property
+    def days_overdue(self) -> int:
+        """Days past the due date; 0 while only due."""
+        return max(0, (self.as_of - self.due_on).days)
+
+    @property
+    def overdue(self) -> bool:
+        return self.state is ReportState.OVERDUE
+
+
+@dataclass(frozen=True, slots=True)
+class SentItem:
+    """A report already sent."""
+
+    client_id: int
+    client: str
+    month: Month
+    sent_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRef:
+    id: int
+    name: str
+
+
+# ---------------------------------------------------------------- the queue
+
+
+def queue_from_views(
+    views: dict[Month, MonthView], due_days: dict[int, int], as_of: date
+) -> list[QueueItem]:
+    """Queue items from month views; views[M] must exist for every owed month M."""
+    if not views:
+        return []
+    by_month = {m: {c.id: c for c in view.clients} for m, view in views.items()}
+    items: list[QueueItem] = []
+    for client in views[max(views)].clients:
+        due_day = due_days.get(client.id, 5)
+        for month in client.reports_owed:
+            items.append(
+                QueueItem(
+                    client_id=client.id,
+                    client=client.name,
+                    month=month,
+                    due_on=report_due_date(month, due_day),
+                    state=report_state(month, as_of, report_due_day=due_day, sent_on=None),
+                    month_status=by_month[month][client.id].month_status,
+                    as_of=as_of,
+                )
+            )
+    return sort_queue(items)
+
+
+def sort_queue(items: list[QueueItem]) -> list[QueueItem]:
+    """Overdue first, then due; oldest due date first; then by client name."""
+    return sorted(items, key=lambda i: (not i.overdue, i.due_on, i.client.casefold(), i.month))
+
+
+def report_queue(
+    db: Database, *, as_of: date, tolerance: float = 0.2, grace_days: int = 7
+) -> list[QueueItem]:
+    """Every report owed as of the date (due or overdue, not sent), overdue first."""
+    last = Month.of(as_of).previous()
+    with db.read() as conn:
+        views = {
+            last: load_month_from(
+                conn, month=last, as_of=as_of, tolerance=tolerance, grace_days=grace_days
+            )
+        }
+        owed = {m for c in views[last].clients for m in c.reports_owed}
+        for month in sorted(owed - {last}):
+            views[month] = load_month_from(
+                conn, month=month, as_of=as_of, tolerance=tolerance, grace_days=grace_days
+            )
+        due_days = dict(conn.execute("SELECT id, report_due_day FROM client").fetchall())
+    return queue_from_views(views, due_days, as_of)
+
+
+def recent_sent(db: Database, *, as_of: date, months: int = 3) -> list[SentItem]:
+    """Reports sent for the last `months` months before the as-of month, newest first."""
+    first = Month.of(as_of).plus(-months)
+    with db.read() as conn:
+        rows = conn.execute(
+            "SELECT r.client_id, c.name, r.month, r.sent_on FROM report r"
+            " JOIN client c ON c.id = r.client_id"
+            " WHERE r.sent_on IS NOT NULL AND r.month >= ? AND r.month <= ?"
+            " ORDER BY r.sent_on DESC, r.month DESC, c.name COLLATE NOCASE",
+            (str(first), str(Month.of(as_of))),
+        ).fetchall()
+    return [SentItem(cid, name, Month.parse(m), date.fromisoformat(s)) for cid, name, m, s in rows]
+
+
+# ---------------------------------------------------------------- one report
+
+
+def find_client(db: Database, name: str) -> ClientRef:
+    """The client with this name, compared case-insensitively; ReportError when none."""
+    wanted = " ".join(name.split()).casefold()
+    with db.read() as conn:
+        rows = conn.execute("SELECT id, name FROM client ORDER BY id").fetchall()
+    for cid, client_name in rows:
+        if " ".join(client_name.split()).casefold() == wanted:
+            return ClientRef(cid, client_name)
+    raise ReportError(f"no client named {name.strip()!r}; `retainer status` lists them")
+
+
+_CLIENT_SQL = """
+SELECT c.name, c.company, c.status, c.start_month, c.end_month, c.report_due_day,
+       t.name, t.services, t.included_hours
+FROM client c LEFT JOIN tier t ON t.id = c.tier_id
+WHERE c.id = ?
+"""
+
+# Carry-forward: the bare columns come from the row holding MAX(month).
+_TARGETS_SQL = """
+SELECT metric_key, target, MAX(month) FROM goal
+WHERE client_id = ? AND month <= ? GROUP BY metric_key
+"""
+
+
+def _targets(conn: sqlite3.Connection, client_id: int, month: Month) -> dict[str, int]:
+    """Targets in force in the month (0 stops tracking, so it is left out)."""
+    rows = conn.execute(_TARGETS_SQL, (client_id, str(month))).fetchall()
+    return {key: target for key, target, _ in rows if target > 0}
+
+
+def _actuals(conn: sqlite3.Connection, client_id: int, month: Month) -> dict[str, int]:
+    rows = conn.execute(
+        "SELECT metric_key, actual FROM result WHERE client_id = ? AND month = ?",
+        (client_id, str(month)),
+    ).fetchall()
+    return dict(rows)
+
+
+def _month_or_none(text: str | None) -> Month | None:
+    return Month.parse(text) if text else None
+
+
+def load_report_data(
+    db: Database, *, client_id: int, month: Month, as_of: date, tolerance: float = 0.2
+) -> ReportData:
+    """The data for one client's report for a month; ReportError when it owes none."""
+    with db.read() as conn:
+        row = conn.execute(_CLIENT_SQL, (client_id,)).fetchone()
+        if row is None:
+            raise ReportError(f"client #{client_id} no longer exists")
+        (name, company, status_text, start_t, end_t, due_day,
+         tier, services_json, included) = row  # fmt: skip
+        status = ClientStatus(status_text)
+        start, end = _month_or_none(start_t), _month_or_none(end_t)
+        if not in_service(status, start, end, month):
+            raise ReportError(
+                f"{name} was not in service in {month} ({status}); there is no report for it"
+            )
+        metrics = {m.key: m for m in read_metrics(conn)}
+        order = {key: i for i, key in enumerate(metrics)}
+        targets = _targets(conn, client_id, month)
+        actuals = _actuals(conn, client_id, month)
+        previous = month.previous()
+        had_previous = in_service(status, start, end, previous)
+        previous_actuals = _actuals(conn, client_id, previous) if had_previous else {}
+        next_month = month.next()
+        continues = in_service(status, start, end, next_month)
+        next_targets = _targets(conn, client_id, next_month) if continues else {}
+        hours_row = conn.execute(
+            "SELECT hours_x100 FROM hours WHERE client_id = ? AND month = ?",
+            (client_id, str(month)),
+        ).fetchone()
+        report_row = conn.execute(
+            "SELECT sent_on, highlights FROM report WHERE client_id = ? AND month = ?",
+            (client_id, str(month)),
+        ).fetchone()
+
+    tol = as_fraction(tolerance)
+
+    def info(key: str) -> tuple[str, str]:
+        m = metrics.get(key)
+        return (m.label, m.unit) if m else (key, "")
+
+    def sort_key(key: str) -> tuple[int, str]:
+        return (order.get(key, len(order)), key)
+
+    report_metrics = tuple(
+        ReportMetric(
+            key=key,
+            label=info(key)[0],
+            unit=info(key)[1],
+            target=targets[key],
+            actual=actuals.get(key),
+            status=metric_status(targets[key], actuals.get(key), month, as_of, tol),
+            expected_by_now=expected_by_now(targets[key], month, as_of),
+            previous_actual=previous_actuals.get(key),
+        )
+        for key in sorted(targets, key=sort_key)
+    )
+    planned: tuple[PlannedTarget, ...] | None = None
+    dropped: tuple[str, ...] = ()
+    if continues:
+        planned = tuple(
+            PlannedTarget(key, *info(key), next_targets[key], targets.get(key))
+            for key in sorted(next_targets, key=sort_key)
+        )
+        dropped = tuple(info(k)[0] for k in sorted(targets, key=sort_key) if k not in next_targets)
+    services: tuple[str, ...] = ()
+    if services_json:
+        try:
+            services = tuple(str(s) for s in json.loads(services_json))
+        except (ValueError, TypeError):
+            services = ()
+    sent_on = date.fromisoformat(report_row[0]) if report_row and report_row[0] else None
+    return ReportData(
+        client=name,
+        company=company or "",
+        month=month,
+        as_of=as_of,
+        tier=tier,
+        services=services,
+        metrics=report_metrics,
+        hours_x100=hours_row[0] if hours_row else None,
+        included_hours=included if tier is not None else None,
+        planned=planned,
+        dropped=dropped,
+        highlights=report_row[1] if report_row else "",
+        sent_on=sent_on,
+        state=report_state(month, as_of, report_due_day=due_day, sent_on=sent_on),
+    )
+
+
+def month_status_of(data: ReportData) -> MetricStatus:
+    """The client's status for the report's month (worst of its metrics)."""
+    return worst_status(m.status for m in data.metrics)
+
+
+def report_markdown(
+    db: Database, *, client_id: int, month: Month, as_of: date, tolerance: float = 0.2
+) -> str:
+    """The report's Markdown, exactly as exported."""
+    data = load_report_data(db, client_id=client_id, month=month, as_of=as_of, tolerance=tolerance)
+    return render_report(data)
+
+
+def default_report_month(as_of: date) -> Month:
+    """The latest month whose report can be due: the month before the as-of date's."""
+    return Month.of(as_of).previous()
+
+
+# ---------------------------------------------------------------- actions
+
+
+def set_highlights(db: Database, *, client_id: int, month: Month, text: str) -> str:
+    """Save the month's highlights (one transaction); returns the cleaned text."""
+    clean = validation.long_text(text, "highlights")
+    with db.write() as conn:
+        conn.execute(
+            "INSERT INTO report (client_id, month, sent_on, highlights) VALUES (?, ?, NULL, ?)"
+            " ON CONFLICT (client_id, month) DO UPDATE SET highlights = excluded.highlights",
+            (client_id, str(month), clean),
+        )
+    return clean
+
+
+def mark_sent(db: Database, *, client_id: int, month: Month, on: date) -> None:
+    """Record the report as sent on a date (one transaction)."""
+    if on < month.first_day:
+        raise ReportError(f"a report for {month} cannot be sent before the month starts")
+    with db.write() as conn:
+        conn.execute(
+            "INSERT INTO report (client_id, month, sent_on, highlights) VALUES (?, ?, ?, '')"
+            " ON CONFLICT (client_id, month) DO UPDATE SET sent_on = excluded.sent_on",
+            (client_id, str(month), on.isoformat()),
+        )
+
+
+def unmark_sent(db: Database, *, client_id: int, month: Month) -> None:
+    """Forget the sent date (the highlights stay); one transaction."""
+    with db.write() as conn:
+        conn.execute(
+            "UPDATE report SET sent_on = NULL WHERE client_id = ? AND month = ?",
+            (client_id, str(month)),
+        )
+
+
+def default_export_path(client: str, month: Month) -> Path:
+    """documents_dir()/client-YYYY-MM.md."""
+    return paths.documents_dir() / report_file_name(client, month)
+
+
+def export_report(path: Path, text: str) -> Path:
+    """Write the report to path, readable by its owner only (0600), replacing it whole."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise ReportError(f"{path}: is a folder; give a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"{path.parent}: cannot create the folder ({exc.strerror})") from None
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.chmod(partial, 0o600)
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise ReportError(f"{path}: cannot be written ({exc.strerror})") from None
+    return path
+
+
+def queue_object(items: list[QueueItem], as_of: date) -> dict[str, object]:
+    """The `retainer reports --json` object."""
+    return {
+        "as_of": as_of.isoformat(),
+        "counts": {
+            "owed": len(items),
+            "overdue": sum(1 for i in items if i.overdue),
+            "due": sum(1 for i in items if not i.overdue),
+        },
+        "reports": [
+            {
+                "client": i.client,
+                "month": str(i.month),
+                "due": i.due_on.isoformat(),
+                "state": str(i.state),
+                "days_overdue": i.days_overdue,
+                "month_status": str(i.month_status),
+            }
+            for i in items
+        ],
+    }
+
+
+def queue_table(items: list[QueueItem], as_of: date) -> str:
+    """The queue as a plain-text table for people."""
+    if not items:
+        return f"No reports owed as of {as_of.isoformat()}."
+    header = ("Client", "Month", "Due", "State", "Days overdue", "Month status")
+    rows = [
+        (
+            i.client,
+            str(i.month),
+            i.due_on.isoformat(),
+            str(i.state),
+            str(i.days_overdue) if i.overdue else "-",
+            i.month_status.label,
+        )
+        for i in items
+    ]
+    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+    lines = [
+        f"Reports owed as of {as_of.isoformat()}",
+        "",
+        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    overdue = sum(1 for i in items if i.overdue)
+    lines += ["", f"{len(items)} owed: {overdue} overdue, {len(items) - overdue} due."]
+    return "\n".join(lines)
