@@ -1,0 +1,307 @@
+"""One client's page: contact, tier, and month by month targets vs actuals, hours, payments
+and reports over a window of months, with the same rules as the dashboard (domain/)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from retainer_tui.db.engine import Database
+from retainer_tui.domain.clients import ClientStatus, billable, in_service
+from retainer_tui.domain.goals import is_tracked, target_in_force
+from retainer_tui.domain.income import effective_fee
+from retainer_tui.domain.month import Month, months_between
+from retainer_tui.domain.payments import PaymentState, payment_state
+from retainer_tui.domain.reports import ReportState, is_owed, report_state
+from retainer_tui.domain.status import MetricStatus, metric_status, worst_status
+from retainer_tui.services.month_view import MetricInfo, read_currency, read_metrics
+
+
+@dataclass(frozen=True, slots=True)
+class TierSummary:
+    name: str
+    monthly_fee_cents: int
+    included_hours: int
+    services: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryCell:
+    """A metric in a month; target None (or status None) when it was not tracked then."""
+
+    metric: str
+    target: int | None
+    actual: int | None
+    status: MetricStatus | None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryMonth:
+    month: Month
+    in_service: bool
+    month_status: MetricStatus
+    cells: tuple[HistoryCell, ...]
+    hours_x100: int | None
+    included_hours: int | None
+    payment: PaymentState
+    payment_amount_cents: int | None
+    payment_received_on: date | None
+    report: ReportState
+    report_sent_on: date | None
+
+    @property
+    def over_hours(self) -> bool:
+        return (
+            self.hours_x100 is not None
+            and self.included_hours is not None
+            and self.hours_x100 > self.included_hours * 100
+        )
+
+    def cell(self, metric: str) -> HistoryCell | None:
+        return next((c for c in self.cells if c.metric == metric), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDetail:
+    id: int
+    name: str
+    company: str
+    decision_maker: str
+    email: str
+    phone: str
+    service_type: str
+    status: ClientStatus
+    tier: TierSummary | None
+    monthly_fee_cents: int
+    fee_override_cents: int | None
+    billing_day: int
+    report_due_day: int
+    start: Month | None
+    end: Month | None
+    notes: str
+    stage: str
+    next_action: str
+    next_action_on: date | None
+    objections: str
+    currency: str
+    as_of: date
+    metrics: tuple[MetricInfo, ...]
+    months: tuple[HistoryMonth, ...]
+    reports_owed: tuple[Month, ...]
+
+    def series(self, metric: str) -> list[int | None]:
+        """The metric's actuals month by month (None where nothing was entered)."""
+        return [cell.actual if (cell := m.cell(metric)) else None for m in self.months]
+
+
+_CLIENT_SQL = """
+SELECT c.id, c.name, c.company, c.decision_maker, c.email, c.phone, c.service_type,
+       c.status, c.fee_override_cents, c.billing_day, c.report_due_day, c.start_month,
+       c.end_month, c.notes, c.stage, c.next_action, c.next_action_on, c.objections,
+       t.name, t.monthly_fee_cents, t.included_hours, t.services, t.description
+FROM client c LEFT JOIN tier t ON t.id = c.tier_id
+WHERE c.id = ?
+"""
+
+
+def _month_or_none(text: str | None) -> Month | None:
+    return Month.parse(text) if text else None
+
+
+def _date_or_none(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _tier(row: tuple) -> TierSummary | None:
+    name, fee, included, services, description = row[18:23]
+    if name is None:
+        return None
+    listed = tuple(json.loads(services)) if isinstance(services, str) else tuple(services or ())
+    return TierSummary(name, fee, included, listed, description or "")
+
+
+def _owed(
+    status: ClientStatus,
+    start: Month | None,
+    end: Month | None,
+    report_due_day: int,
+    sent: set[str],
+    as_of: date,
+) -> tuple[Month, ...]:
+    """Ended, unsent months of service up to the as-of date, oldest first (month_view's rule)."""
+    if start is None:
+        return ()
+    last_ended = Month.of(as_of).previous()
+    return tuple(
+        m
+        for m in months_between(start, last_ended if end is None else min(end, last_ended))
+        if in_service(status, start, end, m)
+        and str(m) not in sent
+        and is_owed(report_state(m, as_of, report_due_day=report_due_day, sent_on=None))
+    )
+
+
+def load_client_detail(
+    db: Database,
+    *,
+    client_id: int,
+    as_of: date,
+    months: int = 12,
+    last_month: Month | None = None,
+    tolerance: float = 0.2,
+    grace_days: int = 7,
+) -> ClientDetail | None:
+    """The client's page for the `months` months ending at last_month (default: as-of month);
+    None when there is no such client (deleted elsewhere)."""
+    last = last_month or Month.of(as_of)
+    with db.read() as conn:
+        return _load(
+            conn,
+            client_id=client_id,
+            as_of=as_of,
+            window=months_between(last.plus(1 - max(months, 1)), last),
+            tolerance=Fraction(str(tolerance)),
+            grace_days=grace_days,
+        )
+
+
+def _load(
+    conn: sqlite3.Connection,
+    *,
+    client_id: int,
+    as_of: date,
+    window: list[Month],
+    tolerance: Fraction,
+    grace_days: int,
+) -> ClientDetail | None:
+    row = conn.execute(_CLIENT_SQL, (client_id,)).fetchone()
+    if row is None:
+        return None
+    first, last = str(window[0]), str(window[-1])
+    span = (client_id, first, last)
+    goals: dict[str, list[tuple[Month, int]]] = {}
+    for key, month, target in conn.execute(
+        "SELECT metric_key, month, target FROM goal WHERE client_id = ? AND month <= ?",
+        (client_id, last),
+    ):
+        goals.setdefault(key, []).append((Month.parse(month), target))
+    actuals = {
+        (key, month): actual
+        for key, month, actual in conn.execute(
+            "SELECT metric_key, month, actual FROM result "
+            "WHERE client_id = ? AND month BETWEEN ? AND ?",
+            span,
+        )
+    }
+    hours = dict(
+        conn.execute(
+            "SELECT month, hours_x100 FROM hours WHERE client_id = ? AND month BETWEEN ? AND ?",
+            span,
+        ).fetchall()
+    )
+    payments = {
+        month: (amount, received)
+        for month, amount, received in conn.execute(
+            "SELECT month, amount_cents, received_on FROM payment "
+            "WHERE client_id = ? AND month BETWEEN ? AND ?",
+            span,
+        )
+    }
+    reports = dict(
+        conn.execute(
+            "SELECT month, sent_on FROM report WHERE client_id = ? AND sent_on IS NOT NULL",
+            (client_id,),
+        ).fetchall()
+    )
+    catalogue = read_metrics(conn)
+    currency = read_currency(conn)
+
+    status = ClientStatus(row[7])
+    start, end = _month_or_none(row[11]), _month_or_none(row[12])
+    billing_day, report_due_day = row[9], row[10]
+    tier = _tier(row)
+    targets = {key: [target_in_force(changes, m) for m in window] for key, changes in goals.items()}
+    metrics = tuple(m for m in catalogue if any(is_tracked(t) for t in targets.get(m.key, ())))
+
+    history: list[HistoryMonth] = []
+    for index, month in enumerate(window):
+        serving = in_service(status, start, end, month)
+        cells: list[HistoryCell] = []
+        for info in metrics:
+            target = targets[info.key][index]
+            actual = actuals.get((info.key, str(month)))
+            tracked = serving and is_tracked(target)
+            cells.append(
+                HistoryCell(
+                    info.key,
+                    target if tracked else None,
+                    actual,
+                    metric_status(target, actual, month, as_of, tolerance)
+                    if tracked and target is not None
+                    else None,
+                )
+            )
+        paid = payments.get(str(month))
+        sent_on = _date_or_none(reports.get(str(month)))
+        received_on = _date_or_none(paid[1]) if paid else None
+        history.append(
+            HistoryMonth(
+                month=month,
+                in_service=serving,
+                month_status=worst_status(c.status for c in cells if c.status is not None),
+                cells=tuple(cells),
+                hours_x100=hours.get(str(month)),
+                included_hours=tier.included_hours if tier else None,
+                payment=payment_state(
+                    month,
+                    as_of,
+                    billing_day=billing_day,
+                    received_on=received_on,
+                    applicable=billable(status, start, end, month),
+                    grace_days=grace_days,
+                ),
+                payment_amount_cents=paid[0] if paid else None,
+                payment_received_on=received_on,
+                report=report_state(
+                    month,
+                    as_of,
+                    report_due_day=report_due_day,
+                    sent_on=sent_on,
+                    applicable=serving,
+                ),
+                report_sent_on=sent_on,
+            )
+        )
+
+    fee_override = row[8]
+    return ClientDetail(
+        id=row[0],
+        name=row[1],
+        company=row[2],
+        decision_maker=row[3],
+        email=row[4],
+        phone=row[5],
+        service_type=row[6],
+        status=status,
+        tier=tier,
+        monthly_fee_cents=effective_fee(tier.monthly_fee_cents if tier else None, fee_override),
+        fee_override_cents=fee_override,
+        billing_day=billing_day,
+        report_due_day=report_due_day,
+        start=start,
+        end=end,
+        notes=row[13] or "",
+        stage=row[14] or "",
+        next_action=row[15] or "",
+        next_action_on=_date_or_none(row[16]),
+        objections=row[17] or "",
+        currency=currency,
+        as_of=as_of,
+        metrics=metrics,
+        months=tuple(history),
+        reports_owed=_owed(status, start, end, report_due_day, set(reports), as_of),
+    )
