@@ -304,6 +304,7 @@ def default_report_month(as_of: date) -> Month:
 
 def set_highlights(db: Database, *, client_id: int, month: Month, text: str) -> str:
     """Save the month's highlights (one transaction); returns the cleaned text."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     clean = validation.long_text(text, "highlights")
     with db.write() as conn:
         conn.execute(
