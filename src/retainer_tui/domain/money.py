@@ -50,12 +50,12 @@ def parse_money(text: str | int | Decimal) -> int:
         raise MoneyError("an amount must be a finite number")
     if value < 0:
         raise MoneyError("an amount cannot be negative")
-    cents = value * 100
-    if cents != cents.to_integral_value():
-        raise MoneyError("an amount has at most two decimals")
-    if cents > MAX_CENTS:
+    # Size first: scaling '1e999999999' would overflow the Decimal context.
+    if value > Decimal(MAX_CENTS) / 100:
         raise MoneyError("that amount is too large")
-    return int(cents)
+    if value != value.quantize(Decimal("0.01")):
+        raise MoneyError("an amount has at most two decimals")
+    return int(value * 100)
 
 
 def to_decimal(cents: int) -> Decimal:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from retainer_tui.domain.money import MoneyError, parse_money
@@ -14,27 +14,30 @@ MAX_NAME = 200
 MAX_TEXT = 20_000
 MAX_HOURS_X100 = 744 * 100  # every hour of a 31-day month
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Single-line fields: C0/C1 controls (tab and line feed included) and Unicode line separators.
+_LINE_BREAKING_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Multi-line text: the same controls, but tabs and line feeds are fine.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class InvalidValue(ValueError):
     """A value that was refused; str() is the message shown at the field or line."""
 
 
-def _text(value: object) -> str:
+def _text(value: object, what: str) -> str:
     if isinstance(value, str):
         return value.strip()
-    raise InvalidValue("must be text")
+    raise InvalidValue(f"{what} must be text")
 
 
 def name(value: object, what: str = "name") -> str:
     """A required single-line name."""
-    text = _text(value)
+    text = _text(value, what)
     if not text:
         raise InvalidValue(f"{what} is required")
     if len(text) > MAX_NAME:
         raise InvalidValue(f"{what} is too long (at most {MAX_NAME} characters)")
-    if _CONTROL_RE.search(text) or "\n" in text:
+    if _LINE_BREAKING_RE.search(text):
         raise InvalidValue(f"{what} cannot contain control characters or line breaks")
     return text
 
@@ -43,10 +46,10 @@ def optional_line(value: object, what: str) -> str:
     """An optional single-line field (company, email, phone…)."""
     if value is None:
         return ""
-    text = _text(value)
+    text = _text(value, what)
     if len(text) > MAX_NAME:
         raise InvalidValue(f"{what} is too long (at most {MAX_NAME} characters)")
-    if _CONTROL_RE.search(text) or "\n" in text:
+    if _LINE_BREAKING_RE.search(text):
         raise InvalidValue(f"{what} cannot contain control characters or line breaks")
     return text
 
@@ -56,9 +59,11 @@ def long_text(value: object, what: str = "notes") -> str:
         return ""
     if not isinstance(value, str):
         raise InvalidValue(f"{what} must be text")
+    # Windows and old-Mac line endings are line breaks, not stray control characters.
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     if len(value) > MAX_TEXT:
         raise InvalidValue(f"{what} is too long (at most {MAX_TEXT} characters)")
-    if _CONTROL_RE.search(value.replace("\t", " ")):
+    if _CONTROL_RE.search(value):
         raise InvalidValue(f"{what} cannot contain control characters")
     return value.rstrip()
 
@@ -74,18 +79,28 @@ def count(value: object, what: str = "value") -> int:
             raise InvalidValue(f"{what} must be a whole number")
         number = int(value)
     else:
-        text = _text(value).replace(",", "").replace("_", "")
+        text = _text(value, what).replace(",", "").replace("_", "")
         if not text:
             raise InvalidValue(f"{what} is required")
-        if not re.fullmatch(r"[+-]?\d+", text):
+        if re.fullmatch(r"[+-]?\d+", text):
+            if len(text.lstrip("+-0")) > len(str(MAX_COUNT)):
+                raise InvalidValue(f"{what} is too large (at most {MAX_COUNT:,})")
+            number = int(text)
+        else:
             try:
                 as_dec = Decimal(text)
             except InvalidOperation:
                 raise InvalidValue(f"{what} must be a number, not {text[:20]!r}") from None
-            if as_dec.is_finite() and as_dec != as_dec.to_integral_value():
+            if not as_dec.is_finite():
+                raise InvalidValue(f"{what} must be a finite number, not {text[:20]!r}")
+            # Compare before int(): '1e999999999' would otherwise build a billion-digit int.
+            if as_dec > MAX_COUNT:
+                raise InvalidValue(f"{what} is too large (at most {MAX_COUNT:,})")
+            if as_dec < 0:
+                raise InvalidValue(f"{what} cannot be negative")
+            if as_dec != as_dec.to_integral_value():
                 raise InvalidValue(f"{what} must be a whole number")
-            raise InvalidValue(f"{what} must be a whole number")
-        number = int(text)
+            number = int(as_dec)
     if number < 0:
         raise InvalidValue(f"{what} cannot be negative")
     if number > MAX_COUNT:
@@ -97,22 +112,23 @@ def hours_x100(value: object, what: str = "hours") -> int:
     """Hours as hundredths (12.5 → 1250): non-negative, at most two decimals."""
     if isinstance(value, bool):
         raise InvalidValue(f"{what} must be a number")
-    try:
-        number = Decimal(str(value).strip().replace(",", "")) if value != "" else None
-    except InvalidOperation:
-        raise InvalidValue(f"{what} must be a number, not {str(value)[:20]!r}") from None
-    if number is None:
+    text = "" if value is None else str(value).strip().replace(",", "")
+    if not text:
         raise InvalidValue(f"{what} is required")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise InvalidValue(f"{what} must be a number, not {text[:20]!r}") from None
     if not number.is_finite():
         raise InvalidValue(f"{what} must be a finite number")
     if number < 0:
         raise InvalidValue(f"{what} cannot be negative")
-    scaled = number * 100
-    if scaled != scaled.to_integral_value():
-        raise InvalidValue(f"{what} has at most two decimals")
-    if scaled > MAX_HOURS_X100:
+    # Size first: scaling '1e999999999' would overflow the Decimal context.
+    if number > Decimal(MAX_HOURS_X100) / 100:
         raise InvalidValue(f"{what} is more than a month has (at most 744)")
-    return int(scaled)
+    if number != number.quantize(Decimal("0.01")):
+        raise InvalidValue(f"{what} has at most two decimals")
+    return int(number * 100)
 
 
 def money(value: object, what: str = "amount") -> int:
@@ -134,7 +150,7 @@ def month(value: object, what: str = "month") -> Month:
     if isinstance(value, Month):
         return value
     try:
-        return Month.parse(_text(value))
+        return Month.parse(_text(value, what))
     except MonthError:
         raise InvalidValue(f"{what} must be a month written YYYY-MM, not {value!r}") from None
 
@@ -146,9 +162,11 @@ def optional_month(value: object, what: str = "month") -> Month | None:
 
 
 def a_date(value: object, what: str = "date") -> date:
+    if isinstance(value, datetime):  # TOML reads 2026-11-02T10:00 as a datetime
+        return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value)
+    text = _text(value, what)
     try:
         return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else _bad()
     except ValueError:
@@ -166,8 +184,8 @@ def optional_date(value: object, what: str = "date") -> date | None:
 
 
 def metric_key(value: object) -> str:
-    text = _text(value)
-    if not _KEY_RE.match(text):
+    text = _text(value, "key")
+    if not _KEY_RE.fullmatch(text):
         raise InvalidValue(
             "key must start with a letter and use only a-z, 0-9 and _ (at most 40 characters)"
         )
@@ -175,7 +193,7 @@ def metric_key(value: object) -> str:
 
 
 def choice(value: object, options: list[str], what: str) -> str:
-    text = _text(value).lower()
+    text = _text(value, what).lower()
     if text not in options:
         raise InvalidValue(f"{what} must be one of: {', '.join(options)}")
     return text
