@@ -160,3 +160,50 @@ def test_folder_that_cannot_be_created(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(DatabaseError, match="cannot create the folder"):
         open_database(blocker / "sub" / "r.db")
+
+
+def test_upgrade_from_the_first_revision_keeps_every_row(db_path: Path, tmp_path: Path) -> None:
+    """A database holding data at 0001_initial reaches head with every row intact."""
+    from retainer_tui.db.engine import Database, create_file
+
+    create_file(db_path)
+    old = Database(db_path)
+    cfg = _config()
+    with old.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001_initial")
+    old.dispose()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(
+        "INSERT INTO client (name, company, decision_maker, email, phone, service_type, "
+        "tier_id, billing_day, report_due_day, start_month, status, notes, stage, "
+        "next_action, next_action_on, objections) VALUES "
+        "('Rossi Bakery', 'Rossi', 'Anna', 'a@r.it', '', 'social media', 1, 1, 5, "
+        "'2026-01', 'active', 'n', '', '', NULL, ''), "
+        "('Verdi', '', 'Marco', '', '', 'copywriting', NULL, 1, 5, NULL, 'prospect', '', "
+        "'proposal sent', 'Follow up', '2026-11-24', 'Worried about price')"
+    )
+    conn.execute("INSERT INTO goal VALUES (1, 'new_followers', '2026-01', 500)")
+    conn.execute("INSERT INTO result VALUES (1, 'new_followers', '2026-11', 120)")
+    conn.execute("INSERT INTO hours VALUES (1, '2026-11', 1250)")
+    conn.execute("INSERT INTO payment VALUES (1, '2026-11', 300000, '2026-11-02')")
+    conn.execute("INSERT INTO report VALUES (1, '2026-10', '2026-11-03', 'Good month')")
+    conn.commit()
+    tables = ("meta", "tier", "metric", "client", "goal", "result", "hours", "payment", "report")
+    before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    conn.close()
+
+    db = open_database(db_path, backup_dir=tmp_path / "backups")
+    with db.read() as conn:
+        assert migrate.current_revision(conn) == SCHEMA_HEAD
+        after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+        assert conn.execute("SELECT count(*) FROM prospect").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM objection").fetchone() == (0,)
+        # The new tables take rows for the old clients, defaults filled in by SQLite.
+        conn.execute("INSERT INTO prospect (client_id) VALUES (2)")
+        assert conn.execute(
+            "SELECT workload, targets, extra_services, proposal_markdown FROM prospect"
+        ).fetchone() == ("", "{}", "[]", 0)
+    assert after == before
+    assert len(list((tmp_path / "backups").iterdir())) == 1

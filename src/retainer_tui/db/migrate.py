@@ -11,8 +11,8 @@ from retainer_tui.db.engine import Database, check_file, create_file, translate
 from retainer_tui.db.errors import DatabaseError
 
 # The newest migration's revision id; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0001_initial"
-KNOWN_REVISIONS = frozenset({"0001_initial"})
+SCHEMA_HEAD = "0002_pipeline"
+KNOWN_REVISIONS = frozenset({"0001_initial", "0002_pipeline"})
 
 
 def current_revision(conn: sqlite3.Connection) -> str | None:

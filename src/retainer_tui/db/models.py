@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import JSON, Column, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names so Alembic batch migrations on SQLite can find them.
@@ -139,3 +140,59 @@ class Report(SQLModel, table=True):
     month: str = Field(primary_key=True)
     sent_on: date | None = None
     highlights: str = ""
+
+
+class Prospect(SQLModel, table=True):
+    """A prospect's way through the pipeline: discovery, proposal, paid trial, outcome.
+
+    The stage itself, the next action and its date live on the client row.
+    """
+
+    __tablename__ = "prospect"
+    client_id: int = Field(foreign_key="client.id", primary_key=True, ondelete="CASCADE")
+    # Discovery: the expected workload and goals for the next 3-6 months.
+    workload: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    goals: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # Measurable goals, metric key -> monthly target: the trial's success criteria and
+    # the retainer's first targets.
+    targets: dict[str, int] = Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False, server_default=sql_text("'{}'")),
+    )
+    extra_services: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False, server_default=sql_text("'[]'")),
+    )
+    # Proposal: three tiers, one recommended; the client then chooses one.
+    recommended_tier_id: int | None = Field(
+        default=None, foreign_key="tier.id", ondelete="SET NULL"
+    )
+    chosen_tier_id: int | None = Field(default=None, foreign_key="tier.id", ondelete="SET NULL")
+    proposal_sent_on: date | None = None
+    proposal_subject: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    proposal_body: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    proposal_markdown: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    # Paid trial (never free): a one-off fee for a span of days.
+    trial_fee_cents: int | None = None
+    trial_start: date | None = None
+    trial_end: date | None = None
+    trial_criteria: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # 'retained' or 'lost' once the trial is over.
+    trial_outcome: str | None = None
+    retained_on: date | None = None
+    lost_reason: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # The stage the prospect was lost at, so that reopening puts it back there.
+    lost_from: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    lost_on: date | None = None
+
+
+class Objection(SQLModel, table=True):
+    """An objection a prospect raised (money, value, results, other) and the answer given."""
+
+    __tablename__ = "objection"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    client_id: int = Field(foreign_key="client.id", primary_key=True, ondelete="CASCADE")
+    position: int = Field(primary_key=True)
+    kind: str = Field(default="other", sa_column_kwargs={"server_default": "other"})
+    text: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    answer: str = Field(default="", sa_column_kwargs={"server_default": ""})
