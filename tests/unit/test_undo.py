@@ -1,0 +1,170 @@
+"""The undo stack and undoing changes: exact restores, conflicts, order."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from retainer_tui.db.engine import Database
+from retainer_tui.services import entries as e
+from retainer_tui.services.clients import ClientDraft, save_client
+from retainer_tui.services.errors import UndoConflict
+from retainer_tui.services.undo import (
+    Change,
+    Recorder,
+    RowChange,
+    UndoStack,
+    read_row,
+    undo_change,
+    undo_last,
+)
+
+TODAY = date(2026, 11, 20)
+
+
+def dump(db: Database) -> str:
+    conn = db.connect()
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def change(label: str) -> Change:
+    return Change(label, (RowChange("meta", ("x",), None, (("key", "x"), ("value", label))),))
+
+
+def test_stack_is_last_in_first_out() -> None:
+    stack = UndoStack()
+    assert stack.pop() is None and stack.peek() is None and not stack
+    for label in "abc":
+        stack.push(change(label))
+    assert stack.labels == ("c", "b", "a")
+    assert stack.peek() == change("c")
+    assert [stack.pop().label for _ in range(3)] == ["c", "b", "a"]  # type: ignore[union-attr]
+
+
+def test_empty_changes_are_not_pushed() -> None:
+    stack = UndoStack()
+    stack.push(Change("nothing", ()))
+    assert len(stack) == 0
+
+
+def test_stack_keeps_a_limited_number() -> None:
+    stack = UndoStack(limit=3)
+    for label in "abcde":
+        stack.push(change(label))
+    assert stack.labels == ("e", "d", "c")
+    stack.clear()
+    assert not stack
+
+
+def test_recorder_keeps_the_first_before(db: Database) -> None:
+    with db.write() as conn:
+        rec = Recorder(conn)
+        assert rec.touch("meta", ("currency",)) == (("key", "currency"), ("value", "USD"))
+        conn.execute("UPDATE meta SET value = 'EUR'")
+        rec.touch("meta", ("currency",))
+        conn.execute("UPDATE meta SET value = 'GBP'")
+        done = rec.finish("currency")
+    assert done.rows == (
+        RowChange(
+            "meta",
+            ("currency",),
+            (("key", "currency"), ("value", "USD")),
+            (("key", "currency"), ("value", "GBP")),
+        ),
+    )
+
+
+def test_recorder_drops_rows_left_unchanged(db: Database) -> None:
+    with db.write() as conn:
+        rec = Recorder(conn)
+        rec.touch("meta", ("currency",))
+        assert not rec.finish("nothing")
+
+
+def test_undo_refuses_when_the_row_changed_since(db: Database) -> None:
+    cid = save_client(db, draft=ClientDraft(name="A")).id
+    stack = UndoStack()
+    e.set_result(db, client_id=cid, metric="conversions", month="2026-11", actual=3, undo=stack)
+    e.set_result(db, client_id=cid, metric="conversions", month="2026-11", actual=9)  # no undo
+    before = dump(db)
+    with pytest.raises(UndoConflict, match="changed since"):
+        undo_last(db, stack=stack)
+    assert dump(db) == before
+    assert not stack  # a change that can never be undone is dropped
+
+
+def test_undo_of_new_client_refuses_when_data_was_added_since(db: Database) -> None:
+    stack = UndoStack()
+    cid = save_client(db, draft=ClientDraft(name="A"), undo=stack).id
+    e.set_hours(db, client_id=cid, month="2026-11", hours=3)  # not on the stack
+    before = dump(db)
+    with pytest.raises(UndoConflict, match="data entered since"):
+        undo_last(db, stack=stack)
+    assert dump(db) == before
+
+
+def test_undo_of_delete_refuses_when_the_name_is_taken_again(db: Database) -> None:
+    from retainer_tui.services.clients import delete_client
+
+    stack = UndoStack()
+    cid = save_client(db, draft=ClientDraft(name="A")).id
+    save_client(db, draft=ClientDraft(name="Z"))
+    delete_client(db, client_id=cid, undo=stack)
+    save_client(db, draft=ClientDraft(name="a"))
+    before = dump(db)
+    with pytest.raises(UndoConflict, match="clashes"):
+        undo_last(db, stack=stack)
+    assert dump(db) == before
+
+
+def test_undo_of_delete_refuses_when_the_id_was_reused(db: Database) -> None:
+    from retainer_tui.services.clients import delete_client
+
+    stack = UndoStack()
+    cid = save_client(db, draft=ClientDraft(name="A")).id
+    delete_client(db, client_id=cid, undo=stack)
+    assert save_client(db, draft=ClientDraft(name="B")).id == cid  # SQLite reuses the id
+    with pytest.raises(UndoConflict, match="changed since"):
+        undo_last(db, stack=stack)
+
+
+def test_undo_change_restores_in_one_transaction(db: Database) -> None:
+    a = save_client(db, draft=ClientDraft(name="A", tier="Tier 1")).id
+    b = save_client(db, draft=ClientDraft(name="B", tier="Tier 1")).id
+    before = dump(db)
+    with db.write() as conn:
+        rec = Recorder(conn)
+        for cid in (a, b):
+            rec.touch("client", (cid,))
+        conn.execute("UPDATE client SET fee_override_cents = 1")
+        done = rec.finish("both")
+    undo_change(db, change=done)
+    assert dump(db) == before
+
+
+def test_read_row_missing(db: Database) -> None:
+    conn = db.connect()
+    try:
+        assert read_row(conn, "client", (1,)) is None
+    finally:
+        conn.close()
+
+
+def test_interleaved_clients_undo_in_reverse(db: Database) -> None:
+    stack = UndoStack()
+    a = save_client(db, draft=ClientDraft(name="A", tier="Tier 1"), undo=stack).id
+    b = save_client(db, draft=ClientDraft(name="B", tier="Tier 2"), undo=stack).id
+    e.set_goal(db, client_id=a, metric="conversions", month="2026-01", target=3, undo=stack)
+    e.set_result(db, client_id=b, metric="conversions", month="2026-11", actual=1, undo=stack)
+    e.mark_payment(db, client_id=a, month="2026-11", today=TODAY, undo=stack)
+    while stack:
+        undo_last(db, stack=stack)
+    conn = db.connect()
+    try:
+        assert conn.execute("SELECT count(*) FROM client").fetchone()[0] == 0
+    finally:
+        conn.close()
