@@ -109,11 +109,17 @@ class MonthView:
         return tuple(m for m in self.metrics if m.key in used)
 
 
+# The last column counts the client's sent reports within its months of service up to
+# :last (the month before the as-of date), read from the report primary key per client.
 _CLIENTS_SQL = """
 SELECT c.id, c.name, c.company, c.status, t.name,
        COALESCE(c.fee_override_cents, t.monthly_fee_cents, 0), t.included_hours,
        c.start_month, c.end_month, c.billing_day, c.report_due_day,
-       h.hours_x100, p.received_on, r.sent_on
+       h.hours_x100, p.received_on, r.sent_on,
+       (SELECT count(*) FROM report s
+        WHERE s.client_id = c.id AND s.sent_on IS NOT NULL
+          AND s.month >= c.start_month AND s.month <= :last
+          AND (c.end_month IS NULL OR s.month <= c.end_month))
 FROM client c
 LEFT JOIN tier t ON t.id = c.tier_id
 LEFT JOIN hours h ON h.client_id = c.id AND h.month = :m
@@ -135,14 +141,7 @@ LEFT JOIN result r ON r.client_id = g.client_id AND r.metric_key = g.metric_key
 WHERE g.target > 0
 """
 
-_SENT_COUNTS_SQL = """
-SELECT r.client_id, count(*)
-FROM report r JOIN client c ON c.id = r.client_id
-WHERE r.sent_on IS NOT NULL AND r.month <= :last
-  AND c.start_month IS NOT NULL AND r.month >= c.start_month
-  AND (c.end_month IS NULL OR r.month <= c.end_month)
-GROUP BY r.client_id
-"""
+_STATUSES = {s.value: s for s in ClientStatus}
 
 
 def _month_or_none(text: str | None) -> Month | None:
@@ -165,32 +164,51 @@ def read_metrics(conn: sqlite3.Connection) -> tuple[MetricInfo, ...]:
     return tuple(MetricInfo(k, label, unit, bool(b)) for k, label, unit, b in rows)
 
 
-def _service_span(
-    status: ClientStatus, start: Month | None, end: Month | None, last: Month
-) -> list[Month]:
-    """The ended months (up to last) in which the client was in service."""
-    if start is None or last < start:
-        return []
-    stop = last if end is None else min(end, last)
-    months = [Month.from_index(i) for i in range(start.index, stop.index + 1)]
-    return [m for m in months if in_service(status, start, end, m)]
+@dataclass(frozen=True, slots=True)
+class _Lifecycle:
+    """What a client's status, start and end mean for the month and for reports owed."""
+
+    status: ClientStatus
+    start: Month | None
+    end: Month | None
+    serving: bool
+    billable: bool
+    # Index range (inclusive) of the ended months of service up to the as-of date.
+    owed_first: int
+    owed_last: int
+
+
+def _lifecycle(
+    status_text: str, start_t: str | None, end_t: str | None, month: Month, last_ended: Month
+) -> _Lifecycle:
+    status = _STATUSES.get(status_text) or ClientStatus(status_text)
+    start, end = _month_or_none(start_t), _month_or_none(end_t)
+    first, last = 0, -1
+    # Within start..min(end, last_ended) in_service depends on the status alone, so the
+    # months of service there are the whole range or none of it.
+    if (
+        status not in (ClientStatus.PROSPECT, ClientStatus.PAUSED)
+        and start is not None
+        and start <= last_ended
+        and in_service(status, start, end, start)
+    ):
+        first = start.index
+        last = last_ended.index if end is None else min(end, last_ended).index
+    return _Lifecycle(
+        status,
+        start,
+        end,
+        in_service(status, start, end, month),
+        billable(status, start, end, month),
+        first,
+        last,
+    )
 
 
 def _owed_reports(
-    conn: sqlite3.Connection, rows: list[tuple], as_of: date
+    conn: sqlite3.Connection, spans: dict[int, tuple[int, int]]
 ) -> dict[int, tuple[Month, ...]]:
-    """Every ended, unsent month of service per client, oldest first."""
-    last_ended = Month.of(as_of).previous()
-    sent_counts = dict(conn.execute(_SENT_COUNTS_SQL, {"last": str(last_ended)}).fetchall())
-    spans: dict[int, list[Month]] = {}
-    for row in rows:
-        client_id, status = row[0], ClientStatus(row[3])
-        start, end = _month_or_none(row[7]), _month_or_none(row[8])
-        if status in (ClientStatus.PROSPECT, ClientStatus.PAUSED) or start is None:
-            continue
-        span = _service_span(status, start, end, last_ended)
-        if len(span) > sent_counts.get(client_id, 0):
-            spans[client_id] = span
+    """The unsent months (oldest first) of the clients whose spans lack some sent report."""
     owed: dict[int, tuple[Month, ...]] = {}
     if not spans:
         return owed
@@ -205,10 +223,18 @@ def _owed_reports(
             chunk,
         ):
             sent[cid].add(month)
-    for cid, span in spans.items():
-        missing = tuple(m for m in span if str(m) not in sent[cid])
+    texts: dict[int, str] = {}
+    for cid, (first, last) in spans.items():
+        done = sent[cid]
+        missing: list[Month] = []
+        for i in range(first, last + 1):
+            text = texts.get(i)
+            if text is None:
+                text = texts[i] = str(Month.from_index(i))
+            if text not in done:
+                missing.append(Month.from_index(i))
         if missing:
-            owed[cid] = missing
+            owed[cid] = tuple(missing)
     return owed
 
 
@@ -235,58 +261,109 @@ def load_month_from(
     tolerance: float = 0.2,
     grace_days: int = 7,
 ) -> MonthView:
-    params = {"m": str(month)}
+    """load_month on an open connection (one snapshot shared with other reads).
+
+    The domain rules are applied to every distinct input once per call and the answers
+    reused (memo dictionaries below): with thousands of clients the inputs repeat a lot.
+    """
+    last_ended = Month.of(as_of).previous()
+    params = {"m": str(month), "last": str(last_ended)}
     currency = read_currency(conn)
     metrics = read_metrics(conn)
     rows = conn.execute(_CLIENTS_SQL, params).fetchall()
-    cells: dict[int, list[tuple[str, int, int | None]]] = {}
-    for client_id, key, target, actual in conn.execute(_TARGETS_SQL, params):
-        cells.setdefault(client_id, []).append((key, target, actual))
-    owed = _owed_reports(conn, rows, as_of)
     order = {m.key: i for i, m in enumerate(metrics)}
     tol = Fraction(str(tolerance))
 
+    cell_memo: dict[tuple[str, int, int | None], MetricCell] = {}
+    expected_memo: dict[int, Fraction] = {}
+    cells: dict[int, list[MetricCell]] = {}
+    targets = conn.execute(_TARGETS_SQL, params).fetchall()
+    targets.sort(key=lambda t: order.get(t[1], len(order)))  # stable: per client too
+    for client_id, key, target, actual in targets:
+        cell = cell_memo.get((key, target, actual))
+        if cell is None:
+            expected = expected_memo.get(target)
+            if expected is None:
+                expected = expected_memo[target] = expected_by_now(target, month, as_of)
+            cell = cell_memo[key, target, actual] = MetricCell(
+                key, target, actual, expected, metric_status(target, actual, month, as_of, tol)
+            )
+        found = cells.get(client_id)
+        if found is None:
+            cells[client_id] = [cell]
+        else:
+            found.append(cell)
+
+    lifecycles: dict[tuple[str, str | None, str | None], _Lifecycle] = {}
+    spans: dict[int, tuple[int, int]] = {}
+    for row in rows:
+        key3 = (row[3], row[7], row[8])
+        life = lifecycles.get(key3)
+        if life is None:
+            life = lifecycles[key3] = _lifecycle(*key3, month, last_ended)
+        if life.owed_last - life.owed_first + 1 > row[14]:
+            spans[row[0]] = (life.owed_first, life.owed_last)
+    owed = _owed_reports(conn, spans)
+
+    report_memo: dict[tuple[int, str | None, bool], ReportState] = {}
+    payment_memo: dict[tuple[int, str | None, bool], PaymentState] = {}
+    overdue_memo: dict[tuple[Month, int], bool] = {}
+    worst_memo: dict[tuple[MetricStatus, ...], MetricStatus] = {}
     clients: list[ClientMonth] = []
+    append = clients.append
+    income = active = attention = reports_due = reports_overdue = payments_late = 0
     for row in rows:
         (cid, name, company, status_text, tier, fee, included, start_t, end_t,
-         billing_day, report_due_day, hours, received_t, sent_t) = row  # fmt: skip
-        status = ClientStatus(status_text)
-        start, end = _month_or_none(start_t), _month_or_none(end_t)
-        serving = in_service(status, start, end, month)
+         billing_day, report_due_day, hours, received_t, sent_t, _sent) = row  # fmt: skip
+        life = lifecycles[status_text, start_t, end_t]
+        serving = life.serving
         metric_cells: tuple[MetricCell, ...] = ()
         if serving:
-            metric_cells = tuple(
-                MetricCell(
-                    key,
-                    target,
-                    actual,
-                    expected_by_now(target, month, as_of),
-                    metric_status(target, actual, month, as_of, tol),
-                )
-                for key, target, actual in sorted(
-                    cells.get(cid, ()), key=lambda c: order.get(c[0], len(order))
-                )
-            )
+            found = cells.get(cid)
+            if found:
+                metric_cells = tuple(found)
+        statuses = tuple(c.status for c in metric_cells)
+        month_status = worst_memo.get(statuses)
+        if month_status is None:
+            month_status = worst_memo[statuses] = worst_status(statuses)
         sent_on, received_on = _date_or_none(sent_t), _date_or_none(received_t)
-        report = report_state(
-            month, as_of, report_due_day=report_due_day, sent_on=sent_on, applicable=serving
-        )
-        payment = payment_state(
-            month,
-            as_of,
-            billing_day=billing_day,
-            received_on=received_on,
-            applicable=billable(status, start, end, month),
-            grace_days=grace_days,
-        )
+        report = report_memo.get((report_due_day, sent_t, serving))
+        if report is None:
+            report = report_memo[report_due_day, sent_t, serving] = report_state(
+                month, as_of, report_due_day=report_due_day, sent_on=sent_on, applicable=serving
+            )
+        payment = payment_memo.get((billing_day, received_t, life.billable))
+        if payment is None:
+            payment = payment_memo[billing_day, received_t, life.billable] = payment_state(
+                month,
+                as_of,
+                billing_day=billing_day,
+                received_on=received_on,
+                applicable=life.billable,
+                grace_days=grace_days,
+            )
         client_owed = owed.get(cid, ())
-        overdue = sum(
-            1
-            for m in client_owed
-            if report_state(m, as_of, report_due_day=report_due_day, sent_on=None)
-            is ReportState.OVERDUE
-        )
-        clients.append(
+        overdue = 0
+        for m in client_owed:
+            late = overdue_memo.get((m, report_due_day))
+            if late is None:
+                late = overdue_memo[m, report_due_day] = (
+                    report_state(m, as_of, report_due_day=report_due_day, sent_on=None)
+                    is ReportState.OVERDUE
+                )
+            overdue += late
+        status = life.status
+        if status is ClientStatus.ACTIVE:
+            active += 1
+        if needs_attention(month_status):
+            attention += 1
+        if len(client_owed) > overdue:
+            reports_due += 1
+        if overdue:
+            reports_overdue += 1
+        if payment is PaymentState.LATE:
+            payments_late += 1
+        append(
             ClientMonth(
                 id=cid,
                 name=name,
@@ -296,10 +373,10 @@ def load_month_from(
                 monthly_fee_cents=fee,
                 included_hours=included,
                 hours_x100=hours,
-                start=start,
-                end=end,
+                start=life.start,
+                end=life.end,
                 in_service=serving,
-                month_status=worst_status(c.status for c in metric_cells),
+                month_status=month_status,
                 report=report,
                 report_sent_on=sent_on,
                 reports_owed=client_owed,
@@ -312,11 +389,11 @@ def load_month_from(
     income = guaranteed_monthly_income((c.status, c.monthly_fee_cents) for c in clients)
     counts = {
         "clients": len(clients),
-        "active": sum(1 for c in clients if c.status is ClientStatus.ACTIVE),
-        "needs_attention": sum(1 for c in clients if c.needs_attention),
-        "reports_due": sum(1 for c in clients if c.due_owed > 0),
-        "reports_overdue": sum(1 for c in clients if c.overdue_owed > 0),
-        "payments_late": sum(1 for c in clients if c.payment is PaymentState.LATE),
+        "active": active,
+        "needs_attention": attention,
+        "reports_due": reports_due,
+        "reports_overdue": reports_overdue,
+        "payments_late": payments_late,
     }
     return MonthView(
         month=month,
