@@ -102,7 +102,7 @@ def test_undo_of_new_client_refuses_when_data_was_added_since(db: Database) -> N
     cid = save_client(db, draft=ClientDraft(name="A"), undo=stack).id
     e.set_hours(db, client_id=cid, month="2026-11", hours=3)  # not on the stack
     before = dump(db)
-    with pytest.raises(UndoConflict, match="data entered since"):
+    with pytest.raises(UndoConflict, match="data was entered for it since"):
         undo_last(db, stack=stack)
     assert dump(db) == before
 
@@ -168,3 +168,41 @@ def test_interleaved_clients_undo_in_reverse(db: Database) -> None:
         assert conn.execute("SELECT count(*) FROM client").fetchone()[0] == 0
     finally:
         conn.close()
+
+
+def test_delete_client_and_undo_bring_back_pipeline_rows(db: Database) -> None:
+    from retainer_tui.services.clients import client_data, delete_client
+
+    stack = UndoStack()
+    cid = save_client(db, draft=ClientDraft(name="P", status="prospect")).id
+    with db.write() as conn:
+        conn.execute(
+            "INSERT INTO prospect (client_id, recommended_tier_id, workload) VALUES (?, 2, 'lots')",
+            (cid,),
+        )
+        conn.execute(
+            "INSERT INTO objection (client_id, position, kind, text) VALUES (?, 0, 'money', 'x')",
+            (cid,),
+        )
+    assert client_data(db, client_id=cid).pipeline == 2
+    assert "2 pipeline records" in client_data(db, client_id=cid).describe()
+    before = dump(db)
+    delete_client(db, client_id=cid, undo=stack)
+    undo_last(db, stack=stack)
+    assert dump(db) == before
+
+
+def test_delete_tier_and_undo_restore_a_proposal_that_recommended_it(db: Database) -> None:
+    from retainer_tui.services.tiers import delete_tier
+
+    stack = UndoStack()
+    cid = save_client(db, draft=ClientDraft(name="P", status="prospect")).id
+    with db.write() as conn:
+        conn.execute("INSERT INTO prospect (client_id, recommended_tier_id) VALUES (?, 3)", (cid,))
+    before = dump(db)
+    delete_tier(db, tier_id=3, undo=stack)
+    conn = db.connect()
+    assert conn.execute("SELECT recommended_tier_id FROM prospect").fetchone() == (None,)
+    conn.close()
+    undo_last(db, stack=stack)
+    assert dump(db) == before

@@ -13,7 +13,14 @@ from retainer_tui.domain.clients import ClientStatus, ServiceType
 from retainer_tui.domain.money import decimal_string
 from retainer_tui.domain.month import Month
 from retainer_tui.services.errors import FormInvalid, NotFound
-from retainer_tui.services.undo import CLIENT_CHILDREN, Change, Recorder, UndoStack, record
+from retainer_tui.services.undo import (
+    Change,
+    Recorder,
+    UndoStack,
+    dependents,
+    record,
+    touch_dependents,
+)
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in ClientStatus)
 SERVICE_TYPES: tuple[str, ...] = tuple(s.value for s in ServiceType)
@@ -127,6 +134,8 @@ class ClientData:
     hours: int
     payments: int
     reports: int
+    pipeline: int = 0
+    """Pipeline records: the prospect's discovery, proposal and trial notes, objections."""
 
     def describe(self) -> str:
         """'12 targets, 40 results, 3 months of hours, 3 payments, 2 reports' (or 'no data')."""
@@ -136,6 +145,7 @@ class ClientData:
             (self.hours, "month of hours", "months of hours"),
             (self.payments, "payment", "payments"),
             (self.reports, "report", "reports"),
+            (self.pipeline, "pipeline record", "pipeline records"),
         ]
         said = [f"{n} {one if n == 1 else many}" for n, one, many in parts if n]
         return ", ".join(said) if said else "no goals, results or payments"
@@ -382,12 +392,18 @@ def client_data(db: Database, *, client_id: int) -> ClientData:
         return _client_data(conn, client_id)
 
 
+_DATA_TABLES = ("goal", "result", "hours", "payment", "report")
+
+
 def _client_data(conn: sqlite3.Connection, client_id: int) -> ClientData:
-    counts = [
-        conn.execute(f"SELECT count(*) FROM {t} WHERE client_id = ?", (client_id,)).fetchone()[0]
-        for t in CLIENT_CHILDREN
-    ]
-    return ClientData(*counts)
+    counts = {
+        dep.table: conn.execute(
+            f"SELECT count(*) FROM {dep.table} WHERE {dep.column} = ?", (client_id,)
+        ).fetchone()[0]
+        for dep in dependents(conn, "client")
+    }
+    pipeline = sum(n for table, n in counts.items() if table not in _DATA_TABLES)
+    return ClientData(*(counts.get(t, 0) for t in _DATA_TABLES), pipeline=pipeline)
 
 
 def delete_client(
@@ -408,8 +424,7 @@ def delete_client(
         data = _client_data(conn, client_id)
         rec = Recorder(conn)
         rec.touch("client", (client_id,))
-        for table in CLIENT_CHILDREN:
-            rec.touch_where(table, "client_id = ?", (client_id,))
+        touch_dependents(rec, "client", client_id)
         conn.execute("DELETE FROM client WHERE id = ?", (client_id,))
         change = rec.finish(f"deleting {name}")
     return ClientDeleted(id=client_id, name=name, data=data, change=record(undo, change))

@@ -10,7 +10,7 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.services.clients import _name_taken
 from retainer_tui.services.errors import FormInvalid, InUse, NotFound
-from retainer_tui.services.undo import Change, Recorder, UndoStack, record
+from retainer_tui.services.undo import Change, Recorder, UndoStack, record, touch_dependents
 
 MAX_SERVICES = 50
 
@@ -268,6 +268,7 @@ def delete_tier(db: Database, *, tier_id: int, undo: UndoStack | None = None) ->
             )
         rec = Recorder(conn)
         rec.touch("tier", (tier_id,))
+        touch_dependents(rec, "tier", tier_id)  # e.g. proposals that recommended it
         conn.execute("DELETE FROM tier WHERE id = ?", (tier_id,))
         change = rec.finish(f"deleting tier {name}")
     return TierDeleted(id=tier_id, name=name, change=record(undo, change))

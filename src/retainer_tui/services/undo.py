@@ -20,19 +20,46 @@ from retainer_tui.services.errors import UndoConflict
 # Column name and value pairs, in table order: hashable, comparable, immutable.
 Row = tuple[tuple[str, Any], ...]
 
-PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
-    "meta": ("key",),
-    "tier": ("id",),
-    "metric": ("key",),
-    "client": ("id",),
-    "goal": ("client_id", "metric_key", "month"),
-    "result": ("client_id", "metric_key", "month"),
-    "hours": ("client_id", "month"),
-    "payment": ("client_id", "month"),
-    "report": ("client_id", "month"),
-}
-# Tables whose rows go with a client (ON DELETE CASCADE).
-CLIENT_CHILDREN: tuple[str, ...] = ("goal", "result", "hours", "payment", "report")
+# Primary keys by table, read from the schema once (the hot path is one cell's row).
+_PRIMARY_KEYS: dict[str, tuple[str, ...]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Dependent:
+    """A table column that refers to a parent table, and what a parent's deletion does to it."""
+
+    table: str
+    column: str
+    on_delete: str  # CASCADE, SET NULL, RESTRICT, NO ACTION
+
+
+def primary_key(conn: sqlite3.Connection, table: str) -> tuple[str, ...]:
+    """The table's primary key columns, in key order."""
+    key = _PRIMARY_KEYS.get(table)
+    if key is None:
+        info = conn.execute(f"PRAGMA table_info({table})").fetchall()
+        key = tuple(row[1] for row in sorted((r for r in info if r[5]), key=lambda r: r[5]))
+        if not key:
+            raise ValueError(f"table {table} has no primary key")
+        _PRIMARY_KEYS[table] = key
+    return key
+
+
+def dependents(conn: sqlite3.Connection, parent: str) -> tuple[Dependent, ...]:
+    """Every column in the schema that refers to the parent table (so goes with its rows)."""
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    found = []
+    for table in tables:
+        for fk in conn.execute(f"PRAGMA foreign_key_list({table})"):
+            if fk[2] == parent:
+                found.append(Dependent(table, fk[3], fk[6].upper()))
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +86,13 @@ class Change:
 NO_CHANGE = Change("", ())
 
 
-def _where(table: str) -> str:
-    return " AND ".join(f"{col} = ?" for col in PRIMARY_KEYS[table])
+def _where(conn: sqlite3.Connection, table: str) -> str:
+    return " AND ".join(f"{col} = ?" for col in primary_key(conn, table))
 
 
 def read_row(conn: sqlite3.Connection, table: str, key: Sequence[Any]) -> Row | None:
     """The whole row with that primary key, or None."""
-    cur = conn.execute(f"SELECT * FROM {table} WHERE {_where(table)}", tuple(key))
+    cur = conn.execute(f"SELECT * FROM {table} WHERE {_where(conn, table)}", tuple(key))
     values = cur.fetchone()
     if values is None:
         return None
@@ -95,7 +122,7 @@ class Recorder:
         """Remember every row matching a condition (before deleting or updating them)."""
         cur = self.conn.execute(f"SELECT * FROM {table} WHERE {where}", tuple(params))
         names = [d[0] for d in cur.description]
-        pk = [names.index(col) for col in PRIMARY_KEYS[table]]
+        pk = [names.index(col) for col in primary_key(self.conn, table)]
         rows = []
         for values in cur.fetchall():
             row: Row = tuple(zip(names, values, strict=True))
@@ -113,10 +140,19 @@ class Recorder:
         return Change(label, tuple(rows))
 
 
-def _has_children(conn: sqlite3.Connection, client_id: Any) -> bool:
+def touch_dependents(rec: Recorder, parent: str, parent_id: Any) -> None:
+    """Remember every row that deleting the parent row would delete or change."""
+    for dep in dependents(rec.conn, parent):
+        if dep.on_delete in ("CASCADE", "SET NULL", "SET DEFAULT"):
+            rec.touch_where(dep.table, f"{dep.column} = ?", (parent_id,))
+
+
+def _has_dependents(conn: sqlite3.Connection, table: str, row_id: Any) -> bool:
     return any(
-        conn.execute(f"SELECT 1 FROM {table} WHERE client_id = ? LIMIT 1", (client_id,)).fetchone()
-        for table in CLIENT_CHILDREN
+        conn.execute(
+            f"SELECT 1 FROM {dep.table} WHERE {dep.column} = ? LIMIT 1", (row_id,)
+        ).fetchone()
+        for dep in dependents(conn, table)
     )
 
 
@@ -126,20 +162,15 @@ def apply_undo(conn: sqlite3.Connection, change: Change) -> None:
     for rc in change.rows:
         if read_row(conn, rc.table, rc.key) != rc.after:
             raise UndoConflict(f"Cannot undo {what}: it was changed since")
+    # Order matters to foreign keys: created rows go (children first, as recorded after
+    # their parents), deleted rows come back (parents first), then updated rows revert
+    # (they may point at a row just re-inserted).
     try:
         for rc in reversed(change.rows):
             if rc.before is None and rc.after is not None:
-                if rc.table == "client" and _has_children(conn, rc.key[0]):
-                    raise UndoConflict(f"Cannot undo {what}: the client has data entered since")
-                conn.execute(f"DELETE FROM {rc.table} WHERE {_where(rc.table)}", rc.key)
-        for rc in change.rows:
-            if rc.before is not None and rc.after is not None:
-                cols = [c for c, _ in rc.before]
-                sets = ", ".join(f"{c} = ?" for c in cols)
-                conn.execute(
-                    f"UPDATE {rc.table} SET {sets} WHERE {_where(rc.table)}",
-                    (*(v for _, v in rc.before), *rc.key),
-                )
+                if len(rc.key) == 1 and _has_dependents(conn, rc.table, rc.key[0]):
+                    raise UndoConflict(f"Cannot undo {what}: data was entered for it since")
+                conn.execute(f"DELETE FROM {rc.table} WHERE {_where(conn, rc.table)}", rc.key)
         for rc in change.rows:
             if rc.before is not None and rc.after is None:
                 cols = [c for c, _ in rc.before]
@@ -147,6 +178,13 @@ def apply_undo(conn: sqlite3.Connection, change: Change) -> None:
                     f"INSERT INTO {rc.table} ({', '.join(cols)}) "
                     f"VALUES ({', '.join('?' * len(cols))})",
                     tuple(v for _, v in rc.before),
+                )
+        for rc in change.rows:
+            if rc.before is not None and rc.after is not None:
+                sets = ", ".join(f"{c} = ?" for c, _ in rc.before)
+                conn.execute(
+                    f"UPDATE {rc.table} SET {sets} WHERE {_where(conn, rc.table)}",
+                    (*(v for _, v in rc.before), *rc.key),
                 )
     except sqlite3.IntegrityError:
         raise UndoConflict(f"Cannot undo {what}: it clashes with a change made since") from None
