@@ -403,7 +403,14 @@ def _client_data(conn: sqlite3.Connection, client_id: int) -> ClientData:
         for dep in dependents(conn, "client")
     }
     pipeline = sum(n for table, n in counts.items() if table not in _DATA_TABLES)
-    return ClientData(*(counts.get(t, 0) for t in _DATA_TABLES), pipeline=pipeline)
+    return ClientData(
+        goals=counts.get("goal", 0),
+        results=counts.get("result", 0),
+        hours=counts.get("hours", 0),
+        payments=counts.get("payment", 0),
+        reports=counts.get("report", 0),
+        pipeline=pipeline,
+    )
 
 
 def delete_client(
