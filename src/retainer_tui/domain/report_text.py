@@ -62,6 +62,7 @@ class ReportData:
     highlights: str = ""
     sent_on: date | None = None
     state: ReportState = ReportState.NOT_DUE
+    due_on: date | None = None
 
     @property
     def month_ended(self) -> bool:

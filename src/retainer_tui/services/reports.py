@@ -278,6 +278,7 @@ def load_report_data(
         highlights=report_row[1] if report_row else "",
         sent_on=sent_on,
         state=report_state(month, as_of, report_due_day=due_day, sent_on=sent_on),
+        due_on=report_due_date(month, due_day),
     )
 
 

@@ -1,0 +1,362 @@
+"""One client's monthly report: the Markdown preview and what to do with it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, Markdown, Static, TextArea
+
+from retainer_tui.config import Settings
+from retainer_tui.db.engine import Database
+from retainer_tui.db.errors import DatabaseError
+from retainer_tui.domain import validation
+from retainer_tui.domain.month import Month
+from retainer_tui.domain.report_text import ReportData, render_report
+from retainer_tui.domain.reports import ReportState
+from retainer_tui.services import reports
+
+
+def state_text(data: ReportData) -> str:
+    """'Sent 2026-11-03', 'Overdue since 2026-11-05 (15 days)', 'Due by 2026-11-25'…"""
+    if data.sent_on is not None:
+        return f"Sent {data.sent_on.isoformat()}"
+    if data.state is ReportState.NOT_DUE:
+        return "Not due yet: the month is still open"
+    due = data.due_on
+    if due is None:
+        return str(data.state).capitalize()
+    if data.state is ReportState.OVERDUE:
+        days = (data.as_of - due).days
+        return f"Overdue since {due.isoformat()} ({days} day{'s' if days != 1 else ''})"
+    return f"Due by {due.isoformat()}"
+
+
+class HighlightsScreen(ModalScreen[str | None]):
+    """Write the month's highlights; dismissed with the text, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="highlights.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="highlights.cancel"),
+    ]
+
+    def __init__(self, client: str, month: Month, text: str) -> None:
+        super().__init__()
+        self._client = client
+        self._month = month
+        self._text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="highlights-dialog", classes="dialog"):
+            yield Label(
+                f"Highlights for {self._client}, {self._month.label()}", classes="dialog-title"
+            )
+            yield Static(
+                "Markdown. What went well, what changed, what comes next.",
+                classes="dialog-hint",
+            )
+            yield TextArea(self._text, id="highlights-text", soft_wrap=True)
+            yield Static("", id="highlights-error", classes="field-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        text = self.query_one(TextArea).text
+        try:
+            clean = validation.long_text(text.replace("\r\n", "\n"), "highlights")
+        except validation.InvalidValue as exc:
+            self.query_one("#highlights-error", Static).update(str(exc))
+            return
+        self.dismiss(clean)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PathScreen(ModalScreen[Path | None]):
+    """Ask where to export, with the default path filled in."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+
+    def __init__(self, default: Path) -> None:
+        super().__init__()
+        self._default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog", classes="dialog"):
+            yield Label("Export the report to", classes="dialog-title")
+            yield Input(str(self._default), id="export-path")
+            yield Static("", id="export-error", classes="field-error")
+            yield Static("enter writes the file (owner-only)", classes="dialog-keys")
+        yield Footer()
+
+    @on(Input.Submitted, "#export-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.query_one("#export-error", Static).update("a file name is required")
+            return
+        path = Path(text).expanduser()
+        if path.is_dir():
+            path = path / self._default.name
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SentDateScreen(ModalScreen[date | None]):
+    """Ask the date the report was sent (today by default)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="sent.cancel")]
+
+    def __init__(self, client: str, month: Month, today: date) -> None:
+        super().__init__()
+        self._client = client
+        self._month = month
+        self._today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="sent-dialog", classes="dialog"):
+            yield Label(
+                f"{self._client}: {self._month.label()} report sent on", classes="dialog-title"
+            )
+            yield Input(self._today.isoformat(), id="sent-date", placeholder="YYYY-MM-DD")
+            yield Static("", id="sent-error", classes="field-error")
+            yield Static("enter marks it sent", classes="dialog-keys")
+        yield Footer()
+
+    @on(Input.Submitted, "#sent-date")
+    def _submitted(self, event: Input.Submitted) -> None:
+        error = self.query_one("#sent-error", Static)
+        try:
+            sent = validation.a_date(event.value, "date")
+        except validation.InvalidValue as exc:
+            error.update(str(exc))
+            return
+        if sent < self._month.first_day:
+            error.update(f"the report cannot be sent before {self._month.label()} starts")
+            return
+        if sent > self._today:
+            error.update("the date is in the future")
+            return
+        self.dismiss(sent)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReportPreviewScreen(Screen[None]):
+    """The report for one client and month, previewed as Markdown."""
+
+    BINDINGS = [
+        Binding("h", "edit_highlights", "Highlights", id="report.highlights"),
+        Binding("x", "export", "Export", id="report.export"),
+        Binding("c", "copy", "Copy", id="report.copy"),
+        Binding("s", "mark_sent", "Mark sent", id="report.mark-sent"),
+        Binding("u", "unmark_sent", "Un-mark", id="report.unmark-sent"),
+        Binding("[", "previous_month", "Prev month", id="report.previous-month", show=False),
+        Binding("]", "next_month", "Next month", id="report.next-month", show=False),
+        Binding("escape", "back", "Back", id="report.back"),
+    ]
+
+    class Changed(Message):
+        """A report was marked sent or un-marked, or its highlights changed."""
+
+        def __init__(self, client_id: int, month: Month) -> None:
+            super().__init__()
+            self.client_id = client_id
+            self.month = month
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        today: date,
+        client_id: int,
+        month: Month,
+    ) -> None:
+        super().__init__()
+        self.db = db
+        self.settings = settings
+        self.today = today
+        self.client_id = client_id
+        self.month = month
+        self.data: ReportData | None = None
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="report-bar"):
+            yield Static("", id="report-title")
+            yield Static("", id="report-state")
+        with VerticalScroll(id="report-scroll"):
+            yield Markdown(id="report-preview", open_links=False)
+        yield Static("", id="report-hint")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.reload()
+        self.query_one("#report-scroll").focus()
+
+    # ------------------------------------------------------------ loading
+
+    def _load(self) -> ReportData:
+        return reports.load_report_data(
+            self.db,
+            client_id=self.client_id,
+            month=self.month,
+            as_of=self.today,
+            tolerance=self.settings.tolerance,
+        )
+
+    async def reload(self) -> None:
+        """Read the report again and redraw the preview."""
+        try:
+            data = self._load()
+        except (reports.ReportError, DatabaseError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.data = data
+        self.text = render_report(data)
+        self.sub_title = f"{data.client} · {data.month.label()}"
+        self.query_one("#report-title", Static).update(
+            Content.from_markup(
+                "[b]$client[/b] · $month", client=data.client, month=data.month.label()
+            )
+        )
+        state = self.query_one("#report-state", Static)
+        state.update(state_text(data))
+        state.set_classes(f"state-{data.state}")
+        hint = self.query_one("#report-hint", Static)
+        if data.highlights.strip():
+            hint.update("")
+            hint.display = False
+        else:
+            hint.update("No highlights yet: press h to write what went well this month.")
+            hint.display = True
+        await self.query_one("#report-preview", Markdown).update(self.text)
+
+    def _changed(self) -> None:
+        message = self.Changed(self.client_id, self.month)
+        self.app.post_message(message)
+
+    # ------------------------------------------------------------ actions
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_edit_highlights(self) -> None:
+        if self.data is None:
+            return
+
+        async def saved(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                reports.set_highlights(
+                    self.db, client_id=self.client_id, month=self.month, text=text
+                )
+            except (validation.InvalidValue, DatabaseError) as exc:
+                self.notify(str(exc), severity="error")
+                return
+            await self.reload()
+            self.notify("Highlights saved.")
+            self._changed()
+
+        self.app.push_screen(
+            HighlightsScreen(self.data.client, self.month, self.data.highlights), saved
+        )
+
+    def action_export(self) -> None:
+        if self.data is None:
+            return
+        default = reports.default_export_path(self.data.client, self.month)
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                written = reports.export_report(path, self.text)
+            except reports.ReportError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"Exported to {written}", title="Report exported", markup=False)
+
+        self.app.push_screen(PathScreen(default), chosen)
+
+    def action_copy(self) -> None:
+        if not self.text:
+            return
+        self.app.copy_to_clipboard(self.text)
+        lines = self.text.count("\n")
+        self.notify(f"Copied the report ({lines} lines) to the clipboard.")
+
+    def action_mark_sent(self) -> None:
+        if self.data is None:
+            return
+        if self.data.sent_on is not None:
+            self.notify(f"Already marked sent on {self.data.sent_on.isoformat()} (u un-marks).")
+            return
+
+        async def chosen(on: date | None) -> None:
+            if on is None:
+                return
+            try:
+                reports.mark_sent(self.db, client_id=self.client_id, month=self.month, on=on)
+            except (reports.ReportError, DatabaseError) as exc:
+                self.notify(str(exc), severity="error")
+                return
+            await self.reload()
+            self.notify(f"Marked sent on {on.isoformat()}.")
+            self._changed()
+
+        self.app.push_screen(SentDateScreen(self.data.client, self.month, self.today), chosen)
+
+    async def action_unmark_sent(self) -> None:
+        if self.data is None or self.data.sent_on is None:
+            self.notify("This report is not marked sent.")
+            return
+        try:
+            reports.unmark_sent(self.db, client_id=self.client_id, month=self.month)
+        except DatabaseError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        await self.reload()
+        self.notify("No longer marked sent.")
+        self._changed()
+
+    async def _go(self, month: Month) -> None:
+        try:
+            reports.load_report_data(
+                self.db,
+                client_id=self.client_id,
+                month=month,
+                as_of=self.today,
+                tolerance=self.settings.tolerance,
+            )
+        except reports.ReportError as exc:
+            self.notify(str(exc))
+            return
+        self.month = month
+        await self.reload()
+
+    async def action_previous_month(self) -> None:
+        await self._go(self.month.previous())
+
+    async def action_next_month(self) -> None:
+        await self._go(self.month.next())
+
+
+__all__ = ["HighlightsScreen", "PathScreen", "ReportPreviewScreen", "SentDateScreen"]
