@@ -136,6 +136,7 @@ def test_sample_recent_sent(sample_db: Database) -> None:
         "Rossi Bakery",
     }
     assert [i.sent_on for i in items] == sorted((i.sent_on for i in items), reverse=True)
+    assert recent_sent(sample_db, as_of=AS_OF, months=1, limit=2) == items[:2]
 
 
 # ---------------------------------------------------------------- the queue, by hand

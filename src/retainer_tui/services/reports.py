@@ -131,17 +131,23 @@ def report_queue(
     return queue_from_views(views, due_days, as_of)
 
 
-def recent_sent(db: Database, *, as_of: date, months: int = 3) -> list[SentItem]:
-    """Reports sent for the last `months` months before the as-of month, newest first."""
+def recent_sent(
+    db: Database, *, as_of: date, months: int = 3, limit: int | None = None
+) -> list[SentItem]:
+    """Reports sent for the last `months` months up to the as-of month, newest first."""
     first = Month.of(as_of).plus(-months)
+    sql = (
+        "SELECT r.client_id, c.name, r.month, r.sent_on FROM report r"
+        " JOIN client c ON c.id = r.client_id"
+        " WHERE r.sent_on IS NOT NULL AND r.month >= ? AND r.month <= ?"
+        " ORDER BY r.sent_on DESC, r.month DESC, c.name COLLATE NOCASE"
+    )
+    params: tuple[object, ...] = (str(first), str(Month.of(as_of)))
+    if limit is not None:
+        sql += " LIMIT ?"
+        params += (limit,)
     with db.read() as conn:
-        rows = conn.execute(
-            "SELECT r.client_id, c.name, r.month, r.sent_on FROM report r"
-            " JOIN client c ON c.id = r.client_id"
-            " WHERE r.sent_on IS NOT NULL AND r.month >= ? AND r.month <= ?"
-            " ORDER BY r.sent_on DESC, r.month DESC, c.name COLLATE NOCASE",
-            (str(first), str(Month.of(as_of))),
-        ).fetchall()
+        rows = conn.execute(sql, params).fetchall()
     return [SentItem(cid, name, Month.parse(m), date.fromisoformat(s)) for cid, name, m, s in rows]
 
 

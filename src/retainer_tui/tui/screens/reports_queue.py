@@ -23,6 +23,8 @@ from retainer_tui.services.reports import QueueItem, SentItem
 from retainer_tui.tui.screens.report_preview import ReportPreviewScreen, SentDateScreen
 
 RECENT_MONTHS = 3
+# An agency's thousands of sent reports are history, not a to-do: show the latest few.
+RECENT_LIMIT = 300
 
 # Glyph and style per client status; colours by meaning, so any theme reads the same.
 STATUS_LOOK: dict[MetricStatus, tuple[str, str]] = {
@@ -130,7 +132,9 @@ class ReportsScreen(Screen[None]):
                 tolerance=self.settings.tolerance,
                 grace_days=self.settings.late_payment_grace_days,
             )
-            sent = reports.recent_sent(self.db, as_of=self.today, months=RECENT_MONTHS)
+            sent = reports.recent_sent(
+                self.db, as_of=self.today, months=RECENT_MONTHS, limit=RECENT_LIMIT
+            )
         except DatabaseError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
