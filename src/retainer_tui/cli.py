@@ -112,6 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
         "suitable for cron.",
     )
     reports.add_argument("--json", action="store_true", help="print a JSON object")
+
+    pipeline = sub.add_parser(
+        "pipeline",
+        parents=[common],
+        help="prospects by stage, trial conversion, income if every proposal signs",
+        description="The sales pipeline as of today (or --as-of): number and monthly value of "
+        "prospects by stage, the trial-to-retainer conversion rate and the guaranteed monthly "
+        "income if every open proposal signs, then every prospect with its next action.",
+    )
+    pipeline.add_argument("--json", action="store_true", help="print a JSON object")
     return parser
 
 
@@ -340,6 +350,20 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pipeline(args: argparse.Namespace) -> int:
+    from retainer_tui.services.pipeline import load_pipeline
+    from retainer_tui.services.pipeline_text import pipeline_object, pipeline_table
+
+    today = _today(args)
+    db = _open(args, _settings(), create=False)
+    view = load_pipeline(db, as_of=today)
+    if args.json:
+        sys.stdout.write(json.dumps(pipeline_object(view), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(pipeline_table(view) + "\n")
+    return 0
+
+
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_app,
     "demo": cmd_demo,
@@ -350,6 +374,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "restore": cmd_restore,
     "report": cmd_report,
     "reports": cmd_reports,
+    "pipeline": cmd_pipeline,
 }
 
 
