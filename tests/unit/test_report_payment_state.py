@@ -220,16 +220,16 @@ ENDS = {"end-unset": None, "end-before": Month(2026, 10), "end-same": SAME, "end
 
 # Readable rows first; the exhaustive product below checks every combination.
 IN_SERVICE_TABLE = [
-    pytest.param("active", None, None, True, id="active-open-ended"),
+    pytest.param("active", None, None, False, id="active-without-start-never"),
     pytest.param("active", BEFORE, None, True, id="active-started-before"),
     pytest.param("active", SAME, None, True, id="active-starts-this-month"),
     pytest.param("active", AFTER, None, False, id="active-starts-later"),
     pytest.param("active", BEFORE, SAME, True, id="active-ends-this-month"),
     pytest.param("active", BEFORE, Month(2026, 10), False, id="active-ended-last-month"),
     pytest.param("trial", SAME, SAME, True, id="trial-this-month"),
-    pytest.param("trial", None, None, True, id="trial-unbounded"),
+    pytest.param("trial", None, None, False, id="trial-without-start-never"),
     pytest.param("ended", BEFORE, SAME, True, id="ended-within-span"),
-    pytest.param("ended", None, AFTER, True, id="ended-no-start"),
+    pytest.param("ended", None, AFTER, False, id="ended-no-start-never"),
     pytest.param("ended", BEFORE, Month(2026, 10), False, id="ended-after-its-end"),
     pytest.param("ended", BEFORE, None, False, id="ended-without-end-month"),
     pytest.param("paused", BEFORE, None, False, id="paused-never"),
@@ -258,7 +258,7 @@ def _combinations():
 def test_in_service_and_billable_every_combination(
     status: ClientStatus, start: Month | None, end: Month | None
 ) -> None:
-    within = (start is None or start <= M) and (end is None or end >= M)
+    within = start is not None and start <= M and (end is None or end >= M)
     if status in (ClientStatus.ACTIVE, ClientStatus.TRIAL):
         expected = within
     elif status is ClientStatus.ENDED:

@@ -28,16 +28,17 @@ def in_service(
 ) -> bool:
     """Whether the client was active (or on trial) in the month, so owes results and a report.
 
-    Active and trial clients count from their start month (any month when unset) until their
-    end month; ended clients count only within a known start..end span; prospects and paused
-    clients never do, since a pause keeps no history of when it began.
+    Active and trial clients count from their start month until their end month (if any);
+    ended clients only within a known start..end span. Without a start month nothing can be
+    owed, so such a client counts in no month; prospects and paused clients never count,
+    since a pause keeps no history of when it began.
     """
     status = ClientStatus(status)
-    if status in (ClientStatus.PROSPECT, ClientStatus.PAUSED):
+    if status in (ClientStatus.PROSPECT, ClientStatus.PAUSED) or start is None:
         return False
     if status is ClientStatus.ENDED and end is None:
         return False
-    if start is not None and month < start:
+    if month < start:
         return False
     return not (end is not None and month > end)
 
