@@ -1,0 +1,1 @@
+"""Screens: welcome, dashboard, client detail, help."""

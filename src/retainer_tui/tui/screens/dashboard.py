@@ -1,0 +1,303 @@
+"""The home screen: the summary bar and the client table for the selected month."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from retainer_tui.db.errors import DatabaseError
+from retainer_tui.domain.month import Month
+from retainer_tui.services.month_view import MonthView, load_month
+from retainer_tui.tui.client_rows import SORT_LABELS, Filter, SortKey, visible_rows
+from retainer_tui.tui.keys import DASHBOARD_KEYS, bindings
+from retainer_tui.tui.widgets.client_table import ClientTable
+from retainer_tui.tui.widgets.summary_bar import SummaryBar
+
+if TYPE_CHECKING:
+    from retainer_tui.tui.app import RetainerApp
+
+
+class DashboardScreen(Screen[None]):
+    """Loads the month in a worker; filters, search and sort are applied to what it loaded."""
+
+    KEY_SCOPE = "dashboard"
+    TITLE_TEXT = "Dashboard"
+    BINDINGS = bindings(DASHBOARD_KEYS)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (160, "-wide")]
+    AUTO_FOCUS = "#clients"
+
+    class MonthLoaded(Message):
+        def __init__(self, view: MonthView, request: int) -> None:
+            self.view = view
+            self.request = request
+            super().__init__()
+
+    class LoadFailed(Message):
+        def __init__(self, error: DatabaseError, request: int) -> None:
+            self.error = error
+            self.request = request
+            super().__init__()
+
+    def __init__(self, *, month: Month) -> None:
+        super().__init__()
+        self.month = month
+        self.view: MonthView | None = None
+        self.view_filter = Filter.ALL
+        self.show_inactive = False
+        self.query_text = ""
+        self.sort = SortKey()
+        self._request = 0
+        self._reveal: int | None = None
+
+    @property
+    def retainer(self) -> RetainerApp:
+        return cast("RetainerApp", self.app)
+
+    @property
+    def table(self) -> ClientTable:
+        return self.query_one("#clients", ClientTable)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SummaryBar(id="summary")
+        with Horizontal(id="view-bar"):
+            yield Static(id="view-state")
+            yield Input(placeholder="Search name or company", id="search")
+        yield ClientTable(id="clients")
+        yield Static(
+            "No clients yet. Press [b]n[/] to add one, or [b]ctrl+p[/] for every command.",
+            id="empty",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.query_one("#empty", Static).display = False
+        self.retainer.data_changed.subscribe(self, lambda _: self.load())
+        self.app.theme_changed_signal.subscribe(self, lambda _: self.table.restyle())
+        self.load()
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """(Re)load the selected month off the UI thread."""
+        self._request += 1
+        if self.view is None or self.view.month != self.month:
+            self.query_one(SummaryBar).show_loading(self.month)
+        self._load_month(self.month, self._request)
+
+    @work(thread=True, exclusive=True, group="db", exit_on_error=False)
+    def _load_month(self, month: Month, request: int) -> None:
+        settings = self.retainer.settings
+        try:
+            view = load_month(
+                self.retainer.db,
+                month=month,
+                as_of=self.retainer.today,
+                tolerance=settings.tolerance,
+                grace_days=settings.late_payment_grace_days,
+            )
+        except DatabaseError as exc:
+            self.post_message(self.LoadFailed(exc, request))
+            return
+        self.post_message(self.MonthLoaded(view, request))
+
+    @on(MonthLoaded)
+    def _month_loaded(self, message: MonthLoaded) -> None:
+        if message.request != self._request:
+            return  # a newer load is on its way
+        self.view = message.view
+        self.retainer.client_directory = tuple(
+            (c.id, c.name, c.company) for c in message.view.clients
+        )
+        self.query_one(SummaryBar).show(message.view)
+        self.show_rows()
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        if message.request == self._request:
+            self.retainer.show_error(message.error)
+
+    def show_rows(self) -> None:
+        """Apply the filter, search and sort to the loaded month and fill the table."""
+        view = self.view
+        if view is None:
+            return
+        table = self.table
+        keep = self._reveal if self._reveal is not None else table.highlighted_client_id()
+        self._reveal = None
+        rows = visible_rows(
+            view.clients,
+            view_filter=self.view_filter,
+            show_inactive=self.show_inactive,
+            query=self.query_text,
+            sort=self.sort,
+        )
+        table.show(
+            rows,
+            metrics=view.tracked_metrics,
+            month=view.month,
+            currency=view.currency,
+            sort_column=self.sort.column,
+            sort_reverse=self.sort.reverse,
+            keep=keep,
+        )
+        self.query_one("#empty", Static).display = not view.clients
+        table.display = bool(view.clients)
+        self._show_view_state(len(rows), len(view.clients))
+
+    def _show_view_state(self, shown: int, total: int) -> None:
+        parts = [Content.from_markup("[b]$label[/]", label=self.view_filter.label)]
+        if self.view_filter is Filter.ALL:
+            parts.append(
+                Content("with prospects & ended" if self.show_inactive else "active & trial")
+            )
+        metric_labels = (
+            {f"m:{m.key}": m.label for m in self.view.tracked_metrics} if self.view else {}
+        )
+        sort = SORT_LABELS.get(self.sort.column) or metric_labels.get(self.sort.column, "")
+        parts.append(Content(f"sorted by {sort}{' (reversed)' if self.sort.reverse else ''}"))
+        if self.query_text:
+            parts.append(Content(f"matching “{self.query_text}”"))
+        parts.append(Content(f"{shown} of {total} clients"))
+        self.query_one("#view-state", Static).update(Content(" · ").join(parts))
+
+    # -- month -----------------------------------------------------------------------------
+
+    def set_month(self, month: Month) -> None:
+        if month != self.month:
+            self.month = month
+            self.load()
+
+    def action_previous_month(self) -> None:
+        self.set_month(self.month.previous())
+
+    def action_next_month(self) -> None:
+        self.set_month(self.month.next())
+
+    def action_this_month(self) -> None:
+        self.set_month(Month.of(self.retainer.today))
+
+    # -- view: filter, search, sort --------------------------------------------------------
+
+    def action_cycle_filter(self) -> None:
+        self.view_filter = self.view_filter.next()
+        self.show_rows()
+
+    def action_filter(self, name: str) -> None:
+        """A count's shortcut: show that filter, or all clients when it is already shown."""
+        wanted = Filter(name)
+        self.view_filter = Filter.ALL if self.view_filter is wanted else wanted
+        self.show_rows()
+
+    def action_toggle_inactive(self) -> None:
+        self.show_inactive = not self.show_inactive
+        if self.view_filter is not Filter.ALL:
+            self.view_filter = Filter.ALL
+        self.show_rows()
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.show_rows()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.table.focus()
+
+    def action_clear_view(self) -> None:
+        """escape: close the search first, then drop the filter."""
+        search = self.query_one("#search", Input)
+        if search.display:
+            search.value = ""
+            search.display = False
+            self.query_text = ""
+            self.table.focus()
+        elif self.view_filter is not Filter.ALL or self.show_inactive:
+            self.view_filter = Filter.ALL
+            self.show_inactive = False
+        else:
+            return
+        self.show_rows()
+
+    def _sortable_columns(self) -> list[str]:
+        plan = self.table.columns
+        return ["attention", *(str(k.value) for k in plan if k.value not in (None, "goals"))]
+
+    def action_cycle_sort(self) -> None:
+        order = self._sortable_columns()
+        current = order.index(self.sort.column) if self.sort.column in order else 0
+        self.sort = SortKey(order[(current + 1) % len(order)])
+        self.show_rows()
+
+    def action_reverse_sort(self) -> None:
+        self.sort = SortKey(self.sort.column, not self.sort.reverse)
+        self.show_rows()
+
+    @on(ClientTable.SortRequested)
+    def _header_clicked(self, message: ClientTable.SortRequested) -> None:
+        column = "status" if message.column == "goals" else message.column
+        if column == self.sort.column:
+            self.sort = SortKey(column, not self.sort.reverse)
+        else:
+            self.sort = SortKey(column)
+        self.show_rows()
+
+    # -- clients ---------------------------------------------------------------------------
+
+    def reveal_client(self, client_id: int) -> None:
+        """Highlight the client, clearing the search or filter if they hide it."""
+        table = self.table
+        if client_id not in table.client_ids and self.view is not None:
+            self.view_filter = Filter.ALL
+            self.show_inactive = True
+            self.query_text = ""
+            search = self.query_one("#search", Input)
+            search.value, search.display = "", False
+            self._reveal = client_id
+            self.show_rows()
+        table.highlight_client(client_id)
+        table.focus()
+
+    def action_open_client(self) -> None:
+        client_id = self.table.highlighted_client_id()
+        if client_id is not None:
+            self.retainer.show_client(client_id)
+
+    @on(DataTable.RowSelected, "#clients")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.retainer.show_client(int(event.row_key.value))
+
+    def action_new_client(self) -> None:
+        self.retainer.open_new_client()
+
+    def action_edit_client(self) -> None:
+        self.retainer.open_edit_client(self.table.highlighted_client_id())
+
+    def action_enter_results(self) -> None:
+        self.retainer.open_results()
+
+    def action_edit_goals(self) -> None:
+        self.retainer.open_goals(self.table.highlighted_client_id())
+
+    def action_open_reports(self) -> None:
+        self.retainer.open_reports()
+
+    def action_open_pipeline(self) -> None:
+        self.retainer.open_pipeline()
+
+    def action_open_tiers(self) -> None:
+        self.retainer.open_tiers()

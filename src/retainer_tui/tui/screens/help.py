@@ -1,0 +1,83 @@
+"""`?`: every key of the screen underneath, grouped, with the user's remapped keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Grid, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from retainer_tui.tui.keys import (
+    APP_KEYS,
+    HELP_KEYS,
+    KEYS_BY_SCREEN,
+    KeySpec,
+    bindings,
+    effective_keys,
+    key_label,
+)
+
+if TYPE_CHECKING:
+    from retainer_tui.tui.app import RetainerApp
+
+# Keys Textual provides everywhere; listed so that the help is complete.
+_BUILT_IN = (
+    KeySpec(
+        "command-palette",
+        "ctrl+p",
+        "command_palette",
+        "Commands",
+        "Search every command, client and month",
+        "General",
+    ),
+    KeySpec(
+        "focus-next", "tab", "focus_next", "Next", "Move to the next field or table", "General"
+    ),
+)
+
+
+def key_groups(scope: str) -> dict[str, list[KeySpec]]:
+    """The screen's keys by group, then the app's keys under 'General'."""
+    groups: dict[str, list[KeySpec]] = {}
+    for spec in (*KEYS_BY_SCREEN.get(scope, ()), *APP_KEYS, *_BUILT_IN):
+        groups.setdefault(spec.group, []).append(spec)
+    return groups
+
+
+class HelpScreen(ModalScreen[None]):
+    KEY_SCOPE = "help"
+    BINDINGS = bindings(HELP_KEYS)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(self, *, scope: str, title: str = "") -> None:
+        super().__init__()
+        self.scope = scope
+        self.heading = title or scope.title()
+        # (group, keys, what it does) as shown; tests read it.
+        self.entries: list[tuple[str, str, str]] = []
+
+    def compose(self) -> ComposeResult:
+        keymap = cast("RetainerApp", self.app).settings.keymap
+        with VerticalScroll(id="help-box") as box:
+            box.border_title = f"Keys — {self.heading}"
+            box.border_subtitle = "escape closes"
+            with Grid(id="help-grid"):
+                for group, specs in key_groups(self.scope).items():
+                    table = Table.grid(padding=(0, 2))
+                    table.add_column(min_width=6, style="bold", no_wrap=True)
+                    table.add_column()
+                    for spec in specs:
+                        keys = " / ".join(key_label(k) for k in effective_keys(spec, keymap))
+                        table.add_row(keys, spec.help)
+                        self.entries.append((group, keys, spec.help))
+                    yield Static(
+                        Group(Text(group, style="bold underline"), table), classes="help-group"
+                    )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,107 @@
+"""Which client-table columns fit the width: everything at 200 columns, the essentials at 80.
+
+Columns are dropped or narrowed in a fixed order until the row fits, so the table never
+scrolls sideways and the widths do not depend on the data (stable snapshots)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retainer_tui.services.month_view import MetricInfo
+
+CELL_PADDING = 1  # DataTable's padding on each side of a cell
+NAME_MIN, NAME_MAX = 14, 32
+FULL_METRIC, COMPACT_METRIC = 13, 8
+
+# Short headers for the built-in metrics when the column is narrow.
+SHORT_LABELS = {
+    "new_followers": "Followers",
+    "posts_shared": "Posts",
+    "conversions": "Conv.",
+    "blog_posts": "Blog",
+    "newsletters": "News",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    right: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnPlan:
+    columns: tuple[Column, ...]
+    metrics: str  # "full", "compact" or "glyphs": how metric cells are drawn
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+
+# Applied one after another until the row fits.
+_STEPS = ("tier", "compact", "hours", "fee", "glyphs", "payment", "report")
+
+
+def _label(metric: MetricInfo, width: int) -> str:
+    """The metric's label, or its short form, or a cut one; at most `width` wide."""
+    if len(metric.label) <= width:
+        return metric.label
+    short = SHORT_LABELS.get(metric.key, "")
+    if short and len(short) <= width:
+        return short
+    return metric.label[: width - 1] + "…"
+
+
+def _metric_column(metric: MetricInfo, mode: str) -> Column:
+    if mode == "full":
+        return Column(f"m:{metric.key}", _label(metric, FULL_METRIC), FULL_METRIC)
+    # Compact cells need 8; a short label such as "Followers" may widen its column by one.
+    label = _label(metric, COMPACT_METRIC + 1)
+    return Column(f"m:{metric.key}", label, max(COMPACT_METRIC, len(label)))
+
+
+def _columns(dropped: set[str], metrics: Sequence[MetricInfo], mode: str) -> list[Column]:
+    columns = [Column("name", "Client", NAME_MIN)]
+    if "tier" not in dropped:
+        columns.append(Column("tier", "Tier", 7))
+    if "fee" not in dropped:
+        columns.append(Column("fee", "Fee", 8, right=True))
+    columns.append(Column("status", "Status", 10))
+    if mode == "glyphs":
+        if metrics:
+            columns.append(Column("goals", "Goals", max(5, 2 * len(metrics) - 1)))
+    else:
+        columns.extend(_metric_column(m, mode) for m in metrics)
+    if "hours" not in dropped:
+        columns.append(Column("hours", "Hours", 9))
+    if "report" not in dropped:
+        columns.append(Column("report", "Report", 12))
+    if "payment" not in dropped:
+        columns.append(Column("payment", "Payment", 10))
+    return columns
+
+
+def _total(columns: Sequence[Column]) -> int:
+    return sum(c.width + 2 * CELL_PADDING for c in columns)
+
+
+def plan_columns(width: int, metrics: Sequence[MetricInfo]) -> ColumnPlan:
+    """The richest set of columns that fits `width` cells; the name takes what is left."""
+    dropped: set[str] = set()
+    mode = "full"
+    columns = _columns(dropped, metrics, mode)
+    for step in _STEPS:
+        if _total(columns) <= width:
+            break
+        if step in ("compact", "glyphs"):
+            mode = step
+        else:
+            dropped.add(step)
+        columns = _columns(dropped, metrics, mode)
+    spare = max(0, width - _total(columns))
+    name = Column("name", "Client", min(NAME_MAX, NAME_MIN + spare))
+    return ColumnPlan((name, *columns[1:]), mode)

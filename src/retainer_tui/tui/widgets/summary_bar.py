@@ -1,0 +1,132 @@
+"""The dashboard's summary: the month, guaranteed income, run rate and the road to a
+six-figure year, and the counts that need doing — each count a link to its filter."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from retainer_tui.domain.income import SIX_FIGURES_CENTS
+from retainer_tui.domain.money import format_money
+from retainer_tui.domain.month import Month
+from retainer_tui.services.month_view import MonthView
+from retainer_tui.tui.cells import bar
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _link(action: str, text: str, *, style: str) -> Content:
+    """A clickable piece of the bar that runs a screen action (the same one as its key)."""
+    return Content.from_markup(f"[@click=screen.{action}][{style}]$caption[/][/]", caption=text)
+
+
+class SummaryBar(Vertical):
+    """Two lines: figures (with month navigation) and counts (links to filters)."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="summary-figures"):
+            yield Static(id="month-nav")
+            yield Static(id="income")
+            yield Static(id="run-rate")
+            yield Static(id="six-figures")
+        with Horizontal(id="summary-counts"):
+            yield Static(id="count-attention")
+            yield Static(id="count-reports")
+            yield Static(id="count-late")
+
+    _view: MonthView | None = None
+
+    @property
+    def narrow(self) -> bool:
+        return self.size.width < 100
+
+    def on_resize(self) -> None:
+        if self._view is not None:
+            self.show(self._view)
+
+    def show_loading(self, month: Month) -> None:
+        self._month_nav(month, today=None)
+
+    def _month_nav(self, month: Month, today: date | None) -> None:
+        this_month = today is not None and Month.of(today) == month
+        current = " [dim](this month)[/]" if this_month and not self.narrow else ""
+        self.query_one("#month-nav", Static).update(
+            Content.assemble(
+                _link("previous_month", "◀", style="$text-accent"),
+                " ",
+                Content.from_markup("[b]$label[/]", label=month.label()),
+                Content.from_markup(current),
+                " ",
+                _link("next_month", "▶", style="$text-accent"),
+            )
+        )
+
+    def show(self, view: MonthView) -> None:
+        """Put the month view's figures (exactly those `retainer status --json` reports)."""
+        self._view = view
+        currency = view.currency
+        income = view.guaranteed_monthly_income_cents
+        run_rate = view.annual_run_rate_cents
+        self._month_nav(view.month, view.as_of)
+        self.query_one("#income", Static).update(
+            Content.from_markup(
+                "Guaranteed [b]$amount[/]/mo",
+                amount=format_money(income, currency, cents_shown=False),
+            )
+        )
+        self.query_one("#run-rate", Static).update(
+            Content.from_markup(
+                "Run rate [b]$amount[/]/yr",
+                amount=format_money(run_rate, currency, cents_shown=False),
+            )
+        )
+        progress = Fraction(run_rate, SIX_FIGURES_CENTS)
+        style = "$text-success" if progress >= 1 else "$text-warning"
+        self.query_one("#six-figures", Static).update(
+            Content.from_markup(
+                f"Six figures [{style}]$bar[/] $percent",
+                bar=bar(progress, 10),
+                percent=f"{int(progress * 100)}%",
+            )
+        )
+        counts = view.counts
+        attention = counts.get("needs_attention", 0)
+        self.query_one("#count-attention", Static).update(
+            Content.assemble(
+                _link(
+                    "filter('attention')",
+                    f"▲ {_plural(attention, 'needs attention', 'need attention')}",
+                    style="$text-error" if attention else "$text-muted",
+                ),
+                Content.from_markup(" [dim](a)[/]"),
+            )
+        )
+        due, overdue = counts.get("reports_due", 0), counts.get("reports_overdue", 0)
+        self.query_one("#count-reports", Static).update(
+            Content.assemble(
+                _link(
+                    "filter('reports')",
+                    f"✉ {_plural(due, 'report due', 'reports due')} · {overdue} overdue",
+                    style="$text-error" if overdue else "$text-warning" if due else "$text-muted",
+                ),
+                Content.from_markup(" [dim](o)[/]"),
+            )
+        )
+        late = counts.get("payments_late", 0)
+        self.query_one("#count-late", Static).update(
+            Content.assemble(
+                _link(
+                    "filter('late')",
+                    f"$ {_plural(late, 'late payment', 'late payments')}",
+                    style="$text-error" if late else "$text-muted",
+                ),
+                Content.from_markup(" [dim](l)[/]"),
+            )
+        )

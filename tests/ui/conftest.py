@@ -1,0 +1,50 @@
+"""Apps on a test database: empty, or with the sample data as of the fixed today."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from retainer_tui.config import Settings
+from retainer_tui.db.engine import Database
+from retainer_tui.services.sample import load_sample_data
+from retainer_tui.tui.app import RetainerApp, build_app
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def sample_db(db: Database, as_of: date) -> Database:
+    load_sample_data(db, as_of=as_of)
+    return db
+
+
+AppMaker = Callable[..., RetainerApp]
+
+
+@pytest.fixture
+def make_app(as_of: date) -> AppMaker:
+    """build_app with no background poll (tests call check_for_changes themselves)."""
+
+    def make(db: Database, settings: Settings | None = None, **kwargs: object) -> RetainerApp:
+        kwargs.setdefault("poll_seconds", None)
+        app = build_app(db, settings or Settings(), today=as_of, **kwargs)  # type: ignore[arg-type]
+        app.animation_level = "none"
+        return app
+
+    return make
+
+
+async def settle(app: RetainerApp, pilot: object) -> None:
+    """Wait for the fact: every worker done, then the messages they posted handled."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()  # type: ignore[attr-defined]
+
+
+def table_names(app: RetainerApp) -> list[str]:
+    """The client names in the dashboard table, top to bottom."""
+    table = app.dashboard.table
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]

@@ -1,0 +1,254 @@
+"""App-wide behaviour: welcome, help, palette, live data, theme, keymap, a large database."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from textual.command import CommandPalette
+from textual.widgets import OptionList
+
+from retainer_tui.config import Settings, load_settings
+from retainer_tui.db.engine import Database
+from retainer_tui.domain.month import Month
+from retainer_tui.services.month_view import load_month
+from retainer_tui.tui.app import SCREEN_FACTORIES, register_screen
+from retainer_tui.tui.screens.client_detail import ClientDetailScreen
+from retainer_tui.tui.screens.help import HelpScreen
+from retainer_tui.tui.screens.welcome import WelcomeScreen
+from tests.factories import add_client, set_goal, set_result
+from tests.ui.conftest import SIZE, AppMaker, settle, table_names
+
+
+async def test_welcome_then_sample_data_then_dashboard(db: Database, make_app: AppMaker) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.click("#load-sample")
+        await settle(app, pilot)
+        assert app.screen is app.dashboard
+        assert len(table_names(app)) >= 5
+    with db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM client").fetchone()[0] >= 5
+
+
+async def test_start_fresh_keeps_the_tiers_and_welcome_is_not_shown_with_clients(
+    db: Database, make_app: AppMaker
+) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert app.screen is app.dashboard
+        assert app.dashboard.query_one("#empty").display
+    with db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM tier").fetchone()[0] == 3
+    add_client(db, "Rossi Bakery")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.screen is app.dashboard
+        assert table_names(app) == ["Rossi Bakery"]
+
+
+async def test_help_lists_every_key_of_the_screen(sample_db: Database, make_app: AppMaker) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(help for _group, _keys, help in app.screen.entries)
+        for phrase in (
+            "Open the client's page",
+            "Go to the next month",
+            "Cycle the filter",
+            "Open the retainer tiers",
+            "Reload the data now",
+        ):
+            assert phrase in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.dashboard
+
+
+async def _palette_options(app, pilot, query: str) -> list[str]:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(app.screen, CommandPalette)
+    await pilot.press(*query)
+    for _ in range(20):  # the palette searches in the background; wait for its answer
+        await pilot.pause(0.05)
+        options = app.screen.query_one(OptionList)
+        if options.option_count:
+            break
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_palette_goes_to_a_client_by_name(sample_db: Database, make_app: AppMaker) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        prompts = await _palette_options(app, pilot, "go to client rossi")
+        assert any("Go to client Rossi Bakery" in p for p in prompts)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ClientDetailScreen)
+        assert app.screen.detail is not None and app.screen.detail.name == "Rossi Bakery"
+
+
+async def test_palette_goes_to_a_month(sample_db: Database, make_app: AppMaker) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        prompts = await _palette_options(app, pilot, "2026-03")
+        assert "Go to month March 2026 (2026-03)" in prompts[0]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.dashboard.month == Month(2026, 3)
+
+
+async def test_palette_offers_the_dashboard_actions(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        prompts = await _palette_options(app, pilot, "previous month")
+        assert "Go to the previous month" in prompts[0]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.dashboard.month == Month(2026, 10)
+
+
+async def test_ctrl_r_and_outside_changes_reload(
+    sample_db: Database, make_app: AppMaker, as_of: date
+) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        before = set(table_names(app))
+        # Another process writes (factories use their own connection).
+        cid = add_client(sample_db, "Zeta Newcomer", start="2026-11")
+        set_goal(sample_db, cid, "new_followers", "2026-11", 100)
+        assert app.check_for_changes()
+        await settle(app, pilot)
+        assert set(table_names(app)) == before | {"Zeta Newcomer"}
+        assert not app.check_for_changes()  # nothing new since
+        # ctrl+r reloads at once, without waiting for the poll.
+        set_result(sample_db, cid, "new_followers", "2026-11", 100)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        row = app.dashboard.table.get_row(str(cid))
+        assert any("met" in str(cell) for cell in row)
+
+
+async def test_the_poll_notices_changes_by_itself(sample_db: Database, make_app: AppMaker) -> None:
+    app = make_app(sample_db, poll_seconds=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        add_client(sample_db, "Zeta Newcomer", start="2026-11")
+        deadline = time.monotonic() + 5
+        while "Zeta Newcomer" not in table_names(app) and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+            await settle(app, pilot)
+        assert "Zeta Newcomer" in table_names(app)
+
+
+async def test_theme_change_is_saved(sample_db: Database, make_app: AppMaker) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.theme = "textual-light"
+        await pilot.pause()
+    assert load_settings().theme == "textual-light"
+    # And the next start uses it.
+    app = make_app(sample_db, load_settings())
+    assert app.theme == "textual-light"
+
+
+async def test_unknown_theme_falls_back(sample_db: Database, make_app: AppMaker) -> None:
+    app = make_app(sample_db, Settings(theme="no-such-theme"))
+    assert app.theme == "textual-dark"
+
+
+async def test_keymap_from_settings_remaps_keys(sample_db: Database, make_app: AppMaker) -> None:
+    app = make_app(sample_db, Settings(keymap={"next-month": "j", "cycle-filter": "ctrl+f"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")
+        await settle(app, pilot)
+        assert app.dashboard.month == Month(2026, 12)
+        await pilot.press("right_square_bracket")  # no longer bound
+        await settle(app, pilot)
+        assert app.dashboard.month == Month(2026, 12)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert app.dashboard.view_filter == "attention"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert ("Month", "j", "Go to the next month") in app.screen.entries
+        assert (
+            "View",
+            "^f",
+            "Cycle the filter: all, needs attention, reports owed, late payments",
+        ) in app.screen.entries
+
+
+async def test_a_registered_screen_opens_and_reloads_on_close(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    from textual.screen import ModalScreen
+    from textual.widgets import Static
+
+    class Tiers(ModalScreen[None]):
+        def compose(self):
+            yield Static("tiers here")
+
+    register_screen("tiers", lambda request: Tiers())
+    try:
+        app = make_app(sample_db)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("T")
+            await pilot.pause()
+            assert isinstance(app.screen, Tiers)
+            app.screen.dismiss(None)
+            await settle(app, pilot)
+            assert app.screen is app.dashboard
+    finally:
+        SCREEN_FACTORIES.pop("tiers", None)
+
+
+async def test_dashboard_agrees_with_status_json(
+    sample_db: Database, make_app: AppMaker, as_of: date
+) -> None:
+    """The screen's statuses and counts are the month view's (what `status --json` prints)."""
+    from retainer_tui.services.status_json import status_object
+
+    expected = status_object(load_month(sample_db, month=Month.of(as_of), as_of=as_of))
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("x")  # every client
+        await pilot.pause()
+        table = app.dashboard.table
+        status_col = list(table.columns).index("status")
+        shown = {
+            str(table.get_row_at(i)[0]): str(table.get_row_at(i)[status_col])
+            for i in range(table.row_count)
+        }
+        assert set(shown) == {c["name"] for c in expected["clients"]}
+        for client in expected["clients"]:
+            assert shown[client["name"]].endswith(client["month_status"].replace("_", " "))
+        counts = expected["counts"]
+        bar = app.dashboard.query_one("#summary")
+        text = " ".join(str(s.render()) for s in bar.query("Static"))
+        assert f"{counts['needs_attention']} need" in text
+        assert f"{counts['reports_due']} report" in text
+        assert f"{counts['reports_overdue']} overdue" in text
+        assert f"{counts['payments_late']} late payment" in text
+        income = int(float(expected["guaranteed_monthly_income"]))
+        assert f"${income:,}/mo" in text.replace("Guaranteed ", "")
