@@ -47,4 +47,4 @@ async def settle(app: RetainerApp, pilot: object) -> None:
 def table_names(app: RetainerApp) -> list[str]:
     """The client names in the dashboard table, top to bottom."""
     table = app.dashboard.table
-    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+    return [table.row_cells(i)[0].plain for i in range(table.row_count)]

@@ -141,8 +141,9 @@ async def test_ctrl_r_and_outside_changes_reload(
         set_result(sample_db, cid, "new_followers", "2026-11", 100)
         await pilot.press("ctrl+r")
         await settle(app, pilot)
-        row = app.dashboard.table.get_row(str(cid))
-        assert any("met" in str(cell) for cell in row)
+        table = app.dashboard.table
+        row = table.row_cells(table.client_ids.index(cid))
+        assert any("met" in cell.plain for cell in row)
 
 
 async def test_the_poll_notices_changes_by_itself(sample_db: Database, make_app: AppMaker) -> None:
@@ -235,9 +236,9 @@ async def test_dashboard_agrees_with_status_json(
         await pilot.press("x")  # every client
         await pilot.pause()
         table = app.dashboard.table
-        status_col = list(table.columns).index("status")
+        status_col = table.column_keys.index("status")
         shown = {
-            str(table.get_row_at(i)[0]): str(table.get_row_at(i)[status_col])
+            table.row_cells(i)[0].plain: table.row_cells(i)[status_col].plain
             for i in range(table.row_count)
         }
         assert set(shown) == {c["name"] for c in expected["clients"]}

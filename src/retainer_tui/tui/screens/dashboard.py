@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.month import Month
@@ -233,8 +233,7 @@ class DashboardScreen(Screen[None]):
         self.show_rows()
 
     def _sortable_columns(self) -> list[str]:
-        plan = self.table.columns
-        return ["attention", *(str(k.value) for k in plan if k.value not in (None, "goals"))]
+        return ["attention", *(k for k in self.table.column_keys if k != "goals")]
 
     def action_cycle_sort(self) -> None:
         order = self._sortable_columns()
@@ -276,10 +275,9 @@ class DashboardScreen(Screen[None]):
         if client_id is not None:
             self.retainer.show_client(client_id)
 
-    @on(DataTable.RowSelected, "#clients")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.retainer.show_client(int(event.row_key.value))
+    @on(ClientTable.ClientSelected)
+    def _client_selected(self, message: ClientTable.ClientSelected) -> None:
+        self.retainer.show_client(message.client_id)
 
     def action_new_client(self) -> None:
         self.retainer.open_new_client()
