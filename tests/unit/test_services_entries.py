@@ -103,6 +103,41 @@ def test_bad_target(db: Database, rossi: int, typed: str, message: str) -> None:
     assert dump(db) == before
 
 
+def test_set_goals_all_or_nothing(db: Database, rossi: int) -> None:
+    stack = UndoStack()
+    before = dump(db)
+    with pytest.raises(FormInvalid) as info:
+        e.set_goals(
+            db,
+            client_id=rossi,
+            month=NOV,
+            targets={"new_followers": "500", "posts_shared": "-1", "conversions": "x"},
+        )
+    assert set(info.value.errors) == {"target:posts_shared", "target:conversions"}
+    assert dump(db) == before
+    done = e.set_goals(
+        db,
+        client_id=rossi,
+        month=NOV,
+        targets={"new_followers": "500", "posts_shared": " ", "conversions": 10},
+        undo=stack,
+    )
+    assert done.targets == {"new_followers": 500, "conversions": 10}
+    assert {k: t.target for k, t in e.targets_in_force(db, client_id=rossi, month=NOV).items()} == {
+        "new_followers": 500,
+        "conversions": 10,
+    }
+    assert len(stack) == 1
+    undo_last(db, stack=stack)
+    assert dump(db) == before
+
+
+def test_set_goals_unknown_metric(db: Database, rossi: int) -> None:
+    with pytest.raises(FormInvalid) as info:
+        e.set_goals(db, client_id=rossi, month=NOV, targets={"likes": 3})
+    assert "no metric" in info.value.errors["target:likes"]
+
+
 def test_bad_month_and_unknown_metric(db: Database, rossi: int) -> None:
     with pytest.raises(FormInvalid) as info:
         e.set_goal(db, client_id=rossi, metric="posts_shared", month="2026-13", target=1)

@@ -35,6 +35,14 @@ class GoalSet:
 
 
 @dataclass(frozen=True, slots=True)
+class GoalsSet:
+    client_id: int
+    month: Month
+    targets: dict[str, int]
+    change: Change
+
+
+@dataclass(frozen=True, slots=True)
 class GoalStep:
     """One change of target in a client's history."""
 
@@ -146,6 +154,49 @@ def set_goal(
         )
         change = rec.finish(f"{label} target for {name} from {m}")
     return GoalSet(client_id, metric, m, value, record(undo, change))
+
+
+def set_goals(
+    db: Database,
+    *,
+    client_id: int,
+    month: Month | str,
+    targets: dict[str, str | int],
+    undo: UndoStack | None = None,
+) -> GoalsSet:
+    """Set several targets from one month on, all or nothing, as one change to undo.
+
+    `targets` maps metric keys to typed targets; a blank entry leaves that metric alone,
+    0 stops tracking it. Refused values raise FormInvalid with fields "target:<metric>".
+    """
+    m = _month(month)
+    clean: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for key, typed in targets.items():
+        if isinstance(typed, str) and not typed.strip():
+            continue
+        try:
+            clean[key] = v.count(typed, "target")
+        except v.InvalidValue as exc:
+            errors[f"target:{key}"] = str(exc)
+    if errors:
+        raise FormInvalid(errors)
+    with db.write() as conn:
+        name = _client_name(conn, client_id)
+        known = {k for (k,) in conn.execute("SELECT key FROM metric")}
+        unknown = [k for k in clean if k not in known]
+        if unknown:
+            raise FormInvalid({f"target:{k}": f"there is no metric {k!r}" for k in unknown})
+        rec = Recorder(conn)
+        for key, value in clean.items():
+            rec.touch("goal", (client_id, key, str(m)))
+            conn.execute(
+                "INSERT INTO goal (client_id, metric_key, month, target) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (client_id, metric_key, month) DO UPDATE SET target = excluded.target",
+                (client_id, key, str(m), value),
+            )
+        change = rec.finish(f"{name}'s targets from {m}")
+    return GoalsSet(client_id, m, clean, record(undo, change))
 
 
 def clear_goal(

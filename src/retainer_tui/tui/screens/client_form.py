@@ -1,0 +1,351 @@
+"""`n` / `e`: the client form (every client field), archiving, and deleting by typing the name."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Input, Label, Select, TextArea
+
+from retainer_tui.db.engine import Database
+from retainer_tui.db.errors import DatabaseError
+from retainer_tui.domain.clients import ClientStatus
+from retainer_tui.domain.money import format_money
+from retainer_tui.domain.month import Month
+from retainer_tui.services.clients import (
+    SERVICE_TYPES,
+    STATUSES,
+    ClientDeleted,
+    ClientDraft,
+    ClientRecord,
+    ClientSaved,
+    archive_client,
+    client_data,
+    delete_client,
+    get_client,
+    save_client,
+)
+from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.tiers import TierInfo, list_tiers
+from retainer_tui.tui.entry_keys import CLIENT_FORM_KEYS
+from retainer_tui.tui.keys import bindings
+from retainer_tui.tui.screens.form_base import FormScreen, data_written, undo_stack
+from retainer_tui.tui.widgets.form_field import FormField
+
+NO_TIER = "No tier"
+
+
+def tier_option(tier: TierInfo, currency: str) -> str:
+    """'Tier 1 · $3,000/mo · 20 h' — the tier with its fee, as the list shows it."""
+    fee = format_money(tier.monthly_fee_cents, currency, cents_shown=False)
+    return f"{tier.name} · {fee}/mo · {tier.included_hours} h"
+
+
+class ClientFormScreen(FormScreen[ClientSaved | None]):
+    """New client (client_id None) or edit one; ctrl+s saves, escape cancels."""
+
+    KEY_SCOPE = "client-form"
+    BINDINGS = [
+        *bindings(CLIENT_FORM_KEYS),
+        Binding("ctrl+z", "undo_blocked", show=False),
+    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        today: date,
+        client_id: int | None = None,
+        currency: str = "USD",
+        default_report_day: int = 5,
+    ) -> None:
+        super().__init__(db)
+        self.today = today
+        self.client_id = client_id
+        self.currency = currency
+        self.tiers = list_tiers(db)
+        self.record: ClientRecord | None = (
+            get_client(db, client_id=client_id) if client_id is not None else None
+        )
+        if client_id is not None and self.record is None:
+            raise DatabaseError("That client no longer exists; the dashboard was out of date")
+        if self.record is not None:
+            self.draft = self.record.draft()
+        else:
+            self.draft = ClientDraft(
+                start_month=str(Month.of(today)), report_due_day=str(default_report_day)
+            )
+        self.TITLE_TEXT = f"Edit {self.record.name}" if self.record else "New client"
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        d = self.draft
+        with Vertical(classes="dialog form-dialog", id="client-dialog") as dialog:
+            dialog.border_title = self.TITLE_TEXT
+            dialog.border_subtitle = "ctrl+s save · escape cancel"
+            with VerticalScroll(classes="form-body"):
+                with Grid(classes="form-grid"):
+                    yield FormField("Name", _input(d.name, "name", "Rossi Bakery"), field="name")
+                    yield FormField("Company", _input(d.company, "company"), field="company")
+                    yield FormField(
+                        "Decision maker", _input(d.decision_maker, "decision_maker"),
+                        field="decision_maker",
+                    )  # fmt: skip
+                    yield FormField(
+                        "Email", _input(d.email, "email", "name@example.com"), field="email"
+                    )
+                    yield FormField("Phone", _input(d.phone, "phone"), field="phone")
+                    yield FormField(
+                        "Service type",
+                        Select(
+                            [(s.capitalize(), s) for s in SERVICE_TYPES],
+                            value=d.service_type if d.service_type in SERVICE_TYPES else "other",
+                            allow_blank=False,
+                            compact=True,
+                            id="service_type",
+                        ),
+                        field="service_type",
+                    )
+                    known_tier = any(t.name == d.tier for t in self.tiers)
+                    yield FormField(
+                        "Tier",
+                        Select(
+                            [(tier_option(t, self.currency), t.name) for t in self.tiers],
+                            value=d.tier if known_tier else Select.NULL,
+                            prompt=NO_TIER,
+                            compact=True,
+                            id="tier",
+                        ),
+                        field="tier",
+                    )
+                    yield FormField(
+                        "Fee override",
+                        _input(d.fee_override, "fee_override", "blank: the tier's fee"),
+                        field="fee_override",
+                        hint=self._fee_hint(d.tier),
+                    )
+                    yield FormField(
+                        "Billing day (1-28)",
+                        _input(str(d.billing_day), "billing_day"),
+                        field="billing_day",
+                    )
+                    yield FormField(
+                        "Report due day (1-28, next month)",
+                        _input(str(d.report_due_day), "report_due_day"),
+                        field="report_due_day",
+                    )
+                    yield FormField(
+                        "Start month", _input(d.start_month, "start_month", "YYYY-MM"),
+                        field="start_month",
+                    )  # fmt: skip
+                    yield FormField(
+                        "End month", _input(d.end_month, "end_month", "YYYY-MM, blank: ongoing"),
+                        field="end_month",
+                    )  # fmt: skip
+                    yield FormField(
+                        "Status",
+                        Select(
+                            [(s.capitalize(), s) for s in STATUSES],
+                            value=d.status if d.status in STATUSES else "active",
+                            allow_blank=False,
+                            compact=True,
+                            id="status",
+                        ),
+                        field="status",
+                    )
+                yield FormField(
+                    "Notes",
+                    TextArea(
+                        d.notes, id="notes", soft_wrap=True, compact=True, tab_behavior="focus"
+                    ),
+                    field="notes",
+                )
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+                if self.record is not None:
+                    yield Button("Archive", id="archive", variant="warning", compact=True)
+                    yield Button("Delete…", id="delete", variant="error", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#name", Input).focus()
+
+    def _fee_hint(self, tier_name: str) -> str:
+        tier = next((t for t in self.tiers if t.name == tier_name), None)
+        if tier is None:
+            return "No tier chosen: type the monthly fee here"
+        fee = format_money(tier.monthly_fee_cents, self.currency, cents_shown=False)
+        return f"{tier.name}'s fee is {fee}/mo; blank keeps it"
+
+    @on(Select.Changed, "#tier")
+    def _tier_changed(self, event: Select.Changed) -> None:
+        value = "" if event.value is Select.NULL else str(event.value)
+        hint = self.query_one("#field-fee_override .field-hint", Label)
+        hint.update(self._fee_hint(value))
+
+    @on(Select.Changed, "#status")
+    def _status_changed(self, event: Select.Changed) -> None:
+        end = self.query_one("#end_month", Input)
+        if event.value == ClientStatus.ENDED.value and not end.value.strip():
+            end.value = str(Month.of(self.today))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("archive", "delete"):
+            return self.record is not None
+        return True
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def current_draft(self) -> ClientDraft:
+        values = self.values()
+        return ClientDraft(
+            **{
+                **{f: getattr(self.draft, f) for f in ClientDraft.__slots__},
+                **values,
+            }
+        )
+
+    def save(self) -> ClientSaved:
+        return save_client(
+            self.db,
+            draft=self.current_draft(),
+            client_id=self.client_id,
+            undo=undo_stack(self.app),
+        )
+
+    def saved_message(self, result: ClientSaved | None) -> str:
+        assert result is not None
+        return f"{'Added' if result.created else 'Saved'} {result.name}."
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Button.Pressed, "#archive")
+    def _archive_pressed(self) -> None:
+        self.action_archive()
+
+    @on(Button.Pressed, "#delete")
+    def _delete_pressed(self) -> None:
+        self.action_delete()
+
+    # -- archive and delete ----------------------------------------------------------------
+
+    def action_archive(self) -> None:
+        record = self.record
+        if record is None:
+            return
+        from retainer_tui.tui.screens.confirm import ConfirmScreen
+
+        end = record.end_month or max(Month.of(self.today), record.start_month or Month(1, 1))
+        message = (
+            f"Status becomes ended, last month {end}. Its goals, results, payments and "
+            "reports stay, and it leaves the dashboard's active list."
+        )
+        if self.dirty:
+            message += " What you typed in the form is not saved."
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                result = archive_client(
+                    self.db, client_id=record.id, today=self.today, undo=undo_stack(self.app)
+                )
+            except (ServiceError, DatabaseError) as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.app.notify(f"Archived {result.name} (ended). ctrl+z undoes.", title="Saved")
+            data_written(self.app)
+            self.dismiss(result)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Archive {record.name}?", message, yes="Archive", no="Back"), answered
+        )
+
+    def action_delete(self) -> None:
+        record = self.record
+        if record is None:
+            return
+
+        def deleted(result: ClientDeleted | None) -> None:
+            if result is not None:
+                self.dismiss(None)
+
+        self.app.push_screen(DeleteClientScreen(self.db, record=record), deleted)
+
+
+def _input(value: str, field: str, placeholder: str = "") -> Input:
+    return Input(value, placeholder=placeholder, id=field, compact=True)
+
+
+class DeleteClientScreen(FormScreen[ClientDeleted | None]):
+    """Deleting asks for the client's name and says what goes with it."""
+
+    KEY_SCOPE = "client-delete"
+    TITLE_TEXT = "Delete client"
+    BINDINGS = [
+        Binding("escape", "cancel", "Back"),
+        Binding("ctrl+z", "undo_blocked", show=False),
+    ]
+
+    def __init__(self, db: Database, *, record: ClientRecord) -> None:
+        super().__init__(db)
+        self.record = record
+        self.data = client_data(db, client_id=record.id)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm-dialog", id="delete-dialog") as dialog:
+            dialog.border_title = f"Delete {self.record.name}?"
+            yield Label(
+                f"This deletes {self.record.name} and, with it, {self.data.describe()}. "
+                "To keep the history, archive the client instead (f7 in the form).",
+                classes="dialog-message",
+                markup=False,
+            )
+            yield FormField(
+                "Type the client's name to delete it",
+                Input(placeholder=self.record.name, id="confirm", compact=True),
+                field="confirm",
+            )
+            with Horizontal(classes="form-buttons"):
+                yield Button("Delete", id="delete", variant="error", compact=True)
+                yield Button("Back", id="back", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#confirm")
+    @on(Button.Pressed, "#delete")
+    def _confirmed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.dismiss(None)
+
+    def save(self) -> ClientDeleted:
+        typed = self.query_one("#confirm", Input).value
+        if not typed.strip():
+            raise FormInvalid({"confirm": f"type {self.record.name} to delete it"})
+        return delete_client(
+            self.db, client_id=self.record.id, confirm_name=typed, undo=undo_stack(self.app)
+        )
+
+    def saved_message(self, result: ClientDeleted | None) -> str:
+        assert result is not None
+        return f"Deleted {result.name} ({result.data.describe()}). ctrl+z brings it back."

@@ -1,0 +1,168 @@
+"""What every data-entry form shares: ctrl+s saves, escape cancels (asking first when
+something was typed), messages at the fields, the session's undo stack, and a reload of
+the app's data after each write."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from textual.app import App
+from textual.screen import ModalScreen
+from textual.widget import Widget
+
+from retainer_tui.db.errors import DatabaseError
+from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.undo import UndoStack
+from retainer_tui.tui.widgets.form_field import FormField
+
+if TYPE_CHECKING:
+    from retainer_tui.db.engine import Database
+
+ResultT = TypeVar("ResultT")
+
+
+def undo_stack(app: App[Any]) -> UndoStack:
+    """The session's undo stack, kept on the app (made on first use)."""
+    stack = getattr(app, "undo_stack", None)
+    if not isinstance(stack, UndoStack):
+        stack = UndoStack()
+        app.undo_stack = stack  # type: ignore[attr-defined]
+    return stack
+
+
+def data_written(app: App[Any]) -> None:
+    """Tell every screen the data changed, so the dashboard shows the write at once."""
+    reload = getattr(app, "reload_data", None)
+    if callable(reload):
+        reload()
+
+
+def undo_last_change(app: App[Any], db: Database) -> None:
+    """ctrl+z: undo the newest change of the session and say what was undone."""
+    from retainer_tui.services.undo import undo_last
+
+    stack = undo_stack(app)
+    try:
+        change = undo_last(db, stack=stack)
+    except (ServiceError, DatabaseError) as exc:
+        app.notify(str(exc), title="Undo", severity="warning", timeout=6)
+        data_written(app)
+        return
+    if change is None:
+        app.notify("Nothing to undo in this session.", title="Undo")
+        return
+    left = len(stack)
+    more = f" ({left} more to undo)" if left else ""
+    app.notify(f"Undone: {change.label}{more}", title="Undo")
+    data_written(app)
+
+
+class FormScreen(ModalScreen[ResultT]):
+    """A modal form. Subclasses build FormFields and implement `save()`.
+
+    `save()` returns the value to dismiss with, or raises FormInvalid (messages shown at
+    the fields, the form stays open with what was typed, nothing written).
+    """
+
+    KEY_SCOPE = "form"
+    TITLE_TEXT = "Form"
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+        self._initial: dict[str, str] | None = None
+
+    # -- fields ----------------------------------------------------------------------------
+
+    @property
+    def form_fields(self) -> dict[str, FormField]:
+        return {f.field: f for f in self.query(FormField)}
+
+    def values(self) -> dict[str, str]:
+        return {name: f.value for name, f in self.form_fields.items()}
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._remember_initial)
+
+    def _remember_initial(self) -> None:
+        self._initial = self.values()
+
+    @property
+    def dirty(self) -> bool:
+        """Whether anything was typed since the form opened."""
+        return self._initial is not None and self.values() != self._initial
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Messages at their fields (others cleared); focus the first refused field."""
+        fields = self.form_fields
+        first: Widget | None = None
+        for name, field in fields.items():
+            message = errors.get(name)
+            field.show_error(message)
+            if message and first is None:
+                first = field.control
+        stray = [m for k, m in errors.items() if k not in fields]
+        if stray:
+            self.notify("\n".join(stray), severity="error", title=self.TITLE_TEXT)
+        if first is not None:
+            first.focus()
+            count = sum(1 for k in errors if k in fields)
+            self.notify(
+                f"{count} field{'s' if count != 1 else ''} to fix: nothing was saved.",
+                severity="error",
+                title=self.TITLE_TEXT,
+                timeout=4,
+            )
+
+    def clear_errors(self) -> None:
+        for field in self.form_fields.values():
+            field.show_error(None)
+
+    # -- saving and cancelling -------------------------------------------------------------
+
+    def save(self) -> ResultT:
+        raise NotImplementedError
+
+    def saved_message(self, result: ResultT) -> str:
+        return "Saved."
+
+    def action_save(self) -> None:
+        try:
+            result = self.save()
+        except FormInvalid as exc:
+            self.show_errors(exc.errors)
+            return
+        except (ServiceError, DatabaseError) as exc:
+            self.notify(str(exc), severity="error", title=self.TITLE_TEXT, timeout=8)
+            return
+        self.clear_errors()
+        self.app.notify(self.saved_message(result), title="Saved")
+        data_written(self.app)
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            self.dismiss(cast(ResultT, None))
+            return
+        from retainer_tui.tui.screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(cast(ResultT, None))
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard what you typed?",
+                "Nothing has been saved yet.",
+                yes="Discard",
+                no="Keep editing",
+            ),
+            answered,
+        )
+
+    def action_undo_blocked(self) -> None:
+        self.notify("Close the form first (escape), then ctrl+z undoes the last change.")
+
+    @property
+    def stack(self) -> UndoStack:
+        return undo_stack(self.app)

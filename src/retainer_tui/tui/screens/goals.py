@@ -1,0 +1,274 @@
+"""`g`: a client's targets per metric from a month on (carried forward), their history, and
+adding a metric of your own."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from retainer_tui.db.engine import Database
+from retainer_tui.db.errors import DatabaseError
+from retainer_tui.domain import validation as v
+from retainer_tui.domain.month import Month
+from retainer_tui.services import entries
+from retainer_tui.services.clients import get_client
+from retainer_tui.services.entries import GoalsSet, MetricAdded, TargetInForce
+from retainer_tui.services.errors import FormInvalid
+from retainer_tui.services.month_view import MetricInfo, read_metrics
+from retainer_tui.tui.entry_keys import GOALS_KEYS, METRIC_FORM_KEYS
+from retainer_tui.tui.keys import bindings
+from retainer_tui.tui.screens.form_base import FormScreen, undo_stack
+from retainer_tui.tui.widgets.form_field import FormField
+
+
+def _field(metric: str) -> str:
+    return f"target-{metric}"
+
+
+class GoalsScreen(FormScreen[GoalsSet | None]):
+    """Type new targets (blank keeps the one in force, 0 stops tracking); ctrl+s saves them
+    all from the chosen month on, earlier months keep theirs."""
+
+    KEY_SCOPE = "goals"
+    BINDINGS = [*bindings(GOALS_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
+
+    def __init__(self, db: Database, *, client_id: int, month: Month) -> None:
+        super().__init__(db)
+        record = get_client(db, client_id=client_id)
+        if record is None:
+            raise DatabaseError("That client no longer exists; the dashboard was out of date")
+        self.client_id = client_id
+        self.client_name = record.name
+        self.month = month
+        with db.read() as conn:
+            self.metrics: list[MetricInfo] = list(read_metrics(conn))
+        self.in_force = entries.targets_in_force(db, client_id=client_id, month=month)
+        self.TITLE_TEXT = f"Goals — {record.name}"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form-dialog", id="goals-dialog") as dialog:
+            dialog.border_title = self.TITLE_TEXT
+            dialog.border_subtitle = "ctrl+s save · ctrl+n new metric · escape cancel"
+            yield FormField(
+                "From month (targets apply from this month on; earlier months keep theirs)",
+                Input(str(self.month), placeholder="YYYY-MM", id="month", compact=True),
+                field="month",
+            )
+            yield Horizontal(
+                Label("Metric", classes="goal-metric field-label"),
+                Label("In force that month", classes="goal-now field-label"),
+                Label("New target (blank keeps, 0 stops)", classes="field-label"),
+                classes="goal-row goal-head",
+            )
+            with VerticalScroll(id="goal-rows", classes="form-body"):
+                for metric in self.metrics:
+                    yield self._row(metric)
+            yield Static(id="goal-history")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("New metric…", id="new-metric", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
+
+    def _row(self, metric: MetricInfo) -> Horizontal:
+        return Horizontal(
+            Label(metric.label, classes="goal-metric", markup=False),
+            Label(self._now_text(metric), classes="goal-now", id=f"now-{metric.key}"),
+            FormField(
+                "",
+                Input(placeholder="keep", id=_field(metric.key), compact=True),
+                field=_field(metric.key),
+            ),
+            classes="goal-row",
+        )
+
+    def _now_text(self, metric: MetricInfo) -> str:
+        target: TargetInForce | None = self.in_force.get(metric.key)
+        if target is None:
+            return "no target"
+        if target.target == 0:
+            return f"not tracked since {target.set_in}"
+        unit = f" {metric.unit}" if metric.unit else ""
+        return f"{target.target:,}{unit} since {target.set_in}"
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_history()
+        first = self.metrics[0].key if self.metrics else None
+        if first:
+            self.query_one(f"#{_field(first)}", Input).focus()
+
+    def _show_history(self) -> None:
+        labels = {m.key: m.label for m in self.metrics}
+        try:
+            steps = entries.goal_history(self.db, client_id=self.client_id)
+        except DatabaseError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        lines = ["History of target changes:"]
+        for step in steps[-40:]:
+            was = "" if step.previous is None else f" (was {step.previous:,})"
+            target = "not tracked" if step.target == 0 else f"{step.target:,}"
+            lines.append(f"  {step.month}  {labels.get(step.metric, step.metric)}: {target}{was}")
+        if not steps:
+            lines.append("  none yet")
+        self.query_one("#goal-history", Static).update("\n".join(lines))
+
+    @on(Input.Changed, "#month")
+    def _month_changed(self, event: Input.Changed) -> None:
+        try:
+            month = v.month(event.value)
+        except v.InvalidValue:
+            return
+        if month == self.month:
+            return
+        self.month = month
+        try:
+            self.in_force = entries.targets_in_force(self.db, client_id=self.client_id, month=month)
+        except DatabaseError:
+            return
+        for metric in self.metrics:
+            self.query_one(f"#now-{metric.key}", Label).update(self._now_text(metric))
+
+    # -- saving ----------------------------------------------------------------------------
+
+    def save(self) -> GoalsSet:
+        values = self.values()
+        targets = {m.key: values.get(_field(m.key), "") for m in self.metrics}
+        try:
+            month = v.month(values["month"], "from month")
+        except v.InvalidValue as exc:
+            # Check the targets too, so that every message shows at once.
+            errors = {"month": str(exc)}
+            for key, typed in targets.items():
+                if typed.strip():
+                    try:
+                        v.count(typed, "target")
+                    except v.InvalidValue as bad:
+                        errors[_field(key)] = str(bad)
+            raise FormInvalid(errors) from None
+        try:
+            return entries.set_goals(
+                self.db,
+                client_id=self.client_id,
+                month=month,
+                targets=targets,
+                undo=undo_stack(self.app),
+            )
+        except FormInvalid as exc:
+            raise FormInvalid(
+                {k.replace("target:", "target-"): m for k, m in exc.errors.items()}
+            ) from None
+
+    def saved_message(self, result: GoalsSet | None) -> str:
+        assert result is not None
+        if not result.targets:
+            return "No target typed: nothing changed."
+        return f"{self.client_name}: {len(result.targets)} target(s) set from {result.month}."
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Button.Pressed, "#new-metric")
+    def _new_metric_pressed(self) -> None:
+        self.action_new_metric()
+
+    # -- custom metrics --------------------------------------------------------------------
+
+    def action_new_metric(self) -> None:
+        self.app.push_screen(MetricFormScreen(self.db), self._metric_added)
+
+    async def _metric_added(self, added: MetricAdded | None) -> None:
+        if added is None:
+            return
+        metric = MetricInfo(added.key, added.label, added.unit, False)
+        self.metrics.append(metric)
+        if self._initial is not None:
+            self._initial[_field(added.key)] = ""
+        await self.query_one("#goal-rows", VerticalScroll).mount(self._row(metric))
+        self.query_one(f"#{_field(added.key)}", Input).focus()
+
+
+class MetricFormScreen(FormScreen[MetricAdded | None]):
+    """A metric of your own: key (a-z, 0-9, _), label and unit."""
+
+    KEY_SCOPE = "metric-form"
+    TITLE_TEXT = "New metric"
+    BINDINGS = [*bindings(METRIC_FORM_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form-dialog -small", id="metric-dialog") as dialog:
+            dialog.border_title = "New metric"
+            dialog.border_subtitle = "ctrl+s save · escape cancel"
+            yield FormField(
+                "Label", Input(placeholder="Reels published", id="label", compact=True),
+                field="label",
+            )  # fmt: skip
+            yield FormField(
+                "Key (a-z, 0-9 and _; used in exports)",
+                Input(placeholder="reels", id="key", compact=True),
+                field="key",
+            )
+            yield FormField(
+                "Unit", Input(placeholder="reels", id="unit", compact=True), field="unit"
+            )
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#label", Input).focus()
+        self._key_touched = False
+
+    @on(Input.Changed, "#label")
+    def _suggest_key(self, event: Input.Changed) -> None:
+        """Offer a key made from the label until the key is typed by hand."""
+        if getattr(self, "_key_touched", False):
+            return
+        import re
+
+        slug = re.sub(r"[^a-z0-9]+", "_", event.value.lower()).strip("_")[:40]
+        key = self.query_one("#key", Input)
+        self._suggesting = True
+        key.value = slug
+        self._suggesting = False
+
+    @on(Input.Changed, "#key")
+    def _key_typed(self) -> None:
+        if not getattr(self, "_suggesting", False):
+            self._key_touched = True
+
+    @property
+    def dirty(self) -> bool:
+        return any(v.strip() for v in self.values().values())
+
+    def save(self) -> MetricAdded:
+        values = self.values()
+        return entries.add_metric(
+            self.db,
+            key=values["key"],
+            label=values["label"],
+            unit=values["unit"],
+            undo=undo_stack(self.app),
+        )
+
+    def saved_message(self, result: MetricAdded | None) -> str:
+        assert result is not None
+        return f"New metric {result.label} ({result.key})."
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

@@ -1,0 +1,142 @@
+"""`p`: mark a month's retainer received (date defaults to today, amount to the fee) or not."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Input, Label
+
+from retainer_tui.db.engine import Database
+from retainer_tui.db.errors import DatabaseError
+from retainer_tui.domain.money import decimal_string, format_money
+from retainer_tui.domain.month import Month
+from retainer_tui.domain.payments import payment_due_date
+from retainer_tui.services import entries
+from retainer_tui.services.clients import get_client
+from retainer_tui.services.entries import PaymentSaved
+from retainer_tui.services.errors import ServiceError
+from retainer_tui.tui.entry_keys import PAYMENT_KEYS
+from retainer_tui.tui.keys import bindings
+from retainer_tui.tui.screens.form_base import FormScreen, data_written, undo_stack
+from retainer_tui.tui.widgets.form_field import FormField
+
+
+class PaymentFormScreen(FormScreen[PaymentSaved | None]):
+    """The retainer for one client and month: received (date, amount) or not."""
+
+    KEY_SCOPE = "payment"
+    BINDINGS = [*bindings(PAYMENT_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
+
+    def __init__(
+        self, db: Database, *, client_id: int, month: Month, today: date, currency: str = "USD"
+    ) -> None:
+        super().__init__(db)
+        record = get_client(db, client_id=client_id)
+        if record is None:
+            raise DatabaseError("That client no longer exists; the dashboard was out of date")
+        self.record = record
+        self.client_id = client_id
+        self.month = month
+        self.today = today
+        self.currency = currency
+        self.existing = entries.payment_for(db, client_id=client_id, month=month)
+        self.TITLE_TEXT = f"Payment — {record.name}"
+
+    def compose(self) -> ComposeResult:
+        record = self.record
+        fee = record.monthly_fee_cents
+        due = payment_due_date(self.month, record.billing_day)
+        if self.existing:
+            amount, received = self.existing
+            state = f"Received {received.isoformat()}, {format_money(amount, self.currency)}."
+        else:
+            amount, received = fee, self.today
+            state = "Not received yet."
+        with Vertical(classes="dialog form-dialog -small", id="payment-dialog") as dialog:
+            dialog.border_title = f"{self.month.label()} retainer — {record.name}"
+            dialog.border_subtitle = "ctrl+s received · f8 not received · escape cancel"
+            yield Label(
+                f"Fee {format_money(fee, self.currency)} · expected {due.isoformat()} "
+                f"(billing day {record.billing_day}). {state}",
+                classes="dialog-message",
+                markup=False,
+            )
+            yield FormField(
+                "Received on",
+                Input(received.isoformat(), placeholder="YYYY-MM-DD", id="received_on",
+                      compact=True),
+                field="received_on",
+            )  # fmt: skip
+            yield FormField(
+                "Amount",
+                Input(decimal_string(amount) if amount else "", placeholder="2000", id="amount",
+                      compact=True),
+                field="amount",
+            )  # fmt: skip
+            with Horizontal(classes="form-buttons"):
+                yield Button("Received", id="save", variant="primary", compact=True)
+                if self.existing:
+                    yield Button("Not received", id="unmark", variant="warning", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#received_on", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "unmark":
+            return self.existing is not None
+        return True
+
+    def save(self) -> PaymentSaved:
+        values = self.values()
+        return entries.mark_payment(
+            self.db,
+            client_id=self.client_id,
+            month=self.month,
+            today=self.today,
+            received_on=values["received_on"],
+            amount=values["amount"],
+            undo=undo_stack(self.app),
+        )
+
+    def saved_message(self, result: PaymentSaved | None) -> str:
+        assert result is not None and result.amount_cents is not None
+        return (
+            f"{self.record.name}: {self.month.short_label()} retainer received "
+            f"{format_money(result.amount_cents, self.currency)} on {result.received_on}."
+        )
+
+    def action_unmark(self) -> None:
+        if self.existing is None:
+            return
+        try:
+            result = entries.unmark_payment(
+                self.db, client_id=self.client_id, month=self.month, undo=undo_stack(self.app)
+            )
+        except (ServiceError, DatabaseError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.app.notify(
+            f"{self.record.name}: {self.month.short_label()} retainer marked not received.",
+            title="Saved",
+        )
+        data_written(self.app)
+        self.dismiss(result)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#unmark")
+    def _unmark_pressed(self) -> None:
+        self.action_unmark()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

@@ -1,0 +1,371 @@
+"""`T`: the retainer tiers — list, add, edit (name, fee, hours, services), reorder, delete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Static
+
+from retainer_tui.db.engine import Database
+from retainer_tui.db.errors import DatabaseError
+from retainer_tui.domain.money import format_money
+from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.tiers import (
+    TierDraft,
+    TierInfo,
+    TierSaved,
+    delete_tier,
+    followers,
+    get_tier,
+    list_tiers,
+    move_tier,
+    save_tier,
+    validate_tier,
+)
+from retainer_tui.tui.entry_keys import TIER_FORM_KEYS, TIERS_KEYS
+from retainer_tui.tui.keys import bindings
+from retainer_tui.tui.screens.confirm import Choice, ChoiceScreen, ConfirmScreen
+from retainer_tui.tui.screens.form_base import (
+    FormScreen,
+    data_written,
+    undo_last_change,
+    undo_stack,
+)
+from retainer_tui.tui.widgets.form_field import FormField
+from retainer_tui.tui.widgets.service_list import ServiceList
+
+
+class TiersScreen(Screen[None]):
+    """Every tier with its fee, included hours, services and the clients on it."""
+
+    KEY_SCOPE = "tiers"
+    TITLE_TEXT = "Tiers"
+    BINDINGS = [*bindings(TIERS_KEYS), Binding("ctrl+z", "undo", "Undo", show=False)]
+
+    def __init__(self, db: Database, *, currency: str = "USD") -> None:
+        super().__init__()
+        self.db = db
+        self.currency = currency
+        self.tiers: tuple[TierInfo, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static("Tiers", id="tiers-title")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="tiers-table")
+        yield Static(id="tier-services")
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one("#tiers-table", DataTable)
+
+    def on_mount(self) -> None:
+        table = self.table
+        table.add_column("Tier", width=18, key="name")
+        table.add_column(Text("Fee / month", justify="right"), width=12, key="fee")
+        table.add_column(Text("Hours", justify="right"), width=6, key="hours")
+        table.add_column(Text("Services", justify="right"), width=8, key="services")
+        table.add_column(Text("Clients", justify="right"), width=8, key="clients")
+        table.add_column("Description", key="description")
+        signal = getattr(self.app, "data_changed", None)
+        if signal is not None:
+            signal.subscribe(self, lambda _: self.load())
+        self.load()
+        table.focus()
+
+    def load(self, *, highlight: int | None = None) -> None:
+        try:
+            self.tiers = list_tiers(self.db)
+        except DatabaseError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        table = self.table
+        keep = highlight if highlight is not None else self.highlighted_id()
+        table.clear()
+        for tier in self.tiers:
+            clients = str(tier.clients)
+            if tier.clients and tier.following != tier.clients:
+                clients = f"{tier.clients} ({tier.clients - tier.following}*)"
+            table.add_row(
+                tier.name,
+                Text(
+                    format_money(tier.monthly_fee_cents, self.currency, cents_shown=False),
+                    justify="right",
+                ),
+                Text(str(tier.included_hours), justify="right"),
+                Text(str(len(tier.services)), justify="right"),
+                Text(clients, justify="right"),
+                tier.description,
+                key=str(tier.id),
+            )
+        ids = [t.id for t in self.tiers]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep), animate=False)
+        count = len(self.tiers)
+        self.query_one("#tiers-title", Static).update(
+            f"Tiers — {count} tier{'s' if count != 1 else ''} · n add · e edit · d delete · "
+            "ctrl+↑/↓ reorder · escape back"
+        )
+        self._show_services()
+
+    def highlighted_id(self) -> int | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        row = table.cursor_row
+        return self.tiers[row].id if 0 <= row < len(self.tiers) else None
+
+    def highlighted(self) -> TierInfo | None:
+        tier_id = self.highlighted_id()
+        return next((t for t in self.tiers if t.id == tier_id), None)
+
+    @on(DataTable.RowHighlighted, "#tiers-table")
+    def _show_services(self) -> None:
+        tier = self.highlighted()
+        box = self.query_one("#tier-services", Static)
+        if tier is None:
+            box.update("No tiers yet: press n to add one.")
+            return
+        text = Text()
+        text.append(f"{tier.name}", style="bold")
+        text.append(
+            f" · {format_money(tier.monthly_fee_cents, self.currency, cents_shown=False)}/mo"
+        )
+        text.append(f" · {tier.included_hours} h included")
+        if tier.clients:
+            pinned = tier.clients - tier.following
+            text.append(f" · {tier.clients} client{'s' if tier.clients != 1 else ''}")
+            if pinned:
+                text.append(f" ({pinned}* pay a fee of their own)")
+        text.append("\n")
+        for number, service in enumerate(tier.services, 1):
+            text.append(f"{number:>2}. {service}\n")
+        if not tier.services:
+            text.append("No services listed.\n")
+        box.update(text)
+
+    @on(DataTable.RowSelected, "#tiers-table")
+    def _row_selected(self) -> None:
+        self.action_edit_tier()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_new_tier(self) -> None:
+        self.app.push_screen(TierFormScreen(self.db, currency=self.currency), self._form_closed)
+
+    def action_edit_tier(self) -> None:
+        tier = self.highlighted()
+        if tier is None:
+            return
+        self.app.push_screen(
+            TierFormScreen(self.db, tier=tier, currency=self.currency), self._form_closed
+        )
+
+    def _form_closed(self, result: TierSaved | None) -> None:
+        self.load(highlight=result.id if result else None)
+
+    def action_delete_tier(self) -> None:
+        tier = self.highlighted()
+        if tier is None:
+            return
+        if tier.clients:
+            on_it = "1 client is" if tier.clients == 1 else f"{tier.clients} clients are"
+            self.notify(
+                f"{tier.name} cannot be deleted: {on_it} on it (ended clients count too). "
+                "Move them to another tier first.",
+                severity="warning",
+                title="Tier in use",
+                timeout=6,
+            )
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                deleted = delete_tier(self.db, tier_id=tier.id, undo=undo_stack(self.app))
+            except (ServiceError, DatabaseError) as exc:
+                self.notify(str(exc), severity="error", title="Tier in use")
+                self.load()
+                return
+            self.notify(f"Deleted {deleted.name}. ctrl+z brings it back.", title="Saved")
+            data_written(self.app)
+            self.load()
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete {tier.name}?", "No client uses it.", yes="Delete"), answered
+        )
+
+    def action_move_tier(self, step: int) -> None:
+        tier_id = self.highlighted_id()
+        if tier_id is None:
+            return
+        try:
+            move_tier(self.db, tier_id=tier_id, offset=step, undo=undo_stack(self.app))
+        except (ServiceError, DatabaseError) as exc:
+            self.notify(str(exc), severity="error")
+            return
+        data_written(self.app)
+        self.load(highlight=tier_id)
+
+    def action_undo(self) -> None:
+        undo_last_change(self.app, self.db)
+        if getattr(self.app, "data_changed", None) is None:
+            self.load()
+
+
+class TierFormScreen(FormScreen[TierSaved | None]):
+    """A tier's name, fee, included hours, services and description."""
+
+    KEY_SCOPE = "tier-form"
+    BINDINGS = [*bindings(TIER_FORM_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    def __init__(
+        self, db: Database, *, tier: TierInfo | None = None, currency: str = "USD"
+    ) -> None:
+        super().__init__(db)
+        self.tier = tier
+        self.currency = currency
+        self.draft = tier.draft() if tier else TierDraft(included_hours="0")
+        self.TITLE_TEXT = f"Edit {tier.name}" if tier else "New tier"
+
+    def compose(self) -> ComposeResult:
+        d = self.draft
+        with Vertical(classes="dialog form-dialog", id="tier-dialog") as dialog:
+            dialog.border_title = self.TITLE_TEXT
+            dialog.border_subtitle = "ctrl+s save · escape cancel"
+            with Grid(classes="form-grid"):
+                yield FormField(
+                    "Name", Input(d.name, placeholder="Tier 4", id="name", compact=True),
+                    field="name",
+                )  # fmt: skip
+                yield FormField(
+                    "Monthly fee",
+                    Input(d.monthly_fee, placeholder="3000", id="monthly_fee", compact=True),
+                    field="monthly_fee",
+                )
+                yield FormField(
+                    "Included hours per month",
+                    Input(str(d.included_hours), id="included_hours", compact=True),
+                    field="included_hours",
+                )
+                yield FormField(
+                    "Description",
+                    Input(d.description, id="description", compact=True),
+                    field="description",
+                )
+            yield FormField(
+                "Services (in the order the proposal lists them)",
+                ServiceList(d.services, id="services"),
+                field="services",
+            )
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#name", Input).focus()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_move_service(self, step: int) -> None:
+        self.query_one(ServiceList).move(step)
+
+    def action_remove_service(self) -> None:
+        self.query_one(ServiceList).remove_highlighted()
+
+    def current_draft(self) -> TierDraft:
+        values = self.values()
+        return TierDraft(
+            name=values["name"],
+            monthly_fee=values["monthly_fee"],
+            included_hours=values["included_hours"],
+            services=tuple(self.query_one(ServiceList).services),
+            description=values["description"],
+        )
+
+    def action_save(self) -> None:
+        """Saving a new fee for a tier clients pay asks whether they follow it."""
+        draft = self.current_draft()
+        tier = self.tier
+        try:
+            errors = validate_tier(self.db, draft, tier_id=tier.id if tier else None)
+        except DatabaseError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if errors:
+            self.show_errors(errors)
+            return
+        if tier is None:
+            self._finish(draft, clients_follow=True)
+            return
+        from retainer_tui.domain import validation as v
+
+        new_fee = v.money(draft.monthly_fee, "monthly fee")
+        current = get_tier(self.db, tier_id=tier.id)
+        paying = followers(self.db, tier_id=tier.id) if current else 0
+        if current is None or new_fee == current.monthly_fee_cents or not paying:
+            self._finish(draft, clients_follow=True)
+            return
+        old = format_money(current.monthly_fee_cents, self.currency)
+        new = format_money(new_fee, self.currency)
+        who = "1 client pays" if paying == 1 else f"{paying} clients pay"
+
+        def answered(choice: str | None) -> None:
+            if choice in ("follow", "keep"):
+                self._finish(draft, clients_follow=choice == "follow")
+
+        self.app.push_screen(
+            ChoiceScreen(
+                f"{who} {current.name}'s fee",
+                f"The fee changes from {old} to {new}. Should their fee change too? "
+                f"If not, each keeps paying {old} (as a fee of their own).",
+                [
+                    Choice("f", f"Follow: {new}", "follow", "primary"),
+                    Choice("k", f"Keep {old}", "keep"),
+                ],
+            ),
+            answered,
+        )
+
+    def _finish(self, draft: TierDraft, *, clients_follow: bool) -> None:
+        tier_id = self.tier.id if self.tier else None
+        try:
+            saved = save_tier(
+                self.db,
+                draft=draft,
+                tier_id=tier_id,
+                clients_follow=clients_follow,
+                undo=undo_stack(self.app),
+            )
+        except FormInvalid as exc:
+            self.show_errors(exc.errors)
+            return
+        except (ServiceError, DatabaseError) as exc:
+            self.notify(str(exc), severity="error", title=self.TITLE_TEXT)
+            return
+        message = f"{'Added' if saved.created else 'Saved'} {saved.name}."
+        if saved.pinned:
+            message += f" {saved.pinned} client(s) keep the old fee."
+        elif saved.followed:
+            message += f" {saved.followed} client(s) now pay the new fee."
+        self.app.notify(message, title="Saved")
+        data_written(self.app)
+        self.dismiss(saved)
