@@ -80,6 +80,17 @@ def register_screen(feature: str, factory: ScreenFactory) -> None:
     SCREEN_FACTORIES[feature] = factory
 
 
+def _register_entry_screens() -> None:
+    """n, e, r, g, T, p, m: the data-entry screens (tui/entry_screens.py)."""
+    from retainer_tui.tui.entry_screens import ENTRY_FEATURES, ENTRY_SCREENS
+
+    FEATURES.update(ENTRY_FEATURES)
+    SCREEN_FACTORIES.update(ENTRY_SCREENS)
+
+
+_register_entry_screens()
+
+
 class RetainerApp(App[None]):
     """Dashboard first; the welcome screen over it while the database has no clients."""
 
@@ -264,6 +275,19 @@ class RetainerApp(App[None]):
 
     def open_tiers(self) -> None:
         self.open_feature("tiers")
+
+    def open_for_client(self, feature: str, client_id: int | None) -> None:
+        """A feature screen about one client (payment, report mark…)."""
+        if client_id is None:
+            self.notify("Highlight a client first.", severity="warning")
+            return
+        self.open_feature(feature, client_id=client_id)
+
+    def action_undo(self) -> None:
+        """ctrl+z: undo the session's last change; every screen reloads at once."""
+        from retainer_tui.tui.screens.form_base import undo_last_change
+
+        undo_last_change(self, self.db)
 
 
 def build_app(

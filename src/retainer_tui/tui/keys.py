@@ -32,6 +32,15 @@ APP_KEYS: tuple[KeySpec, ...] = (
         "General",
         False,
     ),
+    KeySpec(
+        "undo",
+        "ctrl+z",
+        "undo",
+        "Undo",
+        "Undo the last change made in this session",
+        "General",
+        False,
+    ),
     KeySpec("quit", "q", "quit", "Quit", "Quit the app", "General"),
 )
 
@@ -122,12 +131,46 @@ DASHBOARD_KEYS: tuple[KeySpec, ...] = (
     KeySpec("reports", "R", "open_reports", "Reports", "Open the reports queue", "Go to"),
     KeySpec("pipeline", "P", "open_pipeline", "Pipeline", "Open the prospect pipeline", "Go to"),
     KeySpec("tiers", "T", "open_tiers", "Tiers", "Open the retainer tiers", "Go to"),
+    KeySpec(
+        "mark-payment",
+        "p",
+        "mark_payment",
+        "Payment",
+        "Mark the month's retainer received (or not)",
+        "Clients",
+        False,
+    ),
+    KeySpec(
+        "mark-report",
+        "m",
+        "mark_report",
+        "Report sent",
+        "Mark a month's report sent (or not)",
+        "Clients",
+        False,
+    ),
 )
 
 DETAIL_KEYS: tuple[KeySpec, ...] = (
     KeySpec("back", "escape", "back", "Back", "Back to the dashboard", "Client", True, False),
     KeySpec("edit-client", "e", "edit_client", "Edit", "Edit this client", "Client"),
     KeySpec("edit-goals", "g", "edit_goals", "Goals", "Set this client's goals", "Client"),
+    KeySpec(
+        "mark-payment",
+        "p",
+        "mark_payment",
+        "Payment",
+        "Mark the month's retainer received (or not)",
+        "Client",
+    ),
+    KeySpec(
+        "mark-report",
+        "m",
+        "mark_report",
+        "Report sent",
+        "Mark a month's report sent (or not)",
+        "Client",
+    ),
     KeySpec(
         "enter-results", "r", "enter_results", "Results", "Enter results for the month", "Client"
     ),

@@ -208,3 +208,9 @@ class ClientDetailScreen(Screen[None]):
 
     def action_enter_results(self) -> None:
         self.retainer.open_results(self.client_id)
+
+    def action_mark_payment(self) -> None:
+        self.retainer.open_for_client("payment", self.client_id)
+
+    def action_mark_report(self) -> None:
+        self.retainer.open_for_client("report_mark", self.client_id)
