@@ -80,6 +80,16 @@ def register_screen(feature: str, factory: ScreenFactory) -> None:
     SCREEN_FACTORIES[feature] = factory
 
 
+def _reports_screen(request: ScreenRequest) -> Screen[Any]:
+    # Imported on first use: the Markdown preview is not needed for the first frame.
+    from retainer_tui.tui.screens.reports_queue import ReportsScreen
+
+    return ReportsScreen(request.db, request.settings, today=request.today)
+
+
+register_screen("reports", _reports_screen)
+
+
 def _register_entry_screens() -> None:
     """n, e, r, g, T, p, m: the data-entry screens (tui/entry_screens.py)."""
     from retainer_tui.tui.entry_screens import ENTRY_FEATURES, ENTRY_SCREENS

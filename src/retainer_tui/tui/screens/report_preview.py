@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.app import App, ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Markdown, Static, TextArea
+from textual.widgets import Footer, Header, Input, Label, Markdown, Static, TextArea
 
 from retainer_tui.config import Settings
 from retainer_tui.db.engine import Database
@@ -22,6 +21,15 @@ from retainer_tui.domain.month import Month
 from retainer_tui.domain.report_text import ReportData, render_report
 from retainer_tui.domain.reports import ReportState
 from retainer_tui.services import reports
+from retainer_tui.tui.keys import bindings
+from retainer_tui.tui.report_keys import HIGHLIGHTS_KEYS, REPORT_DIALOG_KEYS, REPORT_KEYS
+
+
+def data_written(app: App[Any]) -> None:
+    """Tell every screen (the dashboard, the queue) that the data changed, at once."""
+    reload = getattr(app, "reload_data", None)
+    if callable(reload):
+        reload()
 
 
 def state_text(data: ReportData) -> str:
@@ -42,25 +50,29 @@ def state_text(data: ReportData) -> str:
 class HighlightsScreen(ModalScreen[str | None]):
     """Write the month's highlights; dismissed with the text, or None when cancelled."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="highlights.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="highlights.cancel"),
-    ]
+    KEY_SCOPE = "highlights"
+    TITLE_TEXT = "Highlights"
+    BINDINGS = bindings(HIGHLIGHTS_KEYS)
 
     def __init__(self, client: str, month: Month, text: str) -> None:
         super().__init__()
         self._client = client
         self._month = month
         self._text = text
+        self._warned = False
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="highlights-dialog", classes="dialog"):
+        with Vertical(classes="report-dialog -tall"):
             yield Label(
-                f"Highlights for {self._client}, {self._month.label()}", classes="dialog-title"
+                Content.from_markup(
+                    "Highlights for [b]$client[/b], $month",
+                    client=self._client,
+                    month=self._month.label(),
+                ),
+                classes="dialog-title",
             )
             yield Static(
-                "Markdown. What went well, what changed, what comes next.",
-                classes="dialog-hint",
+                "What went well, what changed, what comes next (Markdown).", classes="dialog-hint"
             )
             yield TextArea(self._text, id="highlights-text", soft_wrap=True)
             yield Static("", id="highlights-error", classes="field-error")
@@ -72,33 +84,41 @@ class HighlightsScreen(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        text = self.query_one(TextArea).text
         try:
-            clean = validation.long_text(text.replace("\r\n", "\n"), "highlights")
+            clean = validation.long_text(self.query_one(TextArea).text, "highlights")
         except validation.InvalidValue as exc:
             self.query_one("#highlights-error", Static).update(str(exc))
             return
         self.dismiss(clean)
 
     def action_cancel(self) -> None:
+        edited = self.query_one(TextArea).text.rstrip() != self._text.rstrip()
+        if edited and not self._warned:
+            self._warned = True
+            self.query_one("#highlights-error", Static).update(
+                "Not saved: ctrl+s saves, escape again throws the changes away."
+            )
+            return
         self.dismiss(None)
 
 
 class PathScreen(ModalScreen[Path | None]):
     """Ask where to export, with the default path filled in."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+    KEY_SCOPE = "report-dialog"
+    TITLE_TEXT = "Export"
+    BINDINGS = bindings(REPORT_DIALOG_KEYS)
 
     def __init__(self, default: Path) -> None:
         super().__init__()
         self._default = default
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="export-dialog", classes="dialog"):
+        with Vertical(classes="report-dialog"):
             yield Label("Export the report to", classes="dialog-title")
             yield Input(str(self._default), id="export-path")
             yield Static("", id="export-error", classes="field-error")
-            yield Static("enter writes the file (owner-only)", classes="dialog-keys")
+            yield Static("enter writes the file (readable by you only)", classes="dialog-hint")
         yield Footer()
 
     @on(Input.Submitted, "#export-path")
@@ -119,7 +139,9 @@ class PathScreen(ModalScreen[Path | None]):
 class SentDateScreen(ModalScreen[date | None]):
     """Ask the date the report was sent (today by default)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="sent.cancel")]
+    KEY_SCOPE = "report-dialog"
+    TITLE_TEXT = "Mark sent"
+    BINDINGS = bindings(REPORT_DIALOG_KEYS)
 
     def __init__(self, client: str, month: Month, today: date) -> None:
         super().__init__()
@@ -128,20 +150,25 @@ class SentDateScreen(ModalScreen[date | None]):
         self._today = today
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="sent-dialog", classes="dialog"):
+        with Vertical(classes="report-dialog -small"):
             yield Label(
-                f"{self._client}: {self._month.label()} report sent on", classes="dialog-title"
+                Content.from_markup(
+                    "[b]$client[/b]: $month report sent on",
+                    client=self._client,
+                    month=self._month.label(),
+                ),
+                classes="dialog-title",
             )
             yield Input(self._today.isoformat(), id="sent-date", placeholder="YYYY-MM-DD")
             yield Static("", id="sent-error", classes="field-error")
-            yield Static("enter marks it sent", classes="dialog-keys")
+            yield Static("enter marks it sent", classes="dialog-hint")
         yield Footer()
 
     @on(Input.Submitted, "#sent-date")
     def _submitted(self, event: Input.Submitted) -> None:
         error = self.query_one("#sent-error", Static)
         try:
-            sent = validation.a_date(event.value, "date")
+            sent = validation.a_date(event.value, "the date")
         except validation.InvalidValue as exc:
             error.update(str(exc))
             return
@@ -149,7 +176,7 @@ class SentDateScreen(ModalScreen[date | None]):
             error.update(f"the report cannot be sent before {self._month.label()} starts")
             return
         if sent > self._today:
-            error.update("the date is in the future")
+            error.update(f"the date is after today ({self._today.isoformat()})")
             return
         self.dismiss(sent)
 
@@ -160,24 +187,10 @@ class SentDateScreen(ModalScreen[date | None]):
 class ReportPreviewScreen(Screen[None]):
     """The report for one client and month, previewed as Markdown."""
 
-    BINDINGS = [
-        Binding("h", "edit_highlights", "Highlights", id="report.highlights"),
-        Binding("x", "export", "Export", id="report.export"),
-        Binding("c", "copy", "Copy", id="report.copy"),
-        Binding("s", "mark_sent", "Mark sent", id="report.mark-sent"),
-        Binding("u", "unmark_sent", "Un-mark", id="report.unmark-sent"),
-        Binding("[", "previous_month", "Prev month", id="report.previous-month", show=False),
-        Binding("]", "next_month", "Next month", id="report.next-month", show=False),
-        Binding("escape", "back", "Back", id="report.back"),
-    ]
-
-    class Changed(Message):
-        """A report was marked sent or un-marked, or its highlights changed."""
-
-        def __init__(self, client_id: int, month: Month) -> None:
-            super().__init__()
-            self.client_id = client_id
-            self.month = month
+    KEY_SCOPE = "report"
+    TITLE_TEXT = "Report"
+    BINDINGS = bindings(REPORT_KEYS)
+    AUTO_FOCUS = "#report-scroll"
 
     def __init__(
         self,
@@ -198,6 +211,7 @@ class ReportPreviewScreen(Screen[None]):
         self.text = ""
 
     def compose(self) -> ComposeResult:
+        yield Header()
         with Horizontal(id="report-bar"):
             yield Static("", id="report-title")
             yield Static("", id="report-state")
@@ -207,16 +221,21 @@ class ReportPreviewScreen(Screen[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
+        self.sub_title = "Report"
+        changed = getattr(self.app, "data_changed", None)
+        if changed is not None:
+            # Results typed elsewhere (or in another process) show here too.
+            changed.subscribe(self, lambda _: self.call_later(self.reload))
         await self.reload()
-        self.query_one("#report-scroll").focus()
 
     # ------------------------------------------------------------ loading
 
-    def _load(self) -> ReportData:
+    def _load(self, month: Month) -> ReportData:
+        # One client's report is a handful of indexed reads (about a millisecond).
         return reports.load_report_data(
             self.db,
             client_id=self.client_id,
-            month=self.month,
+            month=month,
             as_of=self.today,
             tolerance=self.settings.tolerance,
         )
@@ -224,13 +243,17 @@ class ReportPreviewScreen(Screen[None]):
     async def reload(self) -> None:
         """Read the report again and redraw the preview."""
         try:
-            data = self._load()
+            data = self._load(self.month)
         except (reports.ReportError, DatabaseError) as exc:
             self.notify(str(exc), severity="error")
             return
+        await self._show(data)
+
+    async def _show(self, data: ReportData) -> None:
         self.data = data
+        self.month = data.month
         self.text = render_report(data)
-        self.sub_title = f"{data.client} · {data.month.label()}"
+        self.sub_title = f"Report · {data.client} · {data.month.label()}"
         self.query_one("#report-title", Static).update(
             Content.from_markup(
                 "[b]$client[/b] · $month", client=data.client, month=data.month.label()
@@ -238,19 +261,11 @@ class ReportPreviewScreen(Screen[None]):
         )
         state = self.query_one("#report-state", Static)
         state.update(state_text(data))
-        state.set_classes(f"state-{data.state}")
+        state.set_classes(f"-{data.state}")
         hint = self.query_one("#report-hint", Static)
-        if data.highlights.strip():
-            hint.update("")
-            hint.display = False
-        else:
-            hint.update("No highlights yet: press h to write what went well this month.")
-            hint.display = True
+        hint.display = not data.highlights.strip()
+        hint.update("No highlights yet: press h to write what went well this month.")
         await self.query_one("#report-preview", Markdown).update(self.text)
-
-    def _changed(self) -> None:
-        message = self.Changed(self.client_id, self.month)
-        self.app.post_message(message)
 
     # ------------------------------------------------------------ actions
 
@@ -272,8 +287,8 @@ class ReportPreviewScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             await self.reload()
-            self.notify("Highlights saved.")
-            self._changed()
+            self.notify("Highlights saved.", title="Saved")
+            data_written(self.app)
 
         self.app.push_screen(
             HighlightsScreen(self.data.client, self.month, self.data.highlights), saved
@@ -283,16 +298,17 @@ class ReportPreviewScreen(Screen[None]):
         if self.data is None:
             return
         default = reports.default_export_path(self.data.client, self.month)
+        text = self.text
 
         def chosen(path: Path | None) -> None:
             if path is None:
                 return
             try:
-                written = reports.export_report(path, self.text)
+                written = reports.export_report(path, text)
             except reports.ReportError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"Exported to {written}", title="Report exported", markup=False)
+            self.notify(str(written), title="Report exported", markup=False)
 
         self.app.push_screen(PathScreen(default), chosen)
 
@@ -301,13 +317,14 @@ class ReportPreviewScreen(Screen[None]):
             return
         self.app.copy_to_clipboard(self.text)
         lines = self.text.count("\n")
-        self.notify(f"Copied the report ({lines} lines) to the clipboard.")
+        self.notify(f"The report's Markdown ({lines} lines) is on the clipboard.", title="Copied")
 
     def action_mark_sent(self) -> None:
-        if self.data is None:
+        data = self.data
+        if data is None:
             return
-        if self.data.sent_on is not None:
-            self.notify(f"Already marked sent on {self.data.sent_on.isoformat()} (u un-marks).")
+        if data.sent_on is not None:
+            self.notify(f"Already marked sent on {data.sent_on.isoformat()} (u un-marks).")
             return
 
         async def chosen(on: date | None) -> None:
@@ -319,10 +336,13 @@ class ReportPreviewScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             await self.reload()
-            self.notify(f"Marked sent on {on.isoformat()}.")
-            self._changed()
+            self.notify(
+                f"{data.client}: {self.month.label()} report marked sent on {on.isoformat()}.",
+                title="Saved",
+            )
+            data_written(self.app)
 
-        self.app.push_screen(SentDateScreen(self.data.client, self.month, self.today), chosen)
+        self.app.push_screen(SentDateScreen(data.client, self.month, self.today), chosen)
 
     async def action_unmark_sent(self) -> None:
         if self.data is None or self.data.sent_on is None:
@@ -334,29 +354,19 @@ class ReportPreviewScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         await self.reload()
-        self.notify("No longer marked sent.")
-        self._changed()
+        self.notify("No longer marked sent.", title="Saved")
+        data_written(self.app)
 
     async def _go(self, month: Month) -> None:
         try:
-            reports.load_report_data(
-                self.db,
-                client_id=self.client_id,
-                month=month,
-                as_of=self.today,
-                tolerance=self.settings.tolerance,
-            )
-        except reports.ReportError as exc:
+            data = self._load(month)
+        except (reports.ReportError, DatabaseError) as exc:
             self.notify(str(exc))
             return
-        self.month = month
-        await self.reload()
+        await self._show(data)
 
     async def action_previous_month(self) -> None:
         await self._go(self.month.previous())
 
     async def action_next_month(self) -> None:
         await self._go(self.month.next())
-
-
-__all__ = ["HighlightsScreen", "PathScreen", "ReportPreviewScreen", "SentDateScreen"]

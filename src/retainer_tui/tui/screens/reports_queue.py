@@ -2,89 +2,86 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from retainer_tui.config import Settings
 from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.month import Month
-from retainer_tui.domain.status import MetricStatus
 from retainer_tui.services import reports
 from retainer_tui.services.reports import QueueItem, SentItem
-from retainer_tui.tui.screens.report_preview import ReportPreviewScreen, SentDateScreen
+from retainer_tui.tui.cells import status_text
+from retainer_tui.tui.keys import bindings
+from retainer_tui.tui.report_keys import OPEN_REPORT, REPORTS_KEYS
+from retainer_tui.tui.screens.report_preview import (
+    ReportPreviewScreen,
+    SentDateScreen,
+    data_written,
+)
+from retainer_tui.tui.theme_colors import ThemeColors
 
 RECENT_MONTHS = 3
 # An agency's thousands of sent reports are history, not a to-do: show the latest few.
 RECENT_LIMIT = 300
 
-# Glyph and style per client status; colours by meaning, so any theme reads the same.
-STATUS_LOOK: dict[MetricStatus, tuple[str, str]] = {
-    MetricStatus.MISSED: ("✗", "bold red"),
-    MetricStatus.BEHIND: ("▼", "red"),
-    MetricStatus.MISSING: ("?", "red"),
-    MetricStatus.AT_RISK: ("!", "yellow"),
-    MetricStatus.NO_DATA: ("·", "dim"),
-    MetricStatus.ON_TRACK: ("●", "green"),
-    MetricStatus.MET: ("✓", "bold green"),
-    MetricStatus.NO_GOALS: ("–", "dim"),
-}
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
 
 
-def status_cell(status: MetricStatus) -> Text:
-    glyph, style = STATUS_LOOK[status]
-    return Text(f"{glyph} {status.label}", style=style)
-
-
-def queue_cells(item: QueueItem) -> tuple[Text | str, ...]:
+def queue_cells(item: QueueItem, colors: ThemeColors) -> tuple[Text | str, ...]:
+    """Client, month, due date, how late (or how soon), and the client's status that month."""
     if item.overdue:
-        days = item.days_overdue
-        state = Text(f"{days} day{'s' if days != 1 else ''} late", style="bold red")
+        state = Text(f"{_days(item.days_overdue)} late", style=colors.report(item.state))
     else:
         left = (item.due_on - item.as_of).days
-        when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
-        state = Text(f"due {when}", style="yellow")
+        state = Text(
+            "due today" if left == 0 else f"due in {_days(left)}", style=colors.report(item.state)
+        )
     return (
         item.client,
         item.month.short_label(),
         item.due_on.isoformat(),
         state,
-        status_cell(item.month_status),
+        status_text(item.month_status, colors),
     )
 
 
 class ReportTable(DataTable[Text | str]):
     """A table of reports; enter opens the highlighted one."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Open", id="reports.open")]
+    BINDINGS = bindings((OPEN_REPORT,))
 
-
-@dataclass(frozen=True, slots=True)
-class _Loaded:
-    queue: list[QueueItem]
-    sent: list[SentItem]
+    def action_open_report(self) -> None:
+        self.action_select_cursor()
 
 
 class ReportsScreen(Screen[None]):
     """The queue of reports owed, and reports sent in the last months."""
 
-    BINDINGS = [
-        Binding("m", "mark_sent", "Mark sent", id="reports.mark-sent"),
-        Binding("escape", "back", "Back", id="reports.back"),
-    ]
+    KEY_SCOPE = "reports"
+    TITLE_TEXT = "Reports"
+    BINDINGS = bindings(REPORTS_KEYS)
+    AUTO_FOCUS = "#queue-table"
 
     class Loaded(Message):
-        def __init__(self, data: _Loaded) -> None:
+        def __init__(self, queue: list[QueueItem], sent: list[SentItem], request: int) -> None:
             super().__init__()
-            self.data = data
+            self.queue = queue
+            self.sent = sent
+            self.request = request
+
+    class LoadFailed(Message):
+        def __init__(self, error: DatabaseError) -> None:
+            super().__init__()
+            self.error = error
 
     def __init__(self, db: Database, settings: Settings, *, today: date) -> None:
         super().__init__()
@@ -93,9 +90,10 @@ class ReportsScreen(Screen[None]):
         self.today = today
         self.queue: list[QueueItem] = []
         self.sent: list[SentItem] = []
+        self._request = 0
 
     def compose(self) -> ComposeResult:
-        yield Static("Reports", id="reports-title")
+        yield Header()
         yield Static("Loading…", id="queue-summary")
         queue = ReportTable(id="queue-table", cursor_type="row", zebra_stripes=True)
         queue.add_column("Client", width=25, key="client")
@@ -104,7 +102,7 @@ class ReportsScreen(Screen[None]):
         queue.add_column("Report", width=15, key="state")
         queue.add_column("That month", width=12, key="status")
         yield queue
-        yield Static("Sent in the last months", id="sent-title")
+        yield Static("Sent lately", classes="section-title", id="sent-title")
         sent = ReportTable(id="sent-table", cursor_type="row", zebra_stripes=True)
         sent.add_column("Client", width=25, key="client")
         sent.add_column("Month", width=8, key="month")
@@ -113,18 +111,22 @@ class ReportsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"as of {self.today.isoformat()}"
-        self.query_one("#queue-table").focus()
-
-    def on_screen_resume(self) -> None:
-        # Also sent when first shown; coming back from a report re-reads what changed.
-        self.reload()
+        self.sub_title = f"Reports owed as of {self.today.isoformat()}"
+        changed = getattr(self.app, "data_changed", None)
+        if changed is not None:
+            changed.subscribe(self, lambda _: self.load())
+        self.app.theme_changed_signal.subscribe(self, lambda _: self._fill())
+        self.load()
 
     # ------------------------------------------------------------ loading
 
-    @work(thread=True, exclusive=True, group="reports")
-    def reload(self) -> None:
-        """Read the queue and the sent reports off the UI thread."""
+    def load(self) -> None:
+        """Read the queue and the sent reports again (off the UI thread)."""
+        self._request += 1
+        self._load(self._request)
+
+    @work(thread=True, exclusive=True, group="reports", exit_on_error=False)
+    def _load(self, request: int) -> None:
         try:
             queue = reports.report_queue(
                 self.db,
@@ -136,54 +138,73 @@ class ReportsScreen(Screen[None]):
                 self.db, as_of=self.today, months=RECENT_MONTHS, limit=RECENT_LIMIT
             )
         except DatabaseError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.post_message(self.LoadFailed(exc))
             return
-        self.post_message(self.Loaded(_Loaded(queue, sent)))
+        self.post_message(self.Loaded(queue, sent, request))
 
     @on(Loaded)
-    def _show(self, message: Loaded) -> None:
-        self.queue, self.sent = message.data.queue, message.data.sent
-        table = self.query_one("#queue-table", DataTable)
+    def _loaded(self, message: Loaded) -> None:
+        if message.request != self._request:
+            return
+        self.queue, self.sent = message.queue, message.sent
+        self._fill()
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        show = getattr(self.app, "show_error", None)
+        if callable(show):
+            show(message.error)
+        else:
+            self.notify(str(message.error), severity="error")
+
+    def _fill(self) -> None:
+        colors = ThemeColors.from_app(self.app)
+        table = self.query_one("#queue-table", ReportTable)
         keep = table.cursor_row
         table.clear()
         for index, item in enumerate(self.queue):
-            table.add_row(*queue_cells(item), key=str(index))
+            table.add_row(*queue_cells(item, colors), key=str(index))
         if self.queue:
-            table.move_cursor(row=min(keep, len(self.queue) - 1))
-        sent_table = self.query_one("#sent-table", DataTable)
-        keep_sent = sent_table.cursor_row
+            table.move_cursor(row=min(max(keep, 0), len(self.queue) - 1))
+        sent_table = self.query_one("#sent-table", ReportTable)
+        keep = sent_table.cursor_row
         sent_table.clear()
         for index, sent in enumerate(self.sent):
             sent_table.add_row(
                 sent.client, sent.month.short_label(), sent.sent_on.isoformat(), key=str(index)
             )
         if self.sent:
-            sent_table.move_cursor(row=min(keep_sent, len(self.sent) - 1))
-        self.query_one("#queue-summary", Static).update(self._summary())
+            sent_table.move_cursor(row=min(max(keep, 0), len(self.sent) - 1))
+        self.query_one("#queue-summary", Static).update(self._summary(colors))
 
-    def _summary(self) -> str:
+    def _summary(self, colors: ThemeColors) -> Text:
         if not self.queue:
             last = Month.of(self.today).previous()
-            return f"Nothing owed: every report up to {last.label()} is sent."
+            return Text(f"Nothing owed: every report up to {last.label()} is sent.", colors.good)
         overdue = sum(1 for i in self.queue if i.overdue)
         due = len(self.queue) - overdue
         owed = "report" if len(self.queue) == 1 else "reports"
-        return f"{len(self.queue)} {owed} owed: {overdue} overdue, {due} due."
+        text = Text(f"{len(self.queue)} {owed} owed: ")
+        text.append(f"{overdue} overdue", colors.bad if overdue else colors.muted)
+        text.append(", ")
+        text.append(f"{due} due", colors.warning if due else colors.muted)
+        text.append(". enter opens one; m marks it sent.", colors.muted)
+        return text
 
     # ------------------------------------------------------------ actions
 
     def _selected(self) -> tuple[int, Month, str] | None:
-        """(client id, month, client name) of the row under the cursor."""
+        """(client id, month, client name) of the highlighted row."""
         focused = self.focused
-        if isinstance(focused, DataTable) and focused.id == "sent-table":
-            if not self.sent or focused.cursor_row < 0:
+        if isinstance(focused, ReportTable) and focused.id == "sent-table":
+            if not self.sent:
                 return None
-            s = self.sent[min(focused.cursor_row, len(self.sent) - 1)]
+            s = self.sent[min(max(focused.cursor_row, 0), len(self.sent) - 1)]
             return s.client_id, s.month, s.client
-        table = self.query_one("#queue-table", DataTable)
-        if not self.queue or table.cursor_row < 0:
+        if not self.queue:
             return None
-        q = self.queue[min(table.cursor_row, len(self.queue) - 1)]
+        table = self.query_one("#queue-table", ReportTable)
+        q = self.queue[min(max(table.cursor_row, 0), len(self.queue) - 1)]
         return q.client_id, q.month, q.client
 
     @on(DataTable.RowSelected)
@@ -203,11 +224,11 @@ class ReportsScreen(Screen[None]):
         )
 
     def action_mark_sent(self) -> None:
-        table = self.query_one("#queue-table", DataTable)
+        table = self.query_one("#queue-table", ReportTable)
         if not self.queue or self.focused is not table:
-            self.notify("Pick a report in the queue to mark it sent.")
+            self.notify("Highlight a report in the queue to mark it sent.")
             return
-        item = self.queue[min(table.cursor_row, len(self.queue) - 1)]
+        item = self.queue[min(max(table.cursor_row, 0), len(self.queue) - 1)]
 
         def chosen(on: date | None) -> None:
             if on is None:
@@ -217,9 +238,12 @@ class ReportsScreen(Screen[None]):
             except (reports.ReportError, DatabaseError) as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"{item.client}: {item.month.label()} report marked sent.")
-            self.app.post_message(ReportPreviewScreen.Changed(item.client_id, item.month))
-            self.reload()
+            self.notify(
+                f"{item.client}: {item.month.label()} report marked sent on {on.isoformat()}.",
+                title="Saved",
+            )
+            self.load()
+            data_written(self.app)
 
         self.app.push_screen(SentDateScreen(item.client, item.month, self.today), chosen)
 

@@ -1,0 +1,61 @@
+"""The keys of the reports screens, declared once.
+
+They join the app's key registry (keys.KEYS_BY_SCREEN) under their own scopes, so the
+help screen (`?`), the command palette and config.toml [keymap] see them like any other.
+"""
+
+from __future__ import annotations
+
+from retainer_tui.tui.keys import KEYS_BY_SCREEN, KeySpec
+
+OPEN_REPORT = KeySpec(
+    "report-open", "enter", "open_report", "Open", "Open the highlighted report", "Reports"
+)
+
+REPORTS_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("reports-back", "escape", "back", "Back", "Back to the dashboard", "Reports",
+            True, False),
+    OPEN_REPORT,
+    KeySpec("reports-mark-sent", "m", "mark_sent", "Mark sent",
+            "Mark the highlighted report sent (date defaults to today)", "Reports"),
+)  # fmt: skip
+
+REPORT_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("report-back", "escape", "back", "Back", "Back to the reports queue", "Report",
+            True, False),
+    KeySpec("report-highlights", "h", "edit_highlights", "Highlights",
+            "Write this month's highlights", "Report"),
+    KeySpec("report-export", "x", "export", "Export",
+            "Write the report to a Markdown file (documents folder by default)", "Report"),
+    KeySpec("report-copy", "c", "copy", "Copy", "Copy the report's Markdown to the clipboard",
+            "Report"),
+    KeySpec("report-mark-sent", "s", "mark_sent", "Mark sent",
+            "Mark the report sent (date defaults to today)", "Report"),
+    KeySpec("report-unmark-sent", "u", "unmark_sent", "Un-mark",
+            "The report was not sent after all", "Report"),
+    KeySpec("report-previous-month", "left_square_bracket", "previous_month", "Prev month",
+            "The client's report for the previous month", "Report", False),
+    KeySpec("report-next-month", "right_square_bracket", "next_month", "Next month",
+            "The client's report for the next month", "Report", False),
+)  # fmt: skip
+
+HIGHLIGHTS_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("highlights-save", "ctrl+s", "save", "Save", "Save the highlights", "Highlights"),
+    KeySpec("highlights-cancel", "escape", "cancel", "Cancel",
+            "Close without saving", "Highlights", True, False),
+)  # fmt: skip
+
+REPORT_DIALOG_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("report-dialog-cancel", "escape", "cancel", "Cancel", "Close without doing it",
+            "Report", True, False),
+)  # fmt: skip
+
+REPORT_SCOPES: dict[str, tuple[KeySpec, ...]] = {
+    "reports": REPORTS_KEYS,
+    "report": REPORT_KEYS,
+    "highlights": HIGHLIGHTS_KEYS,
+    "report-dialog": REPORT_DIALOG_KEYS,
+}
+
+for _scope, _specs in REPORT_SCOPES.items():
+    KEYS_BY_SCREEN.setdefault(_scope, _specs)
