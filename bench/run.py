@@ -1,0 +1,457 @@
+"""`make bench`: retainer-tui at 100, 1,000 and 10,000 clients, next to baselines in one run.
+
+Every figure is measured next to its baseline in the same run, on the same generated file
+(the scaled sample data: 60 months of goals, results, hours, payments and reports), as the
+median of repeated runs with the min–max beside it. Prints one table and writes the same
+as bench/results.json. Nothing here is a test: the targets are shown, never asserted.
+
+    python bench/run.py [--quick] [--sizes 1000,10000] [--repeats N] [--only startup,...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aggregate import script as aggregate_script
+from common import (
+    AS_OF,
+    HOOK_ENV,
+    MARKER_FILLED,
+    MARKER_FIRST_FRAME,
+    MONTHS,
+    ROOT,
+    Samples,
+    dataset,
+    scratch_copy,
+    timed,
+)
+from ptyrun import run_in_pty
+
+BENCH = Path(__file__).resolve().parent
+FIGURES = ("startup", "memory", "month", "status", "save", "io")
+MiB = 1024 * 1024
+
+
+@dataclass
+class Row:
+    """One line of the table: our samples next to the baseline's, with the target."""
+
+    figure: str
+    clients: int
+    ours: Samples
+    baseline: Samples
+    unit: str  # "ms", "MiB" or "rows/s"
+    target: str = ""
+    check: Callable[[float], bool] | None = None  # on the ratio (or on ours, see absolute)
+    absolute: bool = False  # the target is on our median, not on the ratio
+    growth: float | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.ours.median / self.baseline.median if self.baseline.values else float("nan")
+
+    @property
+    def verdict(self) -> str:
+        if self.check is None:
+            return ""
+        return "ok" if self.check(self.ours.median if self.absolute else self.ratio) else "MISS"
+
+
+def _scale(value: float, unit: str) -> float:
+    return value * 1000 if unit == "ms" else value / MiB if unit == "MiB" else value
+
+
+def _fmt(value: float, unit: str) -> str:
+    v = _scale(value, unit)
+    if v != v:  # nan
+        return "—"
+    if unit == "rows/s":
+        return f"{v:,.0f}"
+    if v < 10:
+        return f"{v:.2f}"
+    return f"{v:,.1f}" if v < 100 else f"{v:,.0f}"
+
+
+def _span(samples: Samples, unit: str) -> str:
+    if not samples.values:
+        return "—"
+    return f"{_fmt(samples.low, unit)}–{_fmt(samples.high, unit)}"
+
+
+# ---------------------------------------------------------------- environment
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    """The child's environment: own config and data folders, a plain 256-colour terminal."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "RETAINER"))}
+    env.update(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        PYTHONPATH=os.pathsep.join([str(BENCH), str(ROOT / "src")]),
+        **extra,
+    )
+    return env
+
+
+def _retainer() -> list[str]:
+    script = Path(sys.executable).with_name("retainer")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "retainer_tui.cli"]
+
+
+def _child_json(argv: list[str], env: dict[str, str], timeout: float) -> dict[str, Any]:
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[:3])}… failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- figures
+
+
+def startup(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
+    """Process start to the first dashboard frame with data, vs a bare 50-row DataTable."""
+    argv = [*_retainer(), "--db", str(db), "--as-of", AS_OF.isoformat()]
+    env = _env(home, **{HOOK_ENV: "1"})
+    bare = [sys.executable, str(BENCH / "baseline_app.py"), "50"]
+    ours, base, ours_mem, base_mem = Samples(), Samples(), Samples(), Samples()
+    run_in_pty(argv, env, until=MARKER_FIRST_FRAME)  # warm-up: caches, today's backup
+    run_in_pty(bare, env, until=MARKER_FIRST_FRAME)
+    for _ in range(repeats):  # interleaved, so that a busy moment hits both
+        mine = run_in_pty(argv, env, until=MARKER_FIRST_FRAME)
+        theirs = run_in_pty(bare, env, until=MARKER_FIRST_FRAME)
+        ours.add(mine.marks[MARKER_FIRST_FRAME])
+        base.add(theirs.marks[MARKER_FIRST_FRAME])
+        ours_mem.add(mine.max_rss_bytes)
+        base_mem.add(theirs.max_rss_bytes)
+    target, check = {1000: ("≤ 2×", 2.0), 10000: ("≤ 3×", 3.0)}.get(clients, ("", None))
+    return [
+        Row(
+            "Start-up to first data frame",
+            clients,
+            ours,
+            base,
+            "ms",
+            target,
+            (lambda r, c=check: r <= c) if check else None,
+        ),
+        Row("Peak memory at first frame", clients, ours_mem, base_mem, "MiB"),
+    ]
+
+
+def memory(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
+    """Peak memory once every client is in the table, vs a bare DataTable of as many rows."""
+    argv = [*_retainer(), "--db", str(db), "--as-of", AS_OF.isoformat()]
+    env = _env(home, **{HOOK_ENV: "filled"})
+    bare = [sys.executable, str(BENCH / "baseline_app.py"), str(clients), "--until-filled"]
+    ours, base = Samples(), Samples()
+    for _ in range(repeats):
+        ours.add(run_in_pty(argv, env, until=MARKER_FILLED).max_rss_bytes)
+        base.add(run_in_pty(bare, env, until=MARKER_FILLED).max_rss_bytes)
+    ok = clients == 10000
+    return [
+        Row(
+            "Peak memory, whole table",
+            clients,
+            ours,
+            base,
+            "MiB",
+            "≤ 2×" if ok else "",
+            (lambda r: r <= 2.0) if ok else None,
+        )
+    ]
+
+
+def month_change(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
+    """`[` / `]` on the dashboard (run_test + Pilot) vs the raw sqlite3 aggregate."""
+    data = _child_json(
+        [sys.executable, str(BENCH / "month_change.py"), str(db), str(repeats)],
+        _env(home),
+        timeout=1800,
+    )
+    base = Samples(data["baseline"])
+    ok = clients == 10000
+    return [
+        Row(
+            "Month change: key to new figures drawn",
+            clients,
+            Samples(data["drawn"]),
+            base,
+            "ms",
+            "≤ 2×" if ok else "",
+            (lambda r: r <= 2.0) if ok else None,
+        ),
+        Row(
+            "Month change: key to every row in the table",
+            clients,
+            Samples(data["filled"]),
+            base,
+            "ms",
+        ),  # fmt: skip
+    ]
+
+
+def status_json(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
+    """The whole `retainer status --json` process vs `python -c` running the aggregate."""
+    from retainer_tui.domain.month import Month
+
+    month, last = str(Month.of(AS_OF)), str(Month.of(AS_OF).previous())
+    env = _env(home)
+    ours_argv = [*_retainer(), "status", "--json", "--db", str(db), "--as-of", AS_OF.isoformat()]
+    base_argv = [sys.executable, "-c", aggregate_script(db, month, last)]
+
+    def run(argv: list[str]) -> Callable[[], None]:
+        return lambda: subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=True)
+
+    ours, base = Samples(), Samples()
+    run(ours_argv)()
+    run(base_argv)()
+    for _ in range(repeats):
+        ours.values += timed(run(ours_argv), 1, warmup=0).values
+        base.values += timed(run(base_argv), 1, warmup=0).values
+    return [Row("retainer status --json (process)", clients, ours, base, "ms")]
+
+
+def save_result(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
+    """One result cell written and committed: the write service vs a bare sqlite3 commit."""
+    import sqlite3
+
+    from retainer_tui.db.engine import Database
+
+    copy = scratch_copy(db, "save.db")
+    target = Database(copy)
+    month = AS_OF.strftime("%Y-%m")
+    count = max(repeats * 20, 200)
+    cells = [(1 + (i * 7919) % clients, "new_followers", month, 100 + i) for i in range(count)]
+    try:
+        from retainer_tui.services.entries import set_result
+        from retainer_tui.services.undo import UndoStack
+
+        stack = UndoStack()
+
+        def ours_one(cell: tuple[int, str, str, int]) -> None:
+            set_result(
+                target, client_id=cell[0], metric=cell[1], month=cell[2], actual=cell[3],
+                undo=stack,
+            )  # fmt: skip
+
+        label = "Save one result cell (entries.set_result)"
+    except ImportError:
+
+        def ours_one(cell: tuple[int, str, str, int]) -> None:
+            with target.write() as conn:
+                conn.execute("INSERT OR REPLACE INTO result VALUES (?, ?, ?, ?)", cell)
+
+        label = "Save one result cell (db.write)"
+
+    conn = sqlite3.connect(copy, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+    def base_one(cell: tuple[int, str, str, int]) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT OR REPLACE INTO result VALUES (?, ?, ?, ?)", cell)
+        conn.execute("COMMIT")
+
+    ours, base = Samples(), Samples()
+    for fn, samples in ((ours_one, ours), (base_one, base)):
+        fn(cells[0])
+        for cell in cells:
+            start = time.perf_counter()
+            fn(cell)
+            samples.add(time.perf_counter() - start)
+    conn.close()
+    return [Row(label, clients, ours, base, "ms", "median ≤ 2 ms", lambda v: v <= 0.002, True)]
+
+
+def data_file_io(db: Path, clients: int, repeats: int, home: Path, fmt: str) -> list[Row]:
+    """Export and import of the whole file, rows per second, vs executemany of the rows."""
+    work = db.parent / "scratch"
+    data = _child_json(
+        [sys.executable, str(BENCH / "data_file_io.py"), str(db), fmt, str(repeats), str(work)],
+        _env(home),
+        timeout=3600,
+    )
+    rows = data["rows"]
+    base = Samples([rows / s for s in data["baseline"]])
+    ok = clients == 10000
+    target, check = ("≥ 40%", (lambda r: r >= 0.4)) if ok else ("", None)
+    return [
+        Row(f"Export {fmt.upper()} ({rows:,} rows)", clients,
+            Samples([rows / s for s in data["export"]]), base, "rows/s", target, check),
+        Row(f"Import {fmt.upper()} ({rows:,} rows)", clients,
+            Samples([rows / s for s in data["import_"]]), base, "rows/s", target, check),
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- the table
+
+
+HEADER = ("Figure", "Clients", "Ours", "Baseline", "Ratio", "Ours min–max", "Base min–max",
+          "1k→10k", "Target", "")  # fmt: skip
+
+
+def render(rows: list[Row]) -> str:
+    lines = [
+        (
+            r.figure + f" ({r.unit})",
+            f"{r.clients:,}",
+            _fmt(r.ours.median, r.unit),
+            _fmt(r.baseline.median, r.unit),
+            f"{r.ratio:.2f}×" if r.ratio == r.ratio else "—",
+            _span(r.ours, r.unit),
+            _span(r.baseline, r.unit),
+            f"{r.growth:.1f}×" if r.growth else "",
+            r.target,
+            r.verdict,
+        )
+        for r in rows
+    ]
+    widths = [max(len(x[i]) for x in [HEADER, *lines]) for i in range(len(HEADER))]
+    right = {1, 2, 3, 4, 5, 6, 7}
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    out = [line(HEADER), "  ".join("-" * w for w in widths)]
+    previous = None
+    for row, cells in zip(rows, lines, strict=True):
+        if previous is not None and row.figure != previous:
+            out.append("")
+        previous = row.figure
+        out.append(line(cells))
+    return "\n".join(out)
+
+
+def _growth(rows: list[Row]) -> None:
+    by_key = {(r.figure, r.clients): r for r in rows}
+    for r in rows:
+        small = by_key.get((r.figure, 1000))
+        if r.clients == 10000 and small is not None and small.ours.median:
+            r.growth = r.ours.median / small.ours.median
+
+
+def _meta(args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    import textual
+
+    return {
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "commit": commit,
+        "python": platform.python_version(),
+        "textual": textual.__version__,
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
+        "load_average": os.getloadavg(),
+        "as_of": AS_OF.isoformat(),
+        "months": MONTHS,
+        "args": vars(args),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="few repeats, 100 and 1,000 only")
+    parser.add_argument("--sizes", help="client counts, comma-separated (default 100,1000,10000)")
+    parser.add_argument("--repeats", type=int, help="repeats per figure (default 7; quick 3)")
+    parser.add_argument("--io-repeats", type=int, help="repeats of import/export (default 3)")
+    parser.add_argument("--io-formats", default="toml,json", help="data file formats to time")
+    parser.add_argument("--only", help=f"some of {','.join(FIGURES)}")
+    parser.add_argument("--fresh", action="store_true", help="regenerate the cached databases")
+    parser.add_argument("--json", default=str(BENCH / "results.json"), help="results file")
+    args = parser.parse_args(argv)
+
+    sizes = [
+        int(s) for s in (args.sizes or ("100,1000" if args.quick else "100,1000,10000")).split(",")
+    ]  # noqa: E501
+    repeats = args.repeats or (3 if args.quick else 7)
+    io_repeats = args.io_repeats or (1 if args.quick else 3)
+    only = set(args.only.split(",")) if args.only else set(FIGURES)
+    unknown = only - set(FIGURES)
+    if unknown:
+        parser.error(f"unknown figure(s): {', '.join(sorted(unknown))}")
+
+    rows: list[Row] = []
+    home = Path(tempfile.mkdtemp(prefix="retainer-bench-home-"))
+    print(f"retainer-tui bench: {', '.join(f'{n:,}' for n in sizes)} clients × {MONTHS} months, "
+          f"{repeats} repeats, as of {AS_OF}", flush=True)  # fmt: skip
+    for clients in sizes:
+        print(f"{clients:,} clients", flush=True)
+        db = dataset(clients, fresh=args.fresh)
+        steps: list[tuple[str, Callable[[], list[Row]]]] = [
+            ("startup", lambda: startup(db, clients, repeats, home)),
+            ("memory", lambda: memory(db, clients, max(1, repeats // 2), home)),
+            ("month", lambda: month_change(db, clients, repeats, home)),
+            ("status", lambda: status_json(db, clients, repeats, home)),
+            ("save", lambda: save_result(db, clients, repeats, home)),
+        ]
+        if clients == max(sizes):
+            for fmt in args.io_formats.split(","):
+                steps.append(("io", lambda f=fmt: data_file_io(db, clients, io_repeats, home, f)))
+        for name, step in steps:
+            if name not in only:
+                continue
+            start = time.perf_counter()
+            try:
+                got = step()
+            except Exception as exc:  # one broken figure must not lose the others
+                print(f"  {name}: FAILED: {str(exc).strip().splitlines()[-1]}", flush=True)
+                continue
+            rows += got
+            print(f"  {name}: {time.perf_counter() - start:.0f} s", flush=True)
+
+    order = {f: i for i, f in enumerate(dict.fromkeys(r.figure for r in rows))}
+    rows.sort(key=lambda r: (order[r.figure], r.clients))
+    _growth(rows)
+    print()
+    print(render(rows))
+    result = {
+        "meta": _meta(args),
+        "rows": [
+            {
+                "figure": r.figure,
+                "clients": r.clients,
+                "unit": r.unit,
+                "ours_median": _scale(r.ours.median, r.unit),
+                "baseline_median": _scale(r.baseline.median, r.unit),
+                "ratio": r.ratio,
+                "ours_min_max": [_scale(r.ours.low, r.unit), _scale(r.ours.high, r.unit)],
+                "baseline_min_max": [
+                    _scale(r.baseline.low, r.unit),
+                    _scale(r.baseline.high, r.unit),
+                ],
+                "growth_1k_to_10k": r.growth,
+                "target": r.target,
+                "verdict": r.verdict,
+                "ours": [_scale(v, r.unit) for v in r.ours.values],
+                "baseline": [_scale(v, r.unit) for v in r.baseline.values],
+            }
+            for r in rows
+        ],
+    }
+    Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
