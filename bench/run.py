@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -398,15 +399,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{clients:,} clients", flush=True)
         db = dataset(clients, fresh=args.fresh)
         steps: list[tuple[str, Callable[[], list[Row]]]] = [
-            ("startup", lambda: startup(db, clients, repeats, home)),
-            ("memory", lambda: memory(db, clients, max(1, repeats // 2), home)),
-            ("month", lambda: month_change(db, clients, repeats, home)),
-            ("status", lambda: status_json(db, clients, repeats, home)),
-            ("save", lambda: save_result(db, clients, repeats, home)),
+            ("startup", partial(startup, db, clients, repeats, home)),
+            ("memory", partial(memory, db, clients, max(1, repeats // 2), home)),
+            ("month", partial(month_change, db, clients, repeats, home)),
+            ("status", partial(status_json, db, clients, repeats, home)),
+            ("save", partial(save_result, db, clients, repeats, home)),
         ]
         if clients == max(sizes):
             for fmt in args.io_formats.split(","):
-                steps.append(("io", lambda f=fmt: data_file_io(db, clients, io_repeats, home, f)))
+                steps.append(("io", partial(data_file_io, db, clients, io_repeats, home, fmt)))
         for name, step in steps:
             if name not in only:
                 continue
