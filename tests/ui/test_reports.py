@@ -271,3 +271,19 @@ async def test_empty_queue_says_so(db: Database, make_app: AppMaker) -> None:
         await pilot.press("enter", "m")  # nothing to open or mark: no error
         await settle(app, pilot)
         assert isinstance(app.screen, ReportsScreen)
+
+
+async def test_ctrl_z_undoes_a_mark_sent(sample_db: Database, make_app: AppMaker) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_queue(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert sent_on(sample_db, "Enoteca Verdi", SEP) is not None
+        assert ("Enoteca Verdi", "2026-09") not in queue(app)
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert sent_on(sample_db, "Enoteca Verdi", SEP) is None
+        assert queue(app)[0] == ("Enoteca Verdi", "2026-09")

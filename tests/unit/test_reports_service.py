@@ -355,3 +355,21 @@ def test_find_client_ignores_case_and_spacing(db: Database, rossi: int) -> None:
 def test_default_report_month_is_the_previous_month() -> None:
     assert default_report_month(AS_OF) == OCT
     assert default_report_month(date(2027, 1, 1)) == Month(2026, 12)
+
+
+def test_writes_can_be_undone(db: Database, rossi: int) -> None:
+    from retainer_tui.services.undo import UndoStack, undo_last
+
+    stack = UndoStack()
+    set_highlights(db, client_id=rossi, month=OCT, text="first", undo=stack)
+    mark_sent(db, client_id=rossi, month=OCT, on=AS_OF, undo=stack)
+    assert stack.labels == (
+        "Rossi Bakery's Oct 2026 report marked sent",
+        "Rossi Bakery's Oct 2026 highlights",
+    )
+    undo_last(db, stack=stack)
+    data = load_report_data(db, client_id=rossi, month=OCT, as_of=AS_OF)
+    assert (data.sent_on, data.highlights) == (None, "first")
+    undo_last(db, stack=stack)
+    with db.read() as conn:
+        assert conn.execute("SELECT count(*) FROM report").fetchone()[0] == 0

@@ -34,6 +34,7 @@ from retainer_tui.services.month_view import (
     load_month_from,
     read_metrics,
 )
+from retainer_tui.services.undo import Recorder, UndoStack, record
 
 
 class ReportError(ValueError):
@@ -309,38 +310,66 @@ def default_report_month(as_of: date) -> Month:
 # ---------------------------------------------------------------- actions
 
 
-def set_highlights(db: Database, *, client_id: int, month: Month, text: str) -> str:
+def _client_name(conn: sqlite3.Connection, client_id: int) -> str:
+    row = conn.execute("SELECT name FROM client WHERE id = ?", (client_id,)).fetchone()
+    if row is None:
+        raise ReportError(f"client #{client_id} no longer exists")
+    return str(row[0])
+
+
+def set_highlights(
+    db: Database, *, client_id: int, month: Month, text: str, undo: UndoStack | None = None
+) -> str:
     """Save the month's highlights (one transaction); returns the cleaned text."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     clean = validation.long_text(text, "highlights")
     with db.write() as conn:
+        name = _client_name(conn, client_id)
+        rec = Recorder(conn)
+        rec.touch("report", (client_id, str(month)))
         conn.execute(
             "INSERT INTO report (client_id, month, sent_on, highlights) VALUES (?, ?, NULL, ?)"
             " ON CONFLICT (client_id, month) DO UPDATE SET highlights = excluded.highlights",
             (client_id, str(month), clean),
         )
+        change = rec.finish(f"{name}'s {month.short_label()} highlights")
+    record(undo, change)
     return clean
 
 
-def mark_sent(db: Database, *, client_id: int, month: Month, on: date) -> None:
+def mark_sent(
+    db: Database, *, client_id: int, month: Month, on: date, undo: UndoStack | None = None
+) -> None:
     """Record the report as sent on a date (one transaction)."""
     if on < month.first_day:
         raise ReportError(f"a report for {month} cannot be sent before the month starts")
     with db.write() as conn:
+        name = _client_name(conn, client_id)
+        rec = Recorder(conn)
+        rec.touch("report", (client_id, str(month)))
         conn.execute(
             "INSERT INTO report (client_id, month, sent_on, highlights) VALUES (?, ?, ?, '')"
             " ON CONFLICT (client_id, month) DO UPDATE SET sent_on = excluded.sent_on",
             (client_id, str(month), on.isoformat()),
         )
+        change = rec.finish(f"{name}'s {month.short_label()} report marked sent")
+    record(undo, change)
 
 
-def unmark_sent(db: Database, *, client_id: int, month: Month) -> None:
+def unmark_sent(
+    db: Database, *, client_id: int, month: Month, undo: UndoStack | None = None
+) -> None:
     """Forget the sent date (the highlights stay); one transaction."""
     with db.write() as conn:
+        name = _client_name(conn, client_id)
+        rec = Recorder(conn)
+        rec.touch("report", (client_id, str(month)))
         conn.execute(
             "UPDATE report SET sent_on = NULL WHERE client_id = ? AND month = ?",
             (client_id, str(month)),
         )
+        change = rec.finish(f"unmarking {name}'s {month.short_label()} report")
+    record(undo, change)
 
 
 def default_export_path(client: str, month: Month) -> Path:

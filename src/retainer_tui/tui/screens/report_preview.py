@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
@@ -23,13 +22,7 @@ from retainer_tui.domain.reports import ReportState
 from retainer_tui.services import reports
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.report_keys import HIGHLIGHTS_KEYS, REPORT_DIALOG_KEYS, REPORT_KEYS
-
-
-def data_written(app: App[Any]) -> None:
-    """Tell every screen (the dashboard, the queue) that the data changed, at once."""
-    reload = getattr(app, "reload_data", None)
-    if callable(reload):
-        reload()
+from retainer_tui.tui.screens.form_base import data_written, undo_stack
 
 
 def state_text(data: ReportData) -> str:
@@ -281,13 +274,17 @@ class ReportPreviewScreen(Screen[None]):
                 return
             try:
                 reports.set_highlights(
-                    self.db, client_id=self.client_id, month=self.month, text=text
+                    self.db,
+                    client_id=self.client_id,
+                    month=self.month,
+                    text=text,
+                    undo=undo_stack(self.app),
                 )
             except (validation.InvalidValue, DatabaseError) as exc:
                 self.notify(str(exc), severity="error")
                 return
             await self.reload()
-            self.notify("Highlights saved.", title="Saved")
+            self.notify("Highlights saved. ctrl+z undoes.", title="Saved")
             data_written(self.app)
 
         self.app.push_screen(
@@ -331,13 +328,20 @@ class ReportPreviewScreen(Screen[None]):
             if on is None:
                 return
             try:
-                reports.mark_sent(self.db, client_id=self.client_id, month=self.month, on=on)
+                reports.mark_sent(
+                    self.db,
+                    client_id=self.client_id,
+                    month=self.month,
+                    on=on,
+                    undo=undo_stack(self.app),
+                )
             except (reports.ReportError, DatabaseError) as exc:
                 self.notify(str(exc), severity="error")
                 return
             await self.reload()
             self.notify(
-                f"{data.client}: {self.month.label()} report marked sent on {on.isoformat()}.",
+                f"{data.client}: {self.month.label()} report marked sent on {on.isoformat()}. "
+                "ctrl+z undoes.",
                 title="Saved",
             )
             data_written(self.app)
@@ -349,12 +353,14 @@ class ReportPreviewScreen(Screen[None]):
             self.notify("This report is not marked sent.")
             return
         try:
-            reports.unmark_sent(self.db, client_id=self.client_id, month=self.month)
+            reports.unmark_sent(
+                self.db, client_id=self.client_id, month=self.month, undo=undo_stack(self.app)
+            )
         except DatabaseError as exc:
             self.notify(str(exc), severity="error")
             return
         await self.reload()
-        self.notify("No longer marked sent.", title="Saved")
+        self.notify("No longer marked sent. ctrl+z undoes.", title="Saved")
         data_written(self.app)
 
     async def _go(self, month: Month) -> None:

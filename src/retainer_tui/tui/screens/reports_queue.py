@@ -20,11 +20,8 @@ from retainer_tui.services.reports import QueueItem, SentItem
 from retainer_tui.tui.cells import status_text
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.report_keys import OPEN_REPORT, REPORTS_KEYS
-from retainer_tui.tui.screens.report_preview import (
-    ReportPreviewScreen,
-    SentDateScreen,
-    data_written,
-)
+from retainer_tui.tui.screens.form_base import data_written, undo_stack
+from retainer_tui.tui.screens.report_preview import ReportPreviewScreen, SentDateScreen
 from retainer_tui.tui.theme_colors import ThemeColors
 
 RECENT_MONTHS = 3
@@ -234,12 +231,19 @@ class ReportsScreen(Screen[None]):
             if on is None:
                 return
             try:
-                reports.mark_sent(self.db, client_id=item.client_id, month=item.month, on=on)
+                reports.mark_sent(
+                    self.db,
+                    client_id=item.client_id,
+                    month=item.month,
+                    on=on,
+                    undo=undo_stack(self.app),
+                )
             except (reports.ReportError, DatabaseError) as exc:
                 self.notify(str(exc), severity="error")
                 return
             self.notify(
-                f"{item.client}: {item.month.label()} report marked sent on {on.isoformat()}.",
+                f"{item.client}: {item.month.label()} report marked sent on {on.isoformat()}. "
+                "ctrl+z undoes.",
                 title="Saved",
             )
             self.load()
