@@ -287,3 +287,39 @@ async def test_ctrl_z_undoes_a_mark_sent(sample_db: Database, make_app: AppMaker
         await settle(app, pilot)
         assert sent_on(sample_db, "Enoteca Verdi", SEP) is None
         assert queue(app)[0] == ("Enoteca Verdi", "2026-09")
+
+
+async def test_help_and_palette_know_the_report_keys(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    from retainer_tui.tui.screens.help import HelpScreen
+
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_queue(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        preview = app.screen
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = " ".join(help for _group, _keys, help in app.screen.entries)
+        for phrase in ("Export the report", "Copy the report", "Mark the report sent"):
+            assert phrase in text
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is preview
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"export the report")
+        for _ in range(20):  # the palette searches in the background
+            await pilot.pause(0.05)
+            if app.screen.query_one(OptionList).option_count:
+                break
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PathScreen)

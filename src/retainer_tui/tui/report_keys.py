@@ -9,7 +9,12 @@ from __future__ import annotations
 from retainer_tui.tui.keys import KEYS_BY_SCREEN, KeySpec
 
 OPEN_REPORT = KeySpec(
-    "report-open", "enter", "open_report", "Open", "Open the highlighted report", "Reports"
+    "report-open",
+    "enter",
+    "open_report",
+    "Open",
+    "Open the highlighted report (preview)",
+    "Reports",
 )
 
 REPORTS_KEYS: tuple[KeySpec, ...] = (
@@ -24,15 +29,15 @@ REPORT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("report-back", "escape", "back", "Back", "Back to the reports queue", "Report",
             True, False),
     KeySpec("report-highlights", "h", "edit_highlights", "Highlights",
-            "Write this month's highlights", "Report"),
+            "Edit the highlights of the report (free text)", "Report"),
     KeySpec("report-export", "x", "export", "Export",
-            "Write the report to a Markdown file (documents folder by default)", "Report"),
-    KeySpec("report-copy", "c", "copy", "Copy", "Copy the report's Markdown to the clipboard",
+            "Export the report to a Markdown file (documents folder by default)", "Report"),
+    KeySpec("report-copy", "c", "copy", "Copy", "Copy the report (Markdown) to the clipboard",
             "Report"),
     KeySpec("report-mark-sent", "s", "mark_sent", "Mark sent",
             "Mark the report sent (date defaults to today)", "Report"),
     KeySpec("report-unmark-sent", "u", "unmark_sent", "Un-mark",
-            "The report was not sent after all", "Report"),
+            "Un-mark the report: it was not sent after all", "Report"),
     KeySpec("report-previous-month", "left_square_bracket", "previous_month", "Prev month",
             "The client's report for the previous month", "Report", False),
     KeySpec("report-next-month", "right_square_bracket", "next_month", "Next month",
