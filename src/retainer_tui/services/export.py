@@ -1,0 +1,379 @@
+"""Writing all data as a data file: TOML (the product's shape), JSON (same shape) or CSV.
+
+Output is deterministic (tiers by position, clients by name, months ascending, metrics in
+catalogue order), so that export → import → export gives the same bytes. Clients are read
+and rendered one at a time, so memory stays flat with thousands of clients.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import tomli_w
+
+from retainer_tui.db.engine import Database
+from retainer_tui.domain.money import decimal_string
+from retainer_tui.domain.month import Month
+from retainer_tui.services.data_file import EXPORT_FORMATS, FORMAT_ID
+
+# Keys of a client that are sub-tables or arrays of tables, in the order they are written.
+CLIENT_SECTIONS = ("goals", "results", "hours", "payments", "reports")
+CSV_HEADER = ("client", "month", "metric", "target", "actual")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+_CLIENTS_SQL = """
+SELECT c.id, c.name, t.name, c.fee_override_cents, c.status, c.start_month, c.end_month,
+       c.billing_day, c.report_due_day, c.company, c.decision_maker, c.email, c.phone,
+       c.service_type, c.stage, c.next_action, c.next_action_on, c.objections, c.notes
+FROM client c LEFT JOIN tier t ON t.id = c.tier_id
+ORDER BY c.name COLLATE NOCASE, c.name, c.id
+"""
+_GOALS_SQL = "SELECT month, metric_key, target FROM goal WHERE client_id = ?"
+_RESULTS_SQL = "SELECT month, metric_key, actual FROM result WHERE client_id = ?"
+_HOURS_SQL = "SELECT month, hours_x100 FROM hours WHERE client_id = ? ORDER BY month"
+_PAYMENTS_SQL = (
+    "SELECT month, amount_cents, received_on FROM payment WHERE client_id = ? ORDER BY month"
+)
+_REPORTS_SQL = "SELECT month, sent_on, highlights FROM report WHERE client_id = ? ORDER BY month"
+
+
+def export_text(db: Database, fmt: str) -> str:
+    """All data in the format ('toml', 'json' or 'csv'), read in one consistent snapshot."""
+    fmt = fmt.lower()
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use toml, json or csv")
+    with db.read() as conn:
+        if fmt == "csv":
+            return _csv_text(conn)
+        head = _head_document(conn)
+        clients = _client_documents(conn)
+        if fmt == "json":
+            return _json_text(head, clients)
+        return _toml_text(head, clients)
+
+
+# ---------------------------------------------------------------- the document (shared)
+
+
+def _metric_rank(conn: sqlite3.Connection) -> dict[str, int]:
+    """Catalogue order of every metric key: built-ins first, then user-defined ones."""
+    rows = conn.execute("SELECT key FROM metric ORDER BY position, key").fetchall()
+    return {key: i for i, (key,) in enumerate(rows)}
+
+
+def _head_document(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Everything but the clients: format, currency, user-defined metrics, tiers."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'currency'").fetchone()
+    metrics = [
+        {"key": key, "label": label, "unit": unit}
+        for key, label, unit in conn.execute(
+            "SELECT key, label, unit FROM metric WHERE NOT builtin ORDER BY position, key"
+        )
+    ]
+    tiers = []
+    for name, fee, hours, services, description in conn.execute(
+        "SELECT name, monthly_fee_cents, included_hours, services, description "
+        "FROM tier ORDER BY position, id"
+    ):
+        tier: dict[str, Any] = {
+            "name": name,
+            "monthly_fee": decimal_string(fee),
+            "included_hours": hours,
+            "services": list(json.loads(services) if services else []),
+        }
+        if description:
+            tier["description"] = description
+        tiers.append(tier)
+    return {
+        "format": FORMAT_ID,
+        "currency": row[0] if row else "USD",
+        "metrics": metrics,
+        "tiers": tiers,
+    }
+
+
+def _by_month(rows: list[tuple[str, str, int]], rank: dict[str, int]) -> dict[str, dict[str, int]]:
+    """(month, metric, value) rows as month -> metric -> value, both in their order."""
+    months: dict[str, list[tuple[int, str, int]]] = {}
+    for month, key, value in rows:
+        months.setdefault(month, []).append((rank.get(key, len(rank)), key, value))
+    return {
+        month: {key: value for _, key, value in sorted(months[month])} for month in sorted(months)
+    }
+
+
+def _hours_number(hours_x100: int) -> float:
+    # x/100 as the nearest float; its repr is the exact decimal (at most two places).
+    return hours_x100 / 100
+
+
+def _client_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+    """One dict per client, in name order, shaped like the data file's [[clients]]."""
+    rank = _metric_rank(conn)
+    for (
+        client_id,
+        name,
+        tier,
+        fee_override,
+        status,
+        start,
+        end,
+        billing_day,
+        report_due_day,
+        company,
+        decision_maker,
+        email,
+        phone,
+        service_type,
+        stage,
+        next_action,
+        next_action_on,
+        objections,
+        notes,
+    ) in conn.execute(_CLIENTS_SQL).fetchall():
+        doc: dict[str, Any] = {"name": name}
+        if tier is not None:
+            doc["tier"] = tier
+        if fee_override is not None:
+            doc["monthly_fee"] = decimal_string(fee_override)
+        doc["status"] = status
+        if start:
+            doc["start"] = start
+        if end:
+            doc["end"] = end
+        doc["billing_day"] = billing_day
+        doc["report_due_day"] = report_due_day
+        for key, value in (
+            ("company", company),
+            ("decision_maker", decision_maker),
+            ("email", email),
+            ("phone", phone),
+        ):
+            if value:
+                doc[key] = value
+        doc["service_type"] = service_type
+        if stage:
+            doc["stage"] = stage
+        if next_action:
+            doc["next_action"] = next_action
+        if next_action_on:
+            doc["next_action_on"] = date.fromisoformat(next_action_on)
+        if objections:
+            doc["objections"] = objections
+        if notes:
+            doc["notes"] = notes
+        key_args = (client_id,)
+        goals = _by_month(conn.execute(_GOALS_SQL, key_args).fetchall(), rank)
+        if goals:
+            doc["goals"] = goals
+        results = _by_month(conn.execute(_RESULTS_SQL, key_args).fetchall(), rank)
+        if results:
+            doc["results"] = results
+        hours = {m: _hours_number(h) for m, h in conn.execute(_HOURS_SQL, key_args)}
+        if hours:
+            doc["hours"] = hours
+        payments = [
+            {
+                "month": month,
+                "amount": decimal_string(amount),
+                "received": date.fromisoformat(received),
+            }
+            for month, amount, received in conn.execute(_PAYMENTS_SQL, key_args)
+        ]
+        if payments:
+            doc["payments"] = payments
+        reports = []
+        for month, sent, highlights in conn.execute(_REPORTS_SQL, key_args):
+            report: dict[str, Any] = {"month": month}
+            if sent:
+                report["sent"] = date.fromisoformat(sent)
+            if highlights:
+                report["highlights"] = highlights
+            reports.append(report)
+        if reports:
+            doc["reports"] = reports
+        yield doc
+
+
+# ---------------------------------------------------------------- TOML
+
+
+def _key(key: str) -> str:
+    """A TOML key: bare when it can be, else a quoted (escaped) string."""
+    return key if _BARE_KEY.match(key) else _basic_string(key)
+
+
+def _scalars(table: dict[str, Any]) -> str:
+    """Plain key = value lines through tomli_w (it owns string escaping); text with line
+    breaks as multi-line strings, unless it holds a carriage return (tomli_w would turn
+    CRLF into LF there, and the round trip must be exact)."""
+    multiline = not any(isinstance(v, str) and "\r" in v for v in table.values())
+    return tomli_w.dumps(table, multiline_strings=multiline)
+
+
+def _basic_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, except that DEL must be escaped."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _array_line(key: str, items: list[str]) -> str:
+    """key = [...] on one line when it fits in 100 characters, else one item a line."""
+    parts = [_basic_string(item) for item in items]
+    line = f"{key} = [{', '.join(parts)}]\n"
+    if len(line) <= 101:
+        return line
+    return f"{key} = [\n" + "".join(f"    {part},\n" for part in parts) + "]\n"
+
+
+def _toml_tier(tier: dict[str, Any]) -> str:
+    head = {k: tier[k] for k in ("name", "monthly_fee", "included_hours")}
+    out = ["\n[[tiers]]\n", _scalars(head), _array_line("services", tier["services"])]
+    if "description" in tier:
+        out.append(_scalars({"description": tier["description"]}))
+    return "".join(out)
+
+
+def _inline(values: dict[str, int]) -> str:
+    return "{ " + ", ".join(f"{_key(k)} = {v}" for k, v in values.items()) + " }"
+
+
+def _toml_client(client: dict[str, Any]) -> str:
+    scalars = {k: v for k, v in client.items() if k not in CLIENT_SECTIONS}
+    out = ["\n[[clients]]\n", _scalars(scalars)]
+    for section in ("goals", "results"):
+        months = client.get(section)
+        if months:
+            out.append(f"\n[clients.{section}]\n")
+            out.extend(f"{_basic_string(m)} = {_inline(values)}\n" for m, values in months.items())
+    hours = client.get("hours")
+    if hours:
+        out.append("\n[clients.hours]\n")
+        out.extend(f"{_basic_string(m)} = {h!r}\n" for m, h in hours.items())
+    for payment in client.get("payments", ()):
+        out.append(
+            f"\n[[clients.payments]]\nmonth = {_basic_string(payment['month'])}\n"
+            f"amount = {_basic_string(payment['amount'])}\n"
+            f"received = {payment['received'].isoformat()}\n"
+        )
+    for report in client.get("reports", ()):
+        out.append(f"\n[[clients.reports]]\nmonth = {_basic_string(report['month'])}\n")
+        if "sent" in report:
+            out.append(f"sent = {report['sent'].isoformat()}\n")
+        if "highlights" in report:
+            out.append(_scalars({"highlights": report["highlights"]}))
+    return "".join(out)
+
+
+def _toml_text(head: dict[str, Any], clients: Iterator[dict[str, Any]]) -> str:
+    out = [_scalars({"format": head["format"], "currency": head["currency"]})]
+    for metric in head["metrics"]:
+        out.append("\n[[metrics]]\n")
+        out.append(_scalars(metric))
+    out.extend(_toml_tier(tier) for tier in head["tiers"])
+    out.extend(_toml_client(client) for client in clients)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+# One encoder for the whole export (json.dumps would build one per call); the C encoder
+# is used because there is no indent: the layout below is made by hand.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+_JSON_INDENTED = json.JSONEncoder(ensure_ascii=False, default=_json_default, indent=2)
+
+
+def _json_client(client: dict[str, Any]) -> str:
+    """A client laid out like its TOML: a key a line, one line per month or entry.
+
+    (json.dumps with indent is pure Python and puts every number on its own line; this is
+    faster and easier to read.)
+    """
+    encode = _JSON.encode
+    lines = [
+        f"      {encode(key)}: {encode(value)}"
+        for key, value in client.items()
+        if key not in CLIENT_SECTIONS
+    ]
+    for section in ("goals", "results", "hours"):
+        months = client.get(section)
+        if months:
+            inner = ",\n".join(
+                f"        {encode(month)}: {encode(value)}" for month, value in months.items()
+            )
+            lines.append(f'      "{section}": {{\n{inner}\n      }}')
+    for section in ("payments", "reports"):
+        entries = client.get(section)
+        if entries:
+            inner = ",\n".join(f"        {encode(entry)}" for entry in entries)
+            lines.append(f'      "{section}": [\n{inner}\n      ]')
+    return "    {\n" + ",\n".join(lines) + "\n    }"
+
+
+def _json_text(head: dict[str, Any], clients: Iterator[dict[str, Any]]) -> str:
+    """The head as json.dumps(indent=2) writes it, then the clients, one at a time."""
+    text = _JSON_INDENTED.encode(head)
+    chunks = [_json_client(client) for client in clients]
+    body = ('  "clients": [\n' + ",\n".join(chunks) + "\n  ]") if chunks else '  "clients": []'
+    return text.removesuffix("\n}") + ",\n" + body + "\n}\n"
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def safe_cell(value: object) -> object:
+    """A cell a spreadsheet will not run as a formula (a leading quote defuses it)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_text(conn: sqlite3.Connection) -> str:
+    """client,month,metric,target,actual: one row per month and metric with a target
+    (carried forward) or a result, from the client's first goal or result month to its
+    last one."""
+    rank = _metric_rank(conn)
+    buffer = io.StringIO()
+    # RFC 4180 line ends: with "\r\n" as terminator, csv quotes a cell holding either.
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    clients = conn.execute("SELECT id, name FROM client ORDER BY name COLLATE NOCASE, name, id")
+    for client_id, name in clients.fetchall():
+        goals = _by_month(conn.execute(_GOALS_SQL, (client_id,)).fetchall(), rank)
+        results = _by_month(conn.execute(_RESULTS_SQL, (client_id,)).fetchall(), rank)
+        months = sorted({*goals, *results})
+        if not months:
+            continue
+        cell_name = safe_cell(name)
+        first, last = Month.parse(months[0]), Month.parse(months[-1])
+        current: dict[str, int] = {}
+        for index in range(first.index, last.index + 1):
+            month = str(Month.from_index(index))
+            current.update(goals.get(month, {}))
+            actuals = results.get(month, {})
+            keys = sorted({*current, *actuals}, key=lambda k: (rank.get(k, len(rank)), k))
+            for key in keys:
+                writer.writerow(
+                    (
+                        cell_name,
+                        month,
+                        safe_cell(key),
+                        current.get(key, ""),
+                        actuals.get(key, ""),
+                    )
+                )
+    return buffer.getvalue()
