@@ -52,14 +52,15 @@ class DataWatcher:
             return None
 
     def signature(self) -> Signature:
-        files = self._files()
-        main = files[0]
+        main = self._files()[0]
         if self._last is not None and self._last[1] != main:
             previous = self._last[1]
             if previous is None or main is None or previous[0] != main[0]:  # type: ignore[index]
                 # A different file at the path (restored or replaced): reconnect to it.
                 self.close()
-        return (self._version(), *files)
+        # The version first: the first read on a connection may create the empty -wal file.
+        version = self._version()
+        return (version, *self._files())
 
     def changed(self) -> bool:
         """True when something changed since the previous call (False on the first)."""

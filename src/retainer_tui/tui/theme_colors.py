@@ -47,7 +47,11 @@ class ThemeColors:
         background = Color.parse(variables.get("background", "#000000"))
 
         def style(name: str, **extra: bool) -> Style:
-            return Style(color=_resolve(variables, name, background).rich_color, **extra)
+            color = _resolve(variables, name, background)
+            if name == "text-muted" and color.ansi is not None:
+                # ANSI themes have no in-between colours: dim the default text instead.
+                return Style(dim=True)
+            return Style(color=color.rich_color, **extra)
 
         return cls(
             good=style("text-success"),

@@ -39,7 +39,6 @@ def _facts(rows: list[tuple[str, str | Text]]) -> Table:
 def contact_facts(detail: ClientDetail) -> Table:
     return _facts(
         [
-            ("Company", detail.company),
             ("Contact", detail.decision_maker),
             ("Email", detail.email),
             ("Phone", detail.phone),
