@@ -130,7 +130,7 @@ def test_discovery_notes_are_stored_and_checked(db) -> None:
             client_id=cid,
             draft=pl.DiscoveryDraft(targets={"new_followers": "-5", "nope": "3"}),
         )
-    assert set(caught.value.errors) == {"target:new_followers", "target:nope"}
+    assert set(caught.value.errors) == {"target-new_followers", "target-nope"}
     assert pl.get_prospect(db, client_id=cid).targets == p.targets
 
 
@@ -155,7 +155,7 @@ def test_objections_are_replaced_in_order(db) -> None:
             client_id=cid,
             objections=[pl.ObjectionDraft("price", "x"), pl.ObjectionDraft("money", "", "y")],
         )
-    assert set(caught.value.errors) == {"objections.0.kind", "objections.1.text"}
+    assert set(caught.value.errors) == {"objection-0-kind", "objection-1-text"}
     assert [o.text for o in pl.get_prospect(db, client_id=cid).objections] == ["Why you?"]
 
 

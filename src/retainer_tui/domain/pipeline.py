@@ -59,11 +59,11 @@ OPEN_PROPOSAL_STAGES: frozenset[Stage] = frozenset(
 
 STAGE_DESCRIPTIONS: dict[Stage, str] = {
     Stage.CALL_SCHEDULED: "Call scheduled with the decision maker",
-    Stage.NEEDS_DISCOVERED: "Work and goals for the next 3–6 months discovered",
-    Stage.PROPOSAL_SENT: "Proposal sent: three tiers, one recommended",
+    Stage.NEEDS_DISCOVERED: "Work and goals for the next 3–6 months",
+    Stage.PROPOSAL_SENT: "Three tiers offered, one recommended",
     Stage.TIER_CHOSEN: "The client confirmed a tier",
     Stage.CONTRACT_SENT: "Contract sent for signature",
-    Stage.PAID_TRIAL: "Paid trial under way (never free)",
+    Stage.PAID_TRIAL: "A paid trial (never a free one)",
     Stage.RETAINED: "Retained: an active client",
     Stage.LOST: "Lost, with the reason",
 }

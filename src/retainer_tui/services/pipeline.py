@@ -360,6 +360,24 @@ def guaranteed_income(conn: sqlite3.Connection) -> int:
     return int(conn.execute(_GUARANTEED_SQL).fetchone()[0])
 
 
+def list_metrics(db: Database) -> tuple[MetricRef, ...]:
+    """The metric catalogue (built-in and the user's own), in order."""
+    with db.read() as conn:
+        return _metrics(conn)
+
+
+def list_tiers(db: Database) -> tuple[TierInfo, ...]:
+    """The tiers in the order they are offered."""
+    with db.read() as conn:
+        return read_tiers(conn)
+
+
+def income_now(db: Database) -> tuple[int, str]:
+    """The guaranteed monthly income (cents) and the database's currency."""
+    with db.read() as conn:
+        return guaranteed_income(conn), _currency(conn)
+
+
 def load_pipeline(db: Database, *, as_of: date) -> PipelineView:
     """Every prospect by stage (overdue next actions first), with the pipeline's figures."""
     with db.read() as conn:
@@ -715,9 +733,9 @@ def _clean_discovery(
         if isinstance(typed, str) and not typed.strip():
             continue
         if key not in labels:
-            errors[f"target:{key}"] = f"there is no metric {key!r}"
+            errors[f"target-{key}"] = f"there is no metric {key!r}"
             continue
-        number = _check(errors, f"target:{key}", lambda t=typed, k=key: v.count(t, labels[k]))
+        number = _check(errors, f"target-{key}", lambda t=typed, k=key: v.count(t, labels[k]))
         if number:
             targets[key] = number
     values["targets"] = targets
@@ -778,7 +796,7 @@ def save_objections(
 ) -> PipelineChange:
     """Replace the prospect's objections (in order); empty rows are dropped.
 
-    FormInvalid keys are 'objections.N.kind', '.text', '.answer' (N from 0).
+    FormInvalid keys are 'objection-N-kind', '-text', '-answer' (N from 0).
     """
     errors: dict[str, str] = {}
     clean: list[tuple[str, str, str]] = []
@@ -787,16 +805,16 @@ def save_objections(
             continue
         kind = _check(
             errors,
-            f"objections.{i}.kind",
+            f"objection-{i}-kind",
             lambda item=item: v.choice(item.kind, list(OBJECTION_KINDS), "kind"),
         )
         text = _check(
-            errors, f"objections.{i}.text", lambda item=item: v.long_text(item.text, "objection")
+            errors, f"objection-{i}-text", lambda item=item: v.long_text(item.text, "objection")
         )
-        if text == "" and f"objections.{i}.text" not in errors:
-            errors[f"objections.{i}.text"] = "say what the objection was"
+        if text == "" and f"objection-{i}-text" not in errors:
+            errors[f"objection-{i}-text"] = "say what the objection was"
         answer = _check(
-            errors, f"objections.{i}.answer", lambda item=item: v.long_text(item.answer, "answer")
+            errors, f"objection-{i}-answer", lambda item=item: v.long_text(item.answer, "answer")
         )
         clean.append((kind or "", text or "", answer or ""))
     if len(clean) > MAX_OBJECTIONS:

@@ -90,6 +90,16 @@ def _reports_screen(request: ScreenRequest) -> Screen[Any]:
 register_screen("reports", _reports_screen)
 
 
+def _pipeline_screen(request: ScreenRequest) -> Screen[Any]:
+    """`P`: imported on first use, so the pipeline's code costs nothing at start-up."""
+    from retainer_tui.tui.screens.pipeline import open_pipeline
+
+    return open_pipeline(request)
+
+
+SCREEN_FACTORIES["pipeline"] = _pipeline_screen
+
+
 def _register_entry_screens() -> None:
     """n, e, r, g, T, p, m: the data-entry screens (tui/entry_screens.py)."""
     from retainer_tui.tui.entry_screens import ENTRY_FEATURES, ENTRY_SCREENS

@@ -1,0 +1,267 @@
+"""The proposal email: three tiers, one recommended; edited here, then copied, exported or
+marked sent. The recommended tier, the (edited) text and the date sent are stored."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+
+from retainer_tui.db.engine import Database
+from retainer_tui.db.errors import DatabaseError
+from retainer_tui.domain.proposal import ProposalEmail, proposal_document
+from retainer_tui.services import pipeline as pl
+from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.tui.keys import bindings
+from retainer_tui.tui.pipeline_keys import PROPOSAL_KEYS
+from retainer_tui.tui.screens.form_base import data_written, undo_stack
+from retainer_tui.tui.screens.prospect_form import tier_label
+
+
+class ExportPathScreen(ModalScreen[Path | None]):
+    """Ask where to export the proposal, with the default path filled in."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="proposal-export.cancel")]
+
+    def __init__(self, default: Path) -> None:
+        super().__init__()
+        self._default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="proposal-export-dialog", classes="dialog form-dialog -small") as box:
+            box.border_title = "Export the proposal to"
+            box.border_subtitle = "enter writes the file · escape cancels"
+            yield Input(str(self._default), id="proposal-export-path", compact=True)
+            yield Static("", id="proposal-export-error", classes="field-error")
+        yield Footer()
+
+    @on(Input.Submitted, "#proposal-export-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.query_one("#proposal-export-error", Static).update("A file name is required")
+            return
+        path = Path(text).expanduser()
+        self.dismiss(path / self._default.name if path.is_dir() else path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ProposalScreen(Screen[pl.PipelineChange | None]):
+    """Write the proposal for one prospect; dismissed with the last change saved (or None)."""
+
+    KEY_SCOPE = "proposal"
+    TITLE_TEXT = "Proposal"
+    BINDINGS = bindings(PROPOSAL_KEYS)
+
+    def __init__(self, db: Database, *, client_id: int, today: date) -> None:
+        super().__init__()
+        self.db = db
+        self.client_id = client_id
+        self.today = today
+        self.context = pl.proposal_context(db, client_id=client_id)
+        if not self.context.tiers:
+            raise pl.TierNeeded("Add a tier first: a proposal offers tiers (T on the dashboard)")
+        prospect = self.context.prospect
+        self.tier_id = self.context.default_tier_id or self.context.tiers[-1].id
+        self.email = self.context.stored_or_generated()
+        self.markdown = self.email.markdown
+        self.saved: tuple[int, str, str, bool] = self._state(self.email)
+        self.result: pl.PipelineChange | None = None
+        self.TITLE_TEXT = f"Proposal to {prospect.name}"
+
+    def _state(self, email: ProposalEmail) -> tuple[int, str, str, bool]:
+        return (self.tier_id, email.subject, email.body, email.markdown)
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        p = self.context.prospect
+        with Horizontal(id="proposal-bar"):
+            yield Static(self.TITLE_TEXT, id="proposal-title")
+            yield Static("", id="proposal-state")
+        with Horizontal(id="proposal-options"):
+            yield Label("Recommend", classes="proposal-label")
+            yield Select(
+                [(tier_label(t, self.context.currency), t.id) for t in self.context.tiers],
+                value=self.tier_id,
+                allow_blank=False,
+                compact=True,
+                id="proposal-tier",
+            )
+            yield Static("", id="proposal-format")
+        with Horizontal(id="proposal-subject-row"):
+            yield Label("Subject", classes="proposal-label")
+            yield Input(self.email.subject, id="proposal-subject", compact=True)
+        yield TextArea(
+            self.email.body,
+            id="proposal-body",
+            soft_wrap=True,
+            tab_behavior="focus",
+            show_line_numbers=False,
+        )
+        to = p.decision_maker or p.name
+        yield Static(
+            f"To {to}{' <' + p.email + '>' if p.email else ''}. Edit freely: "
+            "f4 copies, f8 exports, f9 marks it sent.",
+            id="proposal-hint",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.TITLE_TEXT
+        self._show_state()
+        self.query_one("#proposal-body", TextArea).focus()
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def subject(self) -> str:
+        return self.query_one("#proposal-subject", Input).value
+
+    @property
+    def body(self) -> str:
+        return self.query_one("#proposal-body", TextArea).text
+
+    @property
+    def dirty(self) -> bool:
+        return (self.tier_id, self.subject, self.body, self.markdown) != self.saved
+
+    def _show_state(self) -> None:
+        p = self.context.prospect
+        if p.proposal_sent_on:
+            state = f"sent {p.proposal_sent_on.isoformat()}"
+        elif p.proposal_body:
+            state = "saved, not sent yet"
+        else:
+            state = "not sent yet"
+        self.query_one("#proposal-state", Static).update(state)
+        self.query_one("#proposal-format", Static).update(
+            "Markdown (f2: plain text)" if self.markdown else "Plain text (f2: Markdown)"
+        )
+
+    def _show(self, email: ProposalEmail) -> None:
+        self.query_one("#proposal-subject", Input).value = email.subject
+        self.query_one("#proposal-body", TextArea).load_text(email.body)
+        self.markdown = email.markdown
+        self._show_state()
+
+    @on(Select.Changed, "#proposal-tier")
+    def _tier_changed(self, event: Select.Changed) -> None:
+        if event.value is Select.NULL or event.value == self.tier_id:
+            return
+        self.tier_id = int(str(event.value))
+        self._show(self.context.email(self.tier_id, markdown=self.markdown))
+        tier = next(t.name for t in self.context.tiers if t.id == self.tier_id)
+        self.notify(f"Now recommending {tier}; the email was written again.")
+
+    # ------------------------------------------------------------ actions
+
+    def action_toggle_markdown(self) -> None:
+        wanted = not self.markdown
+        p = self.context.prospect
+        stored_tier = self.context.default_tier_id
+        if p.proposal_body and p.proposal_markdown == wanted and self.tier_id == stored_tier:
+            email = ProposalEmail(p.proposal_subject, p.proposal_body, wanted)
+        else:
+            email = self.context.email(self.tier_id, markdown=wanted)
+        self._show(email)
+
+    def action_regenerate(self) -> None:
+        self._show(self.context.email(self.tier_id, markdown=self.markdown))
+        self.notify("Written again from the prospect's notes (ctrl+s keeps it).")
+
+    def _save(self, *, sent_on: date | None = None) -> pl.PipelineChange | None:
+        try:
+            change = pl.save_proposal(
+                self.db,
+                client_id=self.client_id,
+                recommended_tier_id=self.tier_id,
+                subject=self.subject,
+                body=self.body,
+                markdown=self.markdown,
+                today=self.today,
+                sent_on=sent_on,
+                undo=undo_stack(self.app),
+            )
+        except FormInvalid as exc:
+            self.notify("\n".join(exc.errors.values()), severity="error", title="Proposal")
+            return None
+        except (ServiceError, DatabaseError) as exc:
+            self.notify(str(exc), severity="error", title="Proposal")
+            return None
+        self.result = change
+        self.context = pl.proposal_context(self.db, client_id=self.client_id)
+        self.saved = (self.tier_id, self.subject, self.body, self.markdown)
+        self._show_state()
+        data_written(self.app)
+        return change
+
+    def action_save(self) -> None:
+        change = self._save()
+        if change is not None:
+            self.notify(change.message, title="Saved")
+
+    def action_mark_sent(self) -> None:
+        change = self._save(sent_on=self.today)
+        if change is not None:
+            self.notify(change.message, title="Proposal sent")
+
+    def _document(self) -> str:
+        return proposal_document(self.subject, self.body, markdown=self.markdown)
+
+    def action_copy(self) -> None:
+        text = self._document()
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied the proposal ({text.count(chr(10))} lines) to the clipboard.")
+
+    def action_export(self) -> None:
+        name = self.context.prospect.name
+        default = pl.default_proposal_path(name, markdown=self.markdown)
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                written = pl.export_proposal(
+                    path, subject=self.subject, body=self.body, markdown=self.markdown
+                )
+            except pl.PipelineError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"Exported to {written}", title="Proposal exported", markup=False)
+
+        self.app.push_screen(ExportPathScreen(default), chosen)
+
+    def action_back(self) -> None:
+        if not self.dirty:
+            self.dismiss(self.result)
+            return
+        from retainer_tui.tui.screens.confirm import Choice, ChoiceScreen
+
+        def answered(choice: str | None) -> None:
+            if choice == "save":
+                if self._save() is not None:
+                    self.dismiss(self.result)
+            elif choice == "discard":
+                self.dismiss(self.result)
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Keep your edits?",
+                "The proposal was changed since it was last saved.",
+                [
+                    Choice("s", "Save", "save", "primary"),
+                    Choice("d", "Discard", "discard", "error"),
+                    Choice("k", "Keep editing", "keep"),
+                ],
+            ),
+            answered,
+        )
