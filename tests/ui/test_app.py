@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
@@ -199,7 +200,7 @@ async def test_keymap_from_settings_remaps_keys(sample_db: Database, make_app: A
 
 
 async def test_a_registered_screen_opens_and_reloads_on_close(
-    sample_db: Database, make_app: AppMaker
+    sample_db: Database, make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from textual.screen import ModalScreen
     from textual.widgets import Static
@@ -208,19 +209,24 @@ async def test_a_registered_screen_opens_and_reloads_on_close(
         def compose(self):
             yield Static("tiers here")
 
-    register_screen("tiers", lambda request: Tiers())
-    try:
-        app = make_app(sample_db)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
-            await pilot.press("T")
-            await pilot.pause()
-            assert isinstance(app.screen, Tiers)
-            app.screen.dismiss(None)
-            await settle(app, pilot)
-            assert app.screen is app.dashboard
-    finally:
-        SCREEN_FACTORIES.pop("tiers", None)
+    monkeypatch.setitem(SCREEN_FACTORIES, "tiers", lambda request: Tiers())
+    app = make_app(sample_db)
+    reloads: list[None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.data_changed.subscribe(app, reloads.append)
+        await pilot.press("T")
+        await pilot.pause()
+        assert isinstance(app.screen, Tiers)
+        app.screen.dismiss(None)
+        await settle(app, pilot)
+        assert app.screen is app.dashboard
+        assert reloads
+
+
+def test_register_screen_refuses_unknown_features() -> None:
+    with pytest.raises(KeyError):
+        register_screen("no-such-feature", lambda request: None)  # type: ignore[arg-type,return-value]
 
 
 async def test_dashboard_agrees_with_status_json(
