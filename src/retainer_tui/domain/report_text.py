@@ -165,7 +165,8 @@ def status_line(metric: ReportMetric) -> str:
     if status is MetricStatus.MISSED:
         short = target - actual
         short_unit = unit_for(short, metric.unit, metric.label)
-        return f"Missed by {number(short)} {short_unit}: {number(actual)} of {number(target)} ({share})."
+        figures = f"{number(actual)} of {number(target)} ({share})"
+        return f"Missed by {number(short)} {short_unit}: {figures}."
     expected = f"{_expected(metric.expected_by_now)} expected by now"
     if status is MetricStatus.ON_TRACK:
         return f"On track: {of} so far, {expected}."
