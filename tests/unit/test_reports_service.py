@@ -320,6 +320,9 @@ def test_highlights_are_kept_per_client_and_month(db: Database, rossi: int) -> N
         ReportState.OVERDUE,
     )
     assert "## Highlights\n\nEdited after sending\n" in render_report(data)
+    set_highlights(db, client_id=rossi, month=OCT, text="")
+    with db.read() as conn:  # neither sent nor written: no row left behind
+        assert conn.execute("SELECT count(*) FROM report").fetchone()[0] == 0
 
 
 def test_bad_highlights_write_nothing(db: Database, rossi: int) -> None:

@@ -317,6 +317,15 @@ def _client_name(conn: sqlite3.Connection, client_id: int) -> str:
     return str(row[0])
 
 
+def _drop_if_empty(conn: sqlite3.Connection, client_id: int, month: Month) -> None:
+    """A report row with no sent date and no highlights says nothing: remove it."""
+    conn.execute(
+        "DELETE FROM report WHERE client_id = ? AND month = ? AND sent_on IS NULL"
+        " AND highlights = ''",
+        (client_id, str(month)),
+    )
+
+
 def set_highlights(
     db: Database, *, client_id: int, month: Month, text: str, undo: UndoStack | None = None
 ) -> str:
@@ -332,6 +341,7 @@ def set_highlights(
             " ON CONFLICT (client_id, month) DO UPDATE SET highlights = excluded.highlights",
             (client_id, str(month), clean),
         )
+        _drop_if_empty(conn, client_id, month)
         change = rec.finish(f"{name}'s {month.short_label()} highlights")
     record(undo, change)
     return clean
@@ -368,6 +378,7 @@ def unmark_sent(
             "UPDATE report SET sent_on = NULL WHERE client_id = ? AND month = ?",
             (client_id, str(month)),
         )
+        _drop_if_empty(conn, client_id, month)
         change = rec.finish(f"unmarking {name}'s {month.short_label()} report")
     record(undo, change)
 
