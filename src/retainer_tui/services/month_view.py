@@ -10,6 +10,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from operator import attrgetter
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.clients import ClientStatus, billable, in_service
@@ -109,17 +110,20 @@ class MonthView:
         return tuple(m for m in self.metrics if m.key in used)
 
 
-# The last column counts the client's sent reports within its months of service up to
-# :last (the month before the as-of date), read from the report primary key per client.
-_CLIENTS_SQL = """
+# The last two columns count the client's sent reports within its months of service up
+# to :last (the month before the as-of date) and give the latest of them, read from the
+# report primary key per client: when the sent ones are the first months of that span (the
+# usual case), the owed ones are the months after the latest, with no further query.
+_SENT_IN_SPAN = """
+    FROM report s WHERE s.client_id = c.id AND s.sent_on IS NOT NULL
+      AND s.month >= c.start_month AND s.month <= :last
+      AND (c.end_month IS NULL OR s.month <= c.end_month)"""
+_CLIENTS_SQL = f"""
 SELECT c.id, c.name, c.company, c.status, t.name,
        COALESCE(c.fee_override_cents, t.monthly_fee_cents, 0), t.included_hours,
        c.start_month, c.end_month, c.billing_day, c.report_due_day,
        h.hours_x100, p.received_on, r.sent_on,
-       (SELECT count(*) FROM report s
-        WHERE s.client_id = c.id AND s.sent_on IS NOT NULL
-          AND s.month >= c.start_month AND s.month <= :last
-          AND (c.end_month IS NULL OR s.month <= c.end_month))
+       (SELECT count(*) {_SENT_IN_SPAN}), (SELECT max(s.month) {_SENT_IN_SPAN})
 FROM client c
 LEFT JOIN tier t ON t.id = c.tier_id
 LEFT JOIN hours h ON h.client_id = c.id AND h.month = :m
@@ -142,14 +146,11 @@ WHERE g.target > 0
 """
 
 _STATUSES = {s.value: s for s in ClientStatus}
+_cell_status = attrgetter("status")
 
 
 def _month_or_none(text: str | None) -> Month | None:
     return Month.parse(text) if text else None
-
-
-def _date_or_none(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 def read_currency(conn: sqlite3.Connection) -> str:
@@ -208,7 +209,7 @@ def _lifecycle(
 def _owed_reports(
     conn: sqlite3.Connection, spans: dict[int, tuple[int, int]]
 ) -> dict[int, tuple[Month, ...]]:
-    """The unsent months (oldest first) of the clients whose spans lack some sent report."""
+    """The unsent months (oldest first) in each client's span of month indexes."""
     owed: dict[int, tuple[Month, ...]] = {}
     if not spans:
         return owed
@@ -223,18 +224,13 @@ def _owed_reports(
             chunk,
         ):
             sent[cid].add(month)
-    texts: dict[int, str] = {}
     for cid, (first, last) in spans.items():
         done = sent[cid]
-        missing: list[Month] = []
-        for i in range(first, last + 1):
-            text = texts.get(i)
-            if text is None:
-                text = texts[i] = str(Month.from_index(i))
-            if text not in done:
-                missing.append(Month.from_index(i))
+        missing = tuple(
+            m for m in (Month.from_index(i) for i in range(first, last + 1)) if str(m) not in done
+        )
         if missing:
-            owed[cid] = tuple(missing)
+            owed[cid] = missing
     return owed
 
 
@@ -276,10 +272,10 @@ def load_month_from(
 
     cell_memo: dict[tuple[str, int, int | None], MetricCell] = {}
     expected_memo: dict[int, Fraction] = {}
-    cells: dict[int, list[MetricCell]] = {}
-    targets = conn.execute(_TARGETS_SQL, params).fetchall()
-    targets.sort(key=lambda t: order.get(t[1], len(order)))  # stable: per client too
-    for client_id, key, target, actual in targets:
+    # Cells by metric first, then per client in catalogue order (metrics missing from the
+    # catalogue last, by key): the order a stable sort by catalogue position gives.
+    by_metric: dict[str, list[tuple[int, MetricCell]]] = {}
+    for client_id, key, target, actual in conn.execute(_TARGETS_SQL, params):
         cell = cell_memo.get((key, target, actual))
         if cell is None:
             expected = expected_memo.get(target)
@@ -288,22 +284,46 @@ def load_month_from(
             cell = cell_memo[key, target, actual] = MetricCell(
                 key, target, actual, expected, metric_status(target, actual, month, as_of, tol)
             )
-        found = cells.get(client_id)
-        if found is None:
-            cells[client_id] = [cell]
+        bucket = by_metric.get(key)
+        if bucket is None:
+            by_metric[key] = [(client_id, cell)]
         else:
-            found.append(cell)
+            bucket.append((client_id, cell))
+    cells: dict[int, list[MetricCell]] = {}
+    for key in sorted(by_metric, key=lambda k: (order.get(k, len(order)), k)):
+        for client_id, cell in by_metric[key]:
+            found = cells.get(client_id)
+            if found is None:
+                cells[client_id] = [cell]
+            else:
+                found.append(cell)
 
     lifecycles: dict[tuple[str, str | None, str | None], _Lifecycle] = {}
-    spans: dict[int, tuple[int, int]] = {}
+    owed: dict[int, tuple[Month, ...]] = {}
+    unsure: dict[int, tuple[int, int]] = {}
+    latest_index: dict[str, int] = {}
+    lives: list[_Lifecycle] = []
     for row in rows:
         key3 = (row[3], row[7], row[8])
         life = lifecycles.get(key3)
         if life is None:
             life = lifecycles[key3] = _lifecycle(*key3, month, last_ended)
-        if life.owed_last - life.owed_first + 1 > row[14]:
-            spans[row[0]] = (life.owed_first, life.owed_last)
-    owed = _owed_reports(conn, spans)
+        lives.append(life)
+        first, last, sent = life.owed_first, life.owed_last, row[14]
+        if last - first + 1 <= sent:
+            continue
+        latest = row[15]
+        if latest is None:
+            owed[row[0]] = tuple(Month.from_index(i) for i in range(first, last + 1))
+            continue
+        done = latest_index.get(latest)
+        if done is None:
+            done = latest_index[latest] = Month.parse(latest).index
+        if done - first + 1 == sent:  # the sent ones fill first..latest: owed after it
+            owed[row[0]] = tuple(Month.from_index(i) for i in range(done + 1, last + 1))
+        else:
+            unsure[row[0]] = (first, last)
+    owed.update(_owed_reports(conn, unsure))
 
     report_memo: dict[tuple[int, str | None, bool], ReportState] = {}
     payment_memo: dict[tuple[int, str | None, bool], PaymentState] = {}
@@ -311,22 +331,24 @@ def load_month_from(
     worst_memo: dict[tuple[MetricStatus, ...], MetricStatus] = {}
     clients: list[ClientMonth] = []
     append = clients.append
-    income = active = attention = reports_due = reports_overdue = payments_late = 0
-    for row in rows:
-        (cid, name, company, status_text, tier, fee, included, start_t, end_t,
-         billing_day, report_due_day, hours, received_t, sent_t, _sent) = row  # fmt: skip
-        life = lifecycles[status_text, start_t, end_t]
+    active_fees: list[tuple[ClientStatus, int]] = []
+    attention = reports_due = reports_overdue = payments_late = 0
+    cells_get, owed_get, fromisoformat = cells.get, owed.get, date.fromisoformat
+    for row, life in zip(rows, lives, strict=True):
+        (cid, name, company, _status, tier, fee, included, _start, _end,
+         billing_day, report_due_day, hours, received_t, sent_t, _sent, _latest) = row  # fmt: skip
         serving = life.serving
         metric_cells: tuple[MetricCell, ...] = ()
         if serving:
-            found = cells.get(cid)
+            found = cells_get(cid)
             if found:
                 metric_cells = tuple(found)
-        statuses = tuple(c.status for c in metric_cells)
+        statuses = tuple(map(_cell_status, metric_cells))
         month_status = worst_memo.get(statuses)
         if month_status is None:
             month_status = worst_memo[statuses] = worst_status(statuses)
-        sent_on, received_on = _date_or_none(sent_t), _date_or_none(received_t)
+        sent_on = fromisoformat(sent_t) if sent_t else None
+        received_on = fromisoformat(received_t) if received_t else None
         report = report_memo.get((report_due_day, sent_t, serving))
         if report is None:
             report = report_memo[report_due_day, sent_t, serving] = report_state(
@@ -342,7 +364,7 @@ def load_month_from(
                 applicable=life.billable,
                 grace_days=grace_days,
             )
-        client_owed = owed.get(cid, ())
+        client_owed = owed_get(cid, ())
         overdue = 0
         for m in client_owed:
             late = overdue_memo.get((m, report_due_day))
@@ -354,7 +376,7 @@ def load_month_from(
             overdue += late
         status = life.status
         if status is ClientStatus.ACTIVE:
-            active += 1
+            active_fees.append((status, fee))
         if needs_attention(month_status):
             attention += 1
         if len(client_owed) > overdue:
@@ -363,33 +385,17 @@ def load_month_from(
             reports_overdue += 1
         if payment is PaymentState.LATE:
             payments_late += 1
+        # Positional (ClientMonth's field order): keywords cost a tenth of the loop.
         append(
             ClientMonth(
-                id=cid,
-                name=name,
-                company=company,
-                status=status,
-                tier=tier,
-                monthly_fee_cents=fee,
-                included_hours=included,
-                hours_x100=hours,
-                start=life.start,
-                end=life.end,
-                in_service=serving,
-                month_status=month_status,
-                report=report,
-                report_sent_on=sent_on,
-                reports_owed=client_owed,
-                overdue_owed=overdue,
-                payment=payment,
-                payment_received_on=received_on,
-                metrics=metric_cells,
+                cid, name, company, status, tier, fee, included, hours, life.start, life.end,
+                serving, month_status, report, sent_on, client_owed, overdue, payment,
+                received_on, metric_cells,
             )
-        )
-    income = guaranteed_monthly_income((c.status, c.monthly_fee_cents) for c in clients)
+        )  # fmt: skip
     counts = {
         "clients": len(clients),
-        "active": active,
+        "active": len(active_fees),
         "needs_attention": attention,
         "reports_due": reports_due,
         "reports_overdue": reports_overdue,
@@ -399,7 +405,7 @@ def load_month_from(
         month=month,
         as_of=as_of,
         currency=currency,
-        guaranteed_monthly_income_cents=income,
+        guaranteed_monthly_income_cents=guaranteed_monthly_income(active_fees),
         metrics=metrics,
         clients=tuple(clients),
         counts=counts,
