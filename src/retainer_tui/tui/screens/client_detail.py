@@ -86,6 +86,7 @@ class ClientDetailScreen(Screen[None]):
     KEY_SCOPE = "client"
     TITLE_TEXT = "Client"
     BINDINGS = bindings(DETAIL_KEYS)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#history"
 
     class Loaded(Message):
