@@ -68,6 +68,11 @@ def create_file(path: Path) -> None:
     os.close(fd)
 
 
+def readonly_uri(path: Path) -> str:
+    """An SQLite URI opening path read-only, %-quoted: a folder named "Clients #2" works."""
+    return f"{path.absolute().as_uri()}?mode=ro"
+
+
 def translate(exc: Exception, path: Path) -> DatabaseError:
     """An sqlite3 / SQLAlchemy failure as a one-line DatabaseError."""
     text = str(getattr(exc, "orig", None) or exc)
@@ -93,13 +98,16 @@ class Database:
         self.readonly = readonly
         self._engine: Engine | None = None
 
+    def _open(self) -> sqlite3.Connection:
+        timeout = BUSY_TIMEOUT_MS / 1000
+        if self.readonly:
+            return sqlite3.connect(readonly_uri(self.path), uri=True, timeout=timeout)
+        return sqlite3.connect(self.path, timeout=timeout)
+
     def connect(self) -> sqlite3.Connection:
         """A new sqlite3 connection with the pragmas set; the caller closes it."""
         try:
-            if self.readonly:
-                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=5)
-            else:
-                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = self._open()
             _pragmas(conn, readonly=self.readonly)
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from None
@@ -143,17 +151,23 @@ class Database:
         """SQLAlchemy engine (imported on first use: it is slow to import)."""
         if self._engine is None:
             from sqlalchemy import create_engine, event
+            from sqlalchemy.pool import NullPool
 
-            url = f"sqlite:///{self.path}"
-            connect_args: dict[str, Any] = {"timeout": BUSY_TIMEOUT_MS / 1000}
-            if self.readonly:
-                url = f"sqlite:///file:{self.path}?mode=ro&uri=true"
-            engine = create_engine(url, connect_args=connect_args)
+            # Connections made here, not from a URL: SQLAlchemy would read a "?" or "#"
+            # in the path as the start of a query and open another file.
+            engine = create_engine("sqlite://", creator=self._open, poolclass=NullPool)
             readonly = self.readonly
 
             @event.listens_for(engine, "connect")
             def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
                 _pragmas(dbapi_conn, readonly=readonly)
+                # pysqlite runs DDL outside any transaction; take over BEGIN ourselves so a
+                # migration (CREATE, batch copy-and-rename) commits whole or not at all.
+                dbapi_conn.isolation_level = None
+
+            @event.listens_for(engine, "begin")
+            def _on_begin(conn: Any) -> None:
+                conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
             self._engine = engine
         return self._engine

@@ -41,14 +41,47 @@ def _alembic_upgrade(db: Database) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("retainer_tui.db") / "migrations"))
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        # A batch migration copies a table and drops the old one; with foreign keys on,
+        # the drop would cascade to every child row. Off (only possible outside a
+        # transaction) for the upgrade, and checked before it commits.
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseError(
+                        f"{db.path}: the upgrade would leave {len(broken)} rows pointing at "
+                        "nothing; nothing was changed (report this, with the backup)"
+                    )
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
-def _create_new(path: Path, currency: str) -> None:
+def _move_into_place(tmp: Path, path: Path) -> bool:
+    """Put the new file at path unless another process got there first (False then)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    except OSError:
+        # A file system without hard links: rename, unless a file appeared meanwhile.
+        if path.exists():
+            return False
+        os.replace(tmp, path)
+        return True
+    tmp.unlink()
+    return True
+
+
+def _create_new(path: Path, currency: str) -> bool:
     """Build a new database beside the target and move it into place, so that a crash
-    half-way never leaves an empty or half-made file at the path."""
+    half-way never leaves an empty or half-made file at the path. False when another
+    retainer created the database meanwhile (it is kept; ours is dropped)."""
     tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         leftover.unlink(missing_ok=True)
@@ -59,11 +92,13 @@ def _create_new(path: Path, currency: str) -> None:
         with db.write() as conn:
             conn.execute("UPDATE meta SET value = ? WHERE key = 'currency'", (currency,))
         db.dispose()
-        os.replace(tmp, path)
+        placed = _move_into_place(tmp, path)
     except BaseException:
         db.dispose()
         tmp.unlink(missing_ok=True)
         raise
+    tmp.unlink(missing_ok=True)
+    return placed
 
 
 def open_database(
@@ -86,12 +121,14 @@ def open_database(
                 f"{path.parent}: the folder is not writable; choose another --db path"
             )
         try:
-            _create_new(path, currency.upper())
+            created = _create_new(path, currency.upper())
         except DatabaseError:
             raise
         except Exception as exc:
             raise translate(exc, path) from None
-        return Database(path)
+        if created:
+            return Database(path)
+        check_file(path)
     readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
     db = Database(path, readonly=readonly)
     with db.read() as conn:

@@ -6,14 +6,16 @@ import os
 import sqlite3
 from pathlib import Path
 
-from retainer_tui.db.engine import Database, translate
+from retainer_tui.db.engine import Database, readonly_uri, translate
 from retainer_tui.db.errors import DatabaseError
 
 
 def backup_database(db: Database, target: Path) -> Path:
     """Copy the database to target (owner-only), consistent even while others write."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            target.parent.chmod(0o700)  # whatever the umask: the copies are private
     except OSError as exc:
         raise DatabaseError(f"{target.parent}: cannot create the folder ({exc.strerror})") from None
     if target.exists() and target.resolve() == db.path.resolve():
@@ -82,7 +84,7 @@ def check_backup_file(path: Path) -> None:
         raise DatabaseError(f"{path}: no such backup file")
     check_file(path)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
             ok = conn.execute("PRAGMA quick_check").fetchone()[0]
             revision = current_revision(conn)
@@ -104,7 +106,7 @@ def restore_backup(db: Database, source: Path, *, safety_dir: Path, stamp: str) 
     """
     check_backup_file(source)
     safety = backup_database(db, safety_dir / backup_name(db, "before-restore", stamp))
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(readonly_uri(source), uri=True)
     try:
         dest = db.connect()
         try:

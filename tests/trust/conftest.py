@@ -1,0 +1,13 @@
+"""The trust suite's report line, printed whatever -s or -q say."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.trust import tally
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if tally.TALLY:
+        terminalreporter.write_sep("-", "trust report")
+        terminalreporter.write_line(tally.line())
