@@ -52,6 +52,46 @@ def _optional(draw: st.DrawFn, target: dict[str, Any], key: str, strategy: Any) 
 
 
 @st.composite
+def prospects(draw: st.DrawFn, all_metrics: list[str], tier_names: list[str]) -> dict[str, Any]:
+    """A client's [clients.prospect]: discovery, proposal, trial, outcome, objections."""
+    prospect: dict[str, Any] = {}
+    tiers = st.sampled_from([*tier_names, "Tier 1", "Tier 2", "Tier 3"])
+    for key, strategy in (
+        ("workload", texts),
+        ("goals", texts),
+        ("targets", st.dictionaries(st.sampled_from(all_metrics), counts, max_size=3)),
+        ("extra_services", st.lists(names, max_size=3)),
+        ("recommended_tier", tiers),
+        ("chosen_tier", tiers),
+        ("proposal_sent", dates),
+        ("proposal_subject", names),
+        ("proposal_body", texts),
+        ("proposal_markdown", st.booleans()),
+        ("trial_fee", money),
+        ("trial_start", dates),
+        ("trial_end", dates),
+        ("trial_criteria", texts),
+        ("trial_outcome", st.sampled_from(["retained", "lost"])),
+        ("retained", dates),
+        ("lost_reason", names),
+        ("lost_from", st.sampled_from(["call scheduled", "proposal sent", "paid trial"])),
+        ("lost", dates),
+    ):
+        _optional(draw, prospect, key, strategy)
+    objections = []
+    for _ in range(draw(st.integers(0, 2))):
+        objection = {
+            "kind": draw(st.sampled_from(["money", "value", "results", "other"])),
+            "text": draw(names),
+        }
+        _optional(draw, objection, "answer", texts)
+        objections.append(objection)
+    if objections:
+        prospect["objections"] = objections
+    return prospect
+
+
+@st.composite
 def data_files(draw: st.DrawFn) -> dict[str, Any]:
     """A valid data file as a dict (dates as date objects)."""
     custom = draw(st.lists(metric_keys, max_size=3, unique=True))
@@ -117,6 +157,8 @@ def data_files(draw: st.DrawFn) -> dict[str, Any]:
             _optional(draw, report, "highlights", texts)
             reports.append(report)
         client["reports"] = reports
+        if draw(st.booleans()):
+            client["prospect"] = draw(prospects(all_metrics, tier_names))
         clients.append(client)
     doc: dict[str, Any] = {
         "format": "retainer-tui/1",
@@ -156,3 +198,10 @@ def test_export_import_export_is_identical(doc: dict[str, Any], fmt: str) -> Non
             assert got.get("notes", "") == client.get("notes", "")
             assert len(got.get("payments", [])) == len(client["payments"])
             assert len(got.get("reports", [])) == len(client["reports"])
+            sent = client.get("prospect", {})
+            kept = got.get("prospect", {})
+            assert [o["text"] for o in kept.get("objections", [])] == [
+                o["text"] for o in sent.get("objections", [])
+            ]
+            assert kept.get("trial_fee") == sent.get("trial_fee")
+            assert kept.get("targets", {}) == sent.get("targets", {})

@@ -22,9 +22,10 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain.money import decimal_string
 from retainer_tui.domain.month import Month
 from retainer_tui.services.data_file import EXPORT_FORMATS, FORMAT_ID
+from retainer_tui.services.pipeline_data import prospect_document
 
 # Keys of a client that are sub-tables or arrays of tables, in the order they are written.
-CLIENT_SECTIONS = ("goals", "results", "hours", "payments", "reports")
+CLIENT_SECTIONS = ("goals", "results", "hours", "payments", "reports", "prospect")
 CSV_HEADER = ("client", "month", "metric", "target", "actual")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -200,6 +201,9 @@ def _client_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
             reports.append(report)
         if reports:
             doc["reports"] = reports
+        prospect = prospect_document(conn, client_id, rank)
+        if prospect:
+            doc["prospect"] = prospect
         yield doc
 
 
@@ -269,6 +273,24 @@ def _toml_client(client: dict[str, Any]) -> str:
             out.append(f"sent = {report['sent'].isoformat()}\n")
         if "highlights" in report:
             out.append(_scalars({"highlights": report["highlights"]}))
+    prospect = client.get("prospect")
+    if prospect:
+        out.append(_toml_prospect(prospect))
+    return "".join(out)
+
+
+def _toml_prospect(prospect: dict[str, Any]) -> str:
+    """[clients.prospect] (targets inline, services on a line) and its objections."""
+    nested = ("targets", "extra_services", "objections")
+    out = ["\n[clients.prospect]\n"]
+    out.append(_scalars({k: v for k, v in prospect.items() if k not in nested}))
+    if "targets" in prospect:
+        out.append(f"targets = {_inline(prospect['targets'])}\n")
+    if "extra_services" in prospect:
+        out.append(_array_line("extra_services", prospect["extra_services"]))
+    for objection in prospect.get("objections", ()):
+        out.append("\n[[clients.prospect.objections]]\n")
+        out.append(_scalars(objection))
     return "".join(out)
 
 
@@ -321,6 +343,8 @@ def _json_client(client: dict[str, Any]) -> str:
         if entries:
             inner = ",\n".join(f"        {encode(entry)}" for entry in entries)
             lines.append(f'      "{section}": [\n{inner}\n      ]')
+    if "prospect" in client:
+        lines.append(f'      "prospect": {encode(client["prospect"])}')
     return "    {\n" + ",\n".join(lines) + "\n    }"
 
 

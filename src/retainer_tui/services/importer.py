@@ -30,6 +30,7 @@ from retainer_tui.services.data_file import (
     ImportProblem,
     ImportSummary,
 )
+from retainer_tui.services.pipeline_data import read_prospect, write_prospects
 
 TOP_KEYS = ("format", "currency", "metrics", "tiers", "clients")
 METRIC_KEYS = ("key", "label", "unit")
@@ -58,6 +59,7 @@ CLIENT_KEYS = (
     "hours",
     "payments",
     "reports",
+    "prospect",
 )
 PAYMENT_KEYS = ("month", "amount", "received")
 REPORT_KEYS = ("month", "sent", "highlights")
@@ -86,7 +88,7 @@ CLIENT_FIELD_COLUMNS = (
     "objections",
 )
 _CLIENT_COLUMNS = ("name", "tier_id", *CLIENT_FIELD_COLUMNS)
-_CHILD_TABLES = ("goal", "result", "hours", "payment", "report")
+_CHILD_TABLES = ("goal", "result", "hours", "payment", "report", "prospect", "objection")
 
 # SQLite's NOCASE folds ASCII letters only; matching names the same way keeps the
 # importer and the UNIQUE constraints in agreement.
@@ -228,6 +230,7 @@ class _ClientPlan:
     hours: list[tuple[str, int]] = field(default_factory=list)
     payments: list[tuple[str, int, str]] = field(default_factory=list)
     reports: list[tuple[str, str | None, str]] = field(default_factory=list)
+    prospect: Any = None  # a pipeline_data.ProspectPlan
 
 
 @dataclass(slots=True)
@@ -566,7 +569,8 @@ class _Validator:
         plan.hours = self.hours(f"{place}.hours", raw.get("hours"))
         plan.payments = self.payments(f"{place}.payments", raw.get("payments"))
         plan.reports = self.reports(f"{place}.reports", raw.get("reports"))
-        if name is not _BAD and tier is not _BAD and _BAD not in fields:
+        plan.prospect, prospect_ok = read_prospect(self, f"{place}.prospect", raw.get("prospect"))
+        if name is not _BAD and tier is not _BAD and _BAD not in fields and prospect_ok:
             self.plan.clients.append(plan)
 
     def month_table(self, place: str, raw: object) -> Iterator[tuple[str, str, object]]:
@@ -781,6 +785,7 @@ def _write(conn: sqlite3.Connection, plan: _Plan, ctx: _Context) -> None:
         "INSERT INTO report (client_id, month, sent_on, highlights) VALUES (?, ?, ?, ?)",
         ((cid, m, s, h) for cid, c in pairs for m, s, h in c.reports),
     )
+    write_prospects(conn, ((cid, c.prospect) for cid, c in pairs), tier_ids)
 
 
 def validate(doc: object, ctx: _Context) -> tuple[_Plan, list[ImportProblem]]:

@@ -1049,7 +1049,7 @@ def save_proposal(
         values: dict[str, Any] = {
             "recommended_tier_id": recommended_tier_id,
             "proposal_subject": clean_subject,
-            "proposal_body": (clean_body or "") + "\n",
+            "proposal_body": clean_body or "",
             "proposal_markdown": bool(markdown),
         }
         message = f"Saved the proposal for {p.name}"
