@@ -38,8 +38,6 @@ PIPELINE_KEYS: tuple[KeySpec, ...] = (
             "Make the prospect an active client on a tier from a month", "Stage"),
     KeySpec("prospect-lost", "x", "lost", "Lost", "Mark the prospect lost, with the reason",
             "Stage"),
-    KeySpec("pipeline-undo", "ctrl+z", "undo", "Undo", "Undo the last change", "Pipeline",
-            False),
 )  # fmt: skip
 
 PROPOSAL_KEYS: tuple[KeySpec, ...] = (

@@ -26,7 +26,7 @@ from retainer_tui.services import pipeline as pl
 from retainer_tui.services.errors import ServiceError
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import PIPELINE_KEYS
-from retainer_tui.tui.screens.form_base import data_written, undo_last_change, undo_stack
+from retainer_tui.tui.screens.form_base import data_written, undo_stack
 from retainer_tui.tui.theme_colors import ThemeColors
 
 if TYPE_CHECKING:
@@ -470,12 +470,6 @@ class PipelineScreen(Screen[None]):
         self.notify(change.message, title=change.stage.label)
         self._keep = p.id
         data_written(self.app)
-        self.reload()
-
-    def action_undo(self) -> None:
-        current = self.table.highlighted()
-        self._keep = current.id if current else None
-        undo_last_change(self.app, self.db)
         self.reload()
 
 
