@@ -11,6 +11,7 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain.pipeline import Stage
 from retainer_tui.services import pipeline as pl
 from retainer_tui.tui.app import RetainerApp
+from retainer_tui.tui.screens.confirm import ChoiceScreen
 from retainer_tui.tui.screens.help import HelpScreen
 from retainer_tui.tui.screens.pipeline import PipelineScreen
 from retainer_tui.tui.screens.proposal import ProposalScreen
@@ -384,6 +385,17 @@ async def test_proposal_edits_are_kept_and_markdown_is_one_key(
         await settle(app, pilot)
         assert isinstance(app.screen, PipelineScreen)
         assert client_row(db, "Neri Shop")["stage"] == "call scheduled"
+        # An unsaved edit is not lost silently: escape asks, d discards.
+        await pilot.press("p")
+        await settle(app, pilot)
+        await type_text(pilot, "Dear ")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PipelineScreen)
+        assert prospect_row(db, ids["Neri Shop"])["proposal_body"].startswith("PS Hi there,")
 
 
 async def test_help_and_palette_know_the_pipeline_keys(db: Database, make_app: AppMaker) -> None:

@@ -78,7 +78,8 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
         self.TITLE_TEXT = f"Proposal to {prospect.name}"
 
     def _state(self, email: ProposalEmail) -> tuple[int, str, str, bool]:
-        return (self.tier_id, email.subject, email.body, email.markdown)
+        # As stored: surrounding blanks are not an edit.
+        return (self.tier_id, email.subject.strip(), email.body.rstrip(), email.markdown)
 
     # ------------------------------------------------------------ layout
 
@@ -132,7 +133,7 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
 
     @property
     def dirty(self) -> bool:
-        return (self.tier_id, self.subject, self.body, self.markdown) != self.saved
+        return self._state(ProposalEmail(self.subject, self.body, self.markdown)) != self.saved
 
     def _show_state(self) -> None:
         p = self.context.prospect
@@ -199,7 +200,7 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
             return None
         self.result = change
         self.context = pl.proposal_context(self.db, client_id=self.client_id)
-        self.saved = (self.tier_id, self.subject, self.body, self.markdown)
+        self.saved = self._state(ProposalEmail(self.subject, self.body, self.markdown))
         self._show_state()
         data_written(self.app)
         return change
