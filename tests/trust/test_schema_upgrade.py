@@ -24,31 +24,9 @@ from retainer_tui.services.data_file import export_data
 from retainer_tui.services.month_view import load_month
 from tests.fixtures import make_schema_0001 as fixture
 from tests.trust import tally
+from tests.trust.helpers import read_tables
 
 FIXTURE = Path(fixture.__file__).with_name("schema_0001.db")
-
-Tables = dict[str, tuple[tuple[str, ...], list[tuple]]]
-
-
-def read_tables(path: Path) -> Tables:
-    """Every table but Alembic's: its columns and its rows, sorted."""
-    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
-    try:
-        names = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version' ORDER BY name"
-            )
-        ]
-        out: Tables = {}
-        for name in names:
-            cur = conn.execute(f"SELECT * FROM {name}")
-            columns = tuple(d[0] for d in cur.description)
-            out[name] = (columns, sorted(cur.fetchall(), key=repr))
-        return out
-    finally:
-        conn.close()
 
 
 def revision(path: Path) -> str:

@@ -1,0 +1,44 @@
+"""What the trust tests compare: every table's rows, and SQLite's own checks."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+Tables = dict[str, tuple[tuple[str, ...], list[tuple]]]
+
+
+def read_tables(path: Path) -> Tables:
+    """Every table but Alembic's: its columns and its rows, sorted (a read-only look)."""
+    conn = sqlite3.connect(path)
+    try:
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version' ORDER BY name"
+            )
+        ]
+        out: Tables = {}
+        for name in names:
+            cur = conn.execute(f"SELECT * FROM {name}")
+            columns = tuple(d[0] for d in cur.description)
+            out[name] = (columns, sorted(cur.fetchall(), key=repr))
+        return out
+    finally:
+        conn.close()
+
+
+def row_count(tables: Tables) -> int:
+    return sum(len(rows) for _, rows in tables.values())
+
+
+def checks(path: Path) -> tuple[str, list[tuple]]:
+    """PRAGMA integrity_check's answer and the rows foreign_key_check finds."""
+    conn = sqlite3.connect(path)
+    try:
+        ok = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+        return ok, broken
+    finally:
+        conn.close()
