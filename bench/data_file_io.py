@@ -60,6 +60,9 @@ def main(source: Path, fmt: str, repeats: int, work: Path) -> dict[str, object]:
         _executemany(plain, rows)
         baseline.append(time.perf_counter() - start)
     result.update(export=exports, import_=imports, baseline=baseline)
+    for name in (f"import-{fmt}.db", "executemany.db"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{work / name}{suffix}").unlink(missing_ok=True)
     return result
 
 

@@ -274,6 +274,8 @@ def save_result(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
             fn(cell)
             samples.add(time.perf_counter() - start)
     conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
     return [Row(label, clients, ours, base, "ms", "median ≤ 2 ms", lambda v: v <= 0.002, True)]
 
 
