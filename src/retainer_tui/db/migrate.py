@@ -146,7 +146,9 @@ def open_database(
         raise DatabaseError(f"{path}: needs an upgrade but is read-only; make it writable")
     from retainer_tui.services.backup import backup_database
 
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    # The process id too: a second copy starting in the same second (whose copy may be
+    # taken after the first one upgraded) never replaces the real "before" backup.
+    stamp = f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"
     target_dir = backup_dir or path.parent / "backups"
     backup_database(db, target_dir / f"{path.stem}-before-{SCHEMA_HEAD}-{stamp}.db")
     try:

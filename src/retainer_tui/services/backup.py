@@ -20,7 +20,8 @@ def backup_database(db: Database, target: Path) -> Path:
         raise DatabaseError(f"{target.parent}: cannot create the folder ({exc.strerror})") from None
     if target.exists() and target.resolve() == db.path.resolve():
         raise DatabaseError(f"{target}: is the database itself; choose another file")
-    partial = target.with_name(f".{target.name}.partial")
+    # Per process: two copies backing up at the same moment never write one file.
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
         fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
         os.close(fd)

@@ -12,7 +12,7 @@ from retainer_tui.domain import validation as v
 from retainer_tui.domain.clients import ClientStatus, ServiceType
 from retainer_tui.domain.money import decimal_string
 from retainer_tui.domain.month import Month
-from retainer_tui.services.errors import FormInvalid, NotFound
+from retainer_tui.services.errors import EditConflict, FormInvalid, NotFound
 from retainer_tui.services.undo import (
     Change,
     Recorder,
@@ -339,20 +339,62 @@ def validate_client(
         return _clean(conn, draft, client_id)[1]
 
 
+def _same(a: object, b: object) -> bool:
+    return str(a).strip() == str(b).strip()
+
+
+def _merge(
+    conn: sqlite3.Connection, draft: ClientDraft, base: ClientDraft, client_id: int
+) -> ClientDraft:
+    """The form's draft over the stored client: a field the form left as it opened takes
+    the stored value (another window may have saved one since); a field changed both
+    here and there is refused (EditConflict), so neither change is lost unseen."""
+    stored_record = read_client(conn, client_id)
+    assert stored_record is not None
+    stored = stored_record.draft()
+    merged: dict[str, object] = {}
+    conflicts: dict[str, str] = {}
+    for name in DRAFT_FIELDS:
+        mine, opened, now = getattr(draft, name), getattr(base, name), getattr(stored, name)
+        if _same(mine, opened):
+            merged[name] = now
+            continue
+        if not _same(now, opened) and not _same(now, mine):
+            shown = str(now).strip() or "blank"
+            if len(shown) > 40:
+                shown = shown[:39] + "…"
+            conflicts[name] = (
+                f"changed in another window to {shown!r} since this form opened; "
+                "save again to keep yours"
+            )
+        merged[name] = mine
+    if conflicts:
+        raise EditConflict(conflicts, current=stored)
+    return ClientDraft(**merged)  # type: ignore[arg-type]
+
+
 def save_client(
     db: Database,
     *,
     draft: ClientDraft,
     client_id: int | None = None,
+    base: ClientDraft | None = None,
     undo: UndoStack | None = None,
 ) -> ClientSaved:
-    """Create (client_id None) or update a client in one transaction; FormInvalid if refused."""
+    """Create (client_id None) or update a client in one transaction; FormInvalid if refused.
+
+    `base` is the client as the form opened it: only the fields changed since are
+    written, so a change saved meanwhile by another window is kept (EditConflict when
+    both changed one field).
+    """
     with db.write() as conn:
         if (
             client_id is not None
             and not conn.execute("SELECT 1 FROM client WHERE id = ?", (client_id,)).fetchone()
         ):
             raise NotFound("That client no longer exists")
+        if base is not None and client_id is not None:
+            draft = _merge(conn, draft, base, client_id)
         values, errors = _clean(conn, draft, client_id)
         if errors:
             raise FormInvalid(errors)

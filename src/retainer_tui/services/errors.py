@@ -27,3 +27,15 @@ class InUse(ServiceError):
 
 class UndoConflict(ServiceError):
     """The rows an undo would restore were changed since; nothing was undone."""
+
+
+class EditConflict(FormInvalid):
+    """Fields this form changed were changed elsewhere since it opened; nothing was written.
+
+    `current` holds the stored values now (the form's new starting point: saving again
+    keeps what it typed).
+    """
+
+    def __init__(self, errors: Mapping[str, str], current: object) -> None:
+        super().__init__(errors)
+        self.current = current

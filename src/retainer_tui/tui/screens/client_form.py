@@ -28,7 +28,7 @@ from retainer_tui.services.clients import (
     get_client,
     save_client,
 )
-from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.services.tiers import TierInfo, list_tiers
 from retainer_tui.tui.entry_keys import CLIENT_FORM_KEYS
 from retainer_tui.tui.keys import bindings
@@ -213,12 +213,19 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
         )
 
     def save(self) -> ClientSaved:
-        return save_client(
-            self.db,
-            draft=self.current_draft(),
-            client_id=self.client_id,
-            undo=undo_stack(self.app),
-        )
+        try:
+            return save_client(
+                self.db,
+                draft=self.current_draft(),
+                client_id=self.client_id,
+                base=self.draft if self.record is not None else None,
+                undo=undo_stack(self.app),
+            )
+        except EditConflict as exc:
+            # Shown at the fields; from now on the form starts from what is stored, so
+            # saving again keeps what was typed here.
+            self.draft = exc.current  # type: ignore[assignment]
+            raise
 
     def saved_message(self, result: ClientSaved | None) -> str:
         assert result is not None
