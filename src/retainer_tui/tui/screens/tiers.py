@@ -222,6 +222,11 @@ class TiersScreen(Screen[None]):
             self.load()
 
 
+def _fee(cents: int, currency: str) -> str:
+    """'$3,000', or '$3,000.50' when there are cents."""
+    return format_money(cents, currency, cents_shown=cents % 100 != 0)
+
+
 class TierFormScreen(FormScreen[TierSaved | None]):
     """A tier's name, fee, included hours, services and description."""
 
@@ -324,8 +329,8 @@ class TierFormScreen(FormScreen[TierSaved | None]):
         if current is None or new_fee == current.monthly_fee_cents or not paying:
             self._finish(draft, clients_follow=True)
             return
-        old = format_money(current.monthly_fee_cents, self.currency)
-        new = format_money(new_fee, self.currency)
+        old = _fee(current.monthly_fee_cents, self.currency)
+        new = _fee(new_fee, self.currency)
         who = "1 client pays" if paying == 1 else f"{paying} clients pay"
 
         def answered(choice: str | None) -> None:

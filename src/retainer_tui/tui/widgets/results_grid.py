@@ -97,6 +97,10 @@ class ResultsGrid(DataTable[Text]):
         self.values: dict[tuple[int, str], int | None] = {}
         self.editing: Editing | None = None
         self._colors: ThemeColors | None = None
+        self._typing_styles: tuple[Style, Style] | None = None
+        self._statuses: dict[tuple[int, int | None], MetricStatus] = {}
+        self._status_styles: dict[MetricStatus, Style] = {}
+        self._column_keys: list[str] = []
         self._flashing: set[tuple[int, str]] = set()
 
     # -- filling ---------------------------------------------------------------------------
@@ -109,6 +113,8 @@ class ResultsGrid(DataTable[Text]):
 
     def restyle(self) -> None:
         self._colors = None
+        self._typing_styles = None
+        self._status_styles = {}
         self._paint_all()
 
     @property
@@ -117,9 +123,14 @@ class ResultsGrid(DataTable[Text]):
 
     @property
     def column_keys(self) -> list[str]:
-        if self.data is None:
-            return []
-        return [m.key for m in self.data.metrics] + [HOURS]
+        return self._column_keys
+
+    def status_style(self, status: MetricStatus) -> Style:
+        """The theme's style for a status (looked up once per theme)."""
+        style = self._status_styles.get(status)
+        if style is None:
+            style = self._status_styles[status] = self.colors.status(status)
+        return style
 
     def show(self, data: GridData, *, keep_client: int | None = None) -> None:
         """Fill the grid with a month (in place when the rows and columns are the same)."""
@@ -130,8 +141,11 @@ class ResultsGrid(DataTable[Text]):
             and [r.client_id for r in old.rows] == [r.client_id for r in data.rows]
             and [m.key for m in old.metrics] == [m.key for m in data.metrics]
         )
+        if old is None or old.month != data.month:
+            self._statuses = {}
         self.data = data
         self.rows_by_id = {r.client_id: r for r in data.rows}
+        self._column_keys = [m.key for m in data.metrics] + [HOURS]
         values: dict[tuple[int, str], int | None] = {}
         for row in data.rows:
             for metric in data.metrics:
@@ -205,7 +219,14 @@ class ResultsGrid(DataTable[Text]):
         target = self.target_of(client_id, column)
         if column == HOURS or not target or self.data is None:
             return None
-        return metric_status(target, value, self.data.month, self.as_of, self.tolerance)
+        # The rule depends only on (target, actual) within a month: remember its answers,
+        # so that redrawing a cell on every key press costs no date or Fraction arithmetic.
+        key = (target, value)
+        status = self._statuses.get(key)
+        if status is None:
+            status = metric_status(target, value, self.data.month, self.as_of, self.tolerance)
+            self._statuses[key] = status
+        return status
 
     def _cell(self, client_id: int, column: str) -> Text:
         colors = self.colors
@@ -219,12 +240,15 @@ class ResultsGrid(DataTable[Text]):
         value = self.values.get((client_id, column))
         text = Text(no_wrap=True, overflow="ellipsis", justify="right")
         if typed is not None:
+            if self._typing_styles is None:
+                emphasis = Style(bold=True, underline=True)
+                self._typing_styles = (colors.primary + emphasis, colors.bad + emphasis)
             try:
                 value = self.parse(column, typed)
-                style = colors.primary + Style(bold=True, underline=True)
+                style = self._typing_styles[0]
             except v.InvalidValue:
                 value = None
-                style = colors.bad + Style(bold=True, underline=True)
+                style = self._typing_styles[1]
             text.append(typed + "▏", style=style)
             if column == HOURS:
                 if target is not None:
@@ -233,7 +257,7 @@ class ResultsGrid(DataTable[Text]):
                 text.append(f"/{compact_number(target)}", style=colors.muted)
                 status = self.status_of(client_id, column, value) if value is not None else None
                 glyph = STATUS_GLYPHS[status] if status else "!"
-                text.append(f" {glyph}", style=colors.status(status) if status else colors.bad)
+                text.append(f" {glyph}", style=self.status_style(status) if status else colors.bad)
             return text
         flash = (client_id, column) in self._flashing
         if column == HOURS:
@@ -249,11 +273,11 @@ class ResultsGrid(DataTable[Text]):
         else:
             status = self.status_of(client_id, column, value)
             shown = "–" if value is None else compact_number(value)
-            text.append(shown, style=colors.status(status) if status else "")
+            text.append(shown, style=self.status_style(status) if status else "")
             if target:
                 text.append(f"/{compact_number(target)}", style=colors.muted)
                 assert status is not None
-                text.append(f" {STATUS_GLYPHS[status]}", style=colors.status(status))
+                text.append(f" {STATUS_GLYPHS[status]}", style=self.status_style(status))
             elif value is None:
                 text = Text("·", style=colors.muted, justify="right")
         if flash:
