@@ -64,33 +64,30 @@ async def _until(app: TimedApp, what: str, since: float, timeout: float = 120.0)
 
 
 async def measure(path: Path, repeats: int) -> dict[str, list[float]]:
+    """Alternate `[` and `]`; after each press, the baseline for the month it showed."""
     app = TimedApp(Database(path))
+    last = str(Month.of(AS_OF).previous())
     drawn: list[float] = []
     filled: list[float] = []
+    baseline: list[float] = []
     async with app.run_test(size=(160, 48)) as pilot:
         month = Month.of(AS_OF)
         await _until(app, f"drawn {month}", 0.0)
         await _until(app, "filled", 0.0)
-        for i in range(repeats + 1):  # the first press warms up
+        for i in range(repeats + 1):  # the first press (and query) warm up
             key = "[" if i % 2 == 0 else "]"
             month = month.previous() if key == "[" else month.next()
             start = time.perf_counter()
             await pilot.press(key)
             first = await _until(app, f"drawn {month}", start)
             done = await _until(app, "filled", start)
+            # Interleaved, so that a busy moment on the machine hits both alike.
+            raw = timed(lambda m=str(month): aggregate(path, m, last), 1, warmup=0).values[0]
             if i:
                 drawn.append(first - start)
                 filled.append(done - start)
-    this, last = Month.of(AS_OF), Month.of(AS_OF).previous()
-    months = [str(this.previous()), str(this)]
-    state = {"i": 0}
-
-    def raw() -> None:
-        state["i"] += 1
-        aggregate(path, months[state["i"] % 2], str(last))
-
-    baseline = timed(raw, repeats)
-    return {"drawn": drawn, "filled": filled, "baseline": baseline.values}
+                baseline.append(raw)
+    return {"drawn": drawn, "filled": filled, "baseline": baseline}
 
 
 if __name__ == "__main__":
