@@ -90,6 +90,14 @@ GRID_KEYS: tuple[KeySpec, ...] = (
     ),
     KeySpec("grid-clear", "delete", "clear_cell", "Clear", "Clear the cell", "Results"),
     KeySpec(
+        "grid-next-cell", "tab", "next_cell", "Next cell",
+        "Save the typing and move right (shift+tab: left; arrows move too)", "Results", False,
+    ),
+    KeySpec(
+        "grid-edit", "f2", "edit_cell", "Edit", "Edit the cell's saved value (backspace too)",
+        "Results", False,
+    ),
+    KeySpec(
         "grid-previous-month", "left_square_bracket", "previous_month", "Prev month",
         "Results of the previous month", "Month",
     ),

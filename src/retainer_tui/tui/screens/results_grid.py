@@ -289,6 +289,14 @@ class ResultsGridScreen(Screen[None]):
     def action_clear_cell(self) -> None:
         self.grid.clear_cell()
 
+    def action_next_cell(self) -> None:
+        grid = self.grid
+        if grid.commit():
+            grid.move_across(1)
+
+    def action_edit_cell(self) -> None:
+        self.grid.edit_current()
+
     def action_undo(self) -> None:
         from retainer_tui.tui.screens.form_base import undo_last_change
 

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
@@ -248,31 +248,32 @@ class TierFormScreen(FormScreen[TierSaved | None]):
         with Vertical(classes="dialog form-dialog", id="tier-dialog") as dialog:
             dialog.border_title = self.TITLE_TEXT
             dialog.border_subtitle = "ctrl+s save · escape cancel"
-            with Grid(classes="form-grid"):
+            with VerticalScroll(classes="form-body"):
+                with Grid(classes="form-grid"):
+                    yield FormField(
+                        "Name", Input(d.name, placeholder="Tier 4", id="name", compact=True),
+                        field="name",
+                    )  # fmt: skip
+                    yield FormField(
+                        "Monthly fee",
+                        Input(d.monthly_fee, placeholder="3000", id="monthly_fee", compact=True),
+                        field="monthly_fee",
+                    )
+                    yield FormField(
+                        "Included hours per month",
+                        Input(str(d.included_hours), id="included_hours", compact=True),
+                        field="included_hours",
+                    )
+                    yield FormField(
+                        "Description",
+                        Input(d.description, id="description", compact=True),
+                        field="description",
+                    )
                 yield FormField(
-                    "Name", Input(d.name, placeholder="Tier 4", id="name", compact=True),
-                    field="name",
-                )  # fmt: skip
-                yield FormField(
-                    "Monthly fee",
-                    Input(d.monthly_fee, placeholder="3000", id="monthly_fee", compact=True),
-                    field="monthly_fee",
+                    "Services (in the order the proposal lists them)",
+                    ServiceList(d.services, id="services"),
+                    field="services",
                 )
-                yield FormField(
-                    "Included hours per month",
-                    Input(str(d.included_hours), id="included_hours", compact=True),
-                    field="included_hours",
-                )
-                yield FormField(
-                    "Description",
-                    Input(d.description, id="description", compact=True),
-                    field="description",
-                )
-            yield FormField(
-                "Services (in the order the proposal lists them)",
-                ServiceList(d.services, id="services"),
-                field="services",
-            )
             with Horizontal(classes="form-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

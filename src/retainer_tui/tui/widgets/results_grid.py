@@ -323,6 +323,13 @@ class ResultsGrid(DataTable[Text]):
         self._paint_cell(*cell)
         self.post_message(self.EditChanged())
 
+    def edit_current(self) -> None:
+        """Start typing from the cell's saved value (f2, or enter on a cell not typed in)."""
+        cell = self.current()
+        if cell is not None:
+            value = self.values.get(cell)
+            self.start_edit("" if value is None else self._as_text(cell[1], value))
+
     def cancel_edit(self) -> None:
         editing = self.editing
         if editing is None:
@@ -375,7 +382,7 @@ class ResultsGrid(DataTable[Text]):
 
         self.set_timer(0.6, unflash)
 
-    def _move_across(self, step: int) -> None:
+    def move_across(self, step: int) -> None:
         """tab / shift+tab: next or previous cell, wrapping to the next or previous row."""
         keys = len(self.column_keys)
         if not keys or self.data is None or not self.data.rows:
@@ -397,7 +404,7 @@ class ResultsGrid(DataTable[Text]):
             event.stop()
             event.prevent_default()
             if self.commit():
-                self._move_across(1 if key == "tab" else -1)
+                self.move_across(1 if key == "tab" else -1)
             return
         if key == "enter":
             event.stop()
@@ -406,10 +413,7 @@ class ResultsGrid(DataTable[Text]):
                 if self.commit() and self.cursor_row < self.row_count - 1:
                     self.move_cursor(row=self.cursor_row + 1, animate=False)
             else:
-                cell = self.current()
-                if cell is not None:
-                    value = self.values.get(cell)
-                    self.start_edit("" if value is None else self._as_text(cell[1], value))
+                self.edit_current()
             return
         if key in ("delete", "ctrl+d"):
             event.stop()
@@ -430,10 +434,7 @@ class ResultsGrid(DataTable[Text]):
             return
         if key == "f2":
             event.stop()
-            cell = self.current()
-            if cell is not None:
-                value = self.values.get(cell)
-                self.start_edit("" if value is None else self._as_text(cell[1], value))
+            self.edit_current()
             return
         if key == "escape" and editing is not None:
             event.stop()
