@@ -236,7 +236,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from retainer_tui.services.data_file import detect_format, import_data
+    from retainer_tui.services.data_file import DataFileError, detect_format, import_data
 
     source = Path(args.file).expanduser()
     try:
@@ -248,7 +248,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError(f"{source}: cannot be read ({exc.strerror})") from None
     db = _open(args, _settings())
-    summary = import_data(db, text, fmt=detect_format(source), dry_run=args.dry_run)
+    try:
+        summary = import_data(db, text, fmt=detect_format(source), dry_run=args.dry_run)
+    except DataFileError as exc:
+        # file: place: problem, one line each, as compilers write it.
+        lines = (f"{source}: {line}" for line in str(exc).splitlines())
+        raise CommandError("\n".join(lines)) from None
     verb = "would import" if args.dry_run else "imported"
     sys.stdout.write(f"{source}: {verb} {summary.describe()}\n")
     return 0
@@ -287,22 +292,41 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from retainer_tui.services.backup import check_backup_file, restore_backup
+    from retainer_tui.db.errors import DatabaseError
+    from retainer_tui.services.backup import (
+        check_backup_file,
+        restore_backup,
+        restore_over_unusable,
+    )
 
     source = Path(args.file).expanduser()
     check_backup_file(source)
-    db = _open(args, _settings())
+    path = paths.db_path(getattr(args, "db", None))
+    settings = _settings()
+    try:
+        db: Database | None = _open(args, settings)
+    except DatabaseError as exc:
+        if not path.is_file():
+            raise
+        # Damaged, or from a newer app: exactly when a restore is wanted. The file is
+        # moved aside whole instead of copied.
+        db, problem = None, str(exc).removeprefix(f"{path}: ")
     if not args.yes:
         if not sys.stdin.isatty():
             raise CommandError("restore replaces the database: confirm with --yes")
-        answer = input(
-            f"Replace {db.path} with {source}? The current data is backed up first. Type yes: "
-        )
+        kept = "The current data is backed up first."
+        if db is None:
+            kept = f"It cannot be opened ({problem}); it is moved to the backups folder."
+        answer = input(f"Replace {path} with {source}? {kept} Type yes: ")
         if answer.strip().lower() != "yes":
             sys.stdout.write("Nothing was changed.\n")
             return 1
-    safety = restore_backup(db, source, safety_dir=paths.backups_dir(db.path), stamp=_stamp())
-    sys.stdout.write(f"Restored {source} into {db.path}; the previous data is in {safety}\n")
+    safety_dir = paths.backups_dir(path)
+    if db is None:
+        safety = restore_over_unusable(path, source, safety_dir=safety_dir, stamp=_stamp())
+    else:
+        safety = restore_backup(db, source, safety_dir=safety_dir, stamp=_stamp())
+    sys.stdout.write(f"Restored {source} into {path}; the previous data is in {safety}\n")
     return 0
 
 

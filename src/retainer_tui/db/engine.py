@@ -34,19 +34,65 @@ def check_file(path: Path) -> None:
         return
     try:
         with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
+            header = fh.read(100)
     except OSError as exc:
         raise DatabaseError(
             f"{path}: cannot be read ({exc.strerror}); check its permissions"
         ) from None
-    if not head:
+    if not header:
         raise DatabaseError(
             f"{path}: is an empty file, not a retainer database; remove it or choose another path"
         )
-    if head != SQLITE_MAGIC:
+    if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise DatabaseError(
             f"{path}: is not an SQLite database; check the path (nothing was changed)"
         )
+    missing = _missing_bytes(path, header)
+    if missing:
+        raise DatabaseError(
+            f"{path}: the database file is damaged (cut short: {missing:,} bytes missing); "
+            "nothing was changed; restore a backup (retainer backup --list)"
+        )
+
+
+def quick_check(conn: sqlite3.Connection) -> str:
+    """PRAGMA quick_check in one line: "ok", or the first problem and how many more."""
+    rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
+    found = [
+        line.strip()
+        for row in rows
+        for line in row.splitlines()
+        if line.strip() and not line.startswith("***")
+    ]
+    if found == ["ok"]:
+        return "ok"
+    more = f" and {len(found) - 1:,} more problems" if len(found) > 1 else ""
+    return f"{found[0] if found else 'unknown problem'}{more}"
+
+
+def is_wal(path: Path) -> bool:
+    """Whether the file's header says WAL mode (connecting then changes nothing in it)."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return False
+    return len(header) == 20 and header[18:20] == b"\x02\x02"
+
+
+def _missing_bytes(path: Path, header: bytes) -> int:
+    """How much shorter the file is than its header says (0 when it is whole, or when
+    the header cannot tell: a live WAL may hold pages a checkpoint is writing back)."""
+    if len(header) < 100:
+        return 100 - len(header)
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    valid = header[92:96] == header[24:28]
+    wal = Path(f"{path}-wal")
+    if not valid or not pages or (wal.exists() and wal.stat().st_size > 0):
+        return 0
+    return max(0, pages * page_size - path.stat().st_size)
 
 
 def create_file(path: Path) -> None:
@@ -85,7 +131,8 @@ def translate(exc: Exception, path: Path) -> DatabaseError:
         return ReadOnlyDatabase(f"{path}: the database is read-only; nothing was changed")
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
         return DatabaseError(
-            f"{path}: the database file is damaged ({text}); restore a backup (retainer backup)"
+            f"{path}: the database file is damaged ({text}); "
+            "restore a backup (retainer backup --list)"
         )
     return DatabaseError(f"{path}: {text}")
 

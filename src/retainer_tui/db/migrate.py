@@ -7,7 +7,14 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from retainer_tui.db.engine import Database, check_file, create_file, translate
+from retainer_tui.db.engine import (
+    Database,
+    check_file,
+    create_file,
+    is_wal,
+    quick_check,
+    translate,
+)
 from retainer_tui.db.errors import DatabaseError
 
 # The newest migration's revision id; a test keeps it equal to Alembic's head.
@@ -130,18 +137,30 @@ def open_database(
             return Database(path)
         check_file(path)
     readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
-    db = Database(path, readonly=readonly)
-    with db.read() as conn:
+    # A first look read-only: a file that is refused (foreign, newer, damaged) is left
+    # byte for byte as it was; a writing connection would switch it to WAL first.
+    problem = "ok"
+    with Database(path, readonly=True).read() as conn:
         revision = current_revision(conn)
         populated = _has_user_tables(conn)
-    if revision == SCHEMA_HEAD:
-        return db
+        if not is_wal(path):
+            # A file from elsewhere (a copy, an old backup): checked whole, once, before
+            # it becomes a WAL database.
+            problem = quick_check(conn)
     if revision is not None and revision not in KNOWN_REVISIONS:
         raise DatabaseError(
             f"{path}: written by a newer retainer-tui (schema {revision}); upgrade the app"
         )
     if revision is None and populated:
         raise DatabaseError(f"{path}: is an SQLite file but not a retainer database")
+    if problem != "ok":
+        raise DatabaseError(
+            f"{path}: the database file is damaged ({problem}); nothing was changed; "
+            "restore a backup (retainer backup --list)"
+        )
+    db = Database(path, readonly=readonly)
+    if revision == SCHEMA_HEAD:
+        return db
     if readonly:
         raise DatabaseError(f"{path}: needs an upgrade but is read-only; make it writable")
     from retainer_tui.services.backup import backup_database

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
-from retainer_tui.db.engine import Database, readonly_uri, translate
+from retainer_tui.db.engine import Database, quick_check, readonly_uri, translate
 from retainer_tui.db.errors import DatabaseError
 
 
-def backup_database(db: Database, target: Path) -> Path:
-    """Copy the database to target (owner-only), consistent even while others write."""
+def backup_database(db: Database, target: Path, *, verify: bool = True) -> Path:
+    """Copy the database to target (owner-only), consistent even while others write.
+
+    The copy is checked (PRAGMA quick_check) unless verify is False: a damaged database
+    is refused rather than kept as a backup that would push the good ones out.
+    """
     try:
         if not target.parent.is_dir():
             target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -27,19 +32,32 @@ def backup_database(db: Database, target: Path) -> Path:
         os.close(fd)
     except OSError as exc:
         raise DatabaseError(f"{target}: cannot be written ({exc.strerror})") from None
-    source = db.connect()
+    problem = "ok"
     try:
-        dest = sqlite3.connect(partial)
+        source = db.connect()
         try:
-            source.backup(dest)
-            dest.execute("PRAGMA journal_mode = DELETE")
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")
+                if verify:
+                    problem = quick_check(dest)
+            finally:
+                dest.close()
         finally:
-            dest.close()
+            source.close()
+    except DatabaseError:
+        partial.unlink(missing_ok=True)
+        raise
     except sqlite3.Error as exc:
         partial.unlink(missing_ok=True)
         raise translate(exc, db.path) from None
-    finally:
-        source.close()
+    if problem != "ok":
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(
+            f"{db.path}: the database file is damaged ({problem}); no copy was made; "
+            "restore a backup (retainer backup --list)"
+        )
     os.chmod(partial, 0o600)
     os.replace(partial, target)
     return target
@@ -87,7 +105,7 @@ def check_backup_file(path: Path) -> None:
     try:
         conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
-            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            ok = quick_check(conn)
             revision = current_revision(conn)
         finally:
             conn.close()
@@ -106,7 +124,9 @@ def restore_backup(db: Database, source: Path, *, safety_dir: Path, stamp: str) 
     connections see either the old or the new database, never a mix.
     """
     check_backup_file(source)
-    safety = backup_database(db, safety_dir / backup_name(db, "before-restore", stamp))
+    safety = backup_database(
+        db, safety_dir / backup_name(db, "before-restore", stamp), verify=False
+    )
     src = sqlite3.connect(readonly_uri(source), uri=True)
     try:
         dest = db.connect()
@@ -119,3 +139,45 @@ def restore_backup(db: Database, source: Path, *, safety_dir: Path, stamp: str) 
     finally:
         src.close()
     return safety
+
+
+def restore_over_unusable(path: Path, source: Path, *, safety_dir: Path, stamp: str) -> Path:
+    """Restore when the current file cannot be opened (damaged, or from a newer app).
+
+    The file is moved aside whole, with its -wal and -shm, into safety_dir (nothing is
+    deleted), and a copy of the backup takes its place. Returns where the file went.
+    """
+    check_backup_file(source)
+    try:
+        if not safety_dir.is_dir():
+            safety_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            safety_dir.chmod(0o700)
+    except OSError as exc:
+        raise DatabaseError(f"{safety_dir}: cannot create the folder ({exc.strerror})") from None
+    aside = safety_dir / f"{path.stem}-unusable-{stamp}.db"
+    incoming = path.with_name(f".{path.name}.{os.getpid()}.restoring")
+    try:
+        fd = os.open(incoming, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        os.close(fd)
+        src = sqlite3.connect(readonly_uri(source), uri=True)
+        try:
+            dest = sqlite3.connect(incoming)
+            try:
+                src.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dest.close()
+        finally:
+            src.close()
+        # The unusable file first, then its journal files, then the backup into place.
+        shutil.move(path, aside)
+        for suffix in ("-wal", "-shm"):
+            extra = Path(f"{path}{suffix}")
+            if extra.exists():
+                shutil.move(extra, Path(f"{aside}{suffix}"))
+        os.replace(incoming, path)
+    except (OSError, sqlite3.Error) as exc:
+        incoming.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise DatabaseError(f"{path}: the backup could not be put in place ({reason})") from None
+    return aside
