@@ -29,6 +29,8 @@ from retainer_tui.domain.status import (
     metric_status,
     worst_status,
 )
+from retainer_tui.services.entries import mark_report_sent, unmark_report
+from retainer_tui.services.errors import FormInvalid, NotFound
 from retainer_tui.services.month_view import (
     MonthView,
     load_month_from,
@@ -347,40 +349,31 @@ def set_highlights(
     return clean
 
 
+def _as_report_error(exc: Exception) -> ReportError:
+    """The entry services' refusal, as this module's one-line error."""
+    if isinstance(exc, FormInvalid):
+        return ReportError("; ".join(exc.errors.values()))
+    return ReportError(str(exc))
+
+
 def mark_sent(
     db: Database, *, client_id: int, month: Month, on: date, undo: UndoStack | None = None
 ) -> None:
-    """Record the report as sent on a date (one transaction)."""
-    if on < month.first_day:
-        raise ReportError(f"a report for {month} cannot be sent before the month starts")
-    with db.write() as conn:
-        name = _client_name(conn, client_id)
-        rec = Recorder(conn)
-        rec.touch("report", (client_id, str(month)))
-        conn.execute(
-            "INSERT INTO report (client_id, month, sent_on, highlights) VALUES (?, ?, ?, '')"
-            " ON CONFLICT (client_id, month) DO UPDATE SET sent_on = excluded.sent_on",
-            (client_id, str(month), on.isoformat()),
-        )
-        change = rec.finish(f"{name}'s {month.short_label()} report marked sent")
-    record(undo, change)
+    """Record the report as sent on a date (one transaction); the same write as the `m` key."""
+    try:
+        mark_report_sent(db, client_id=client_id, month=month, today=on, sent_on=on, undo=undo)
+    except (FormInvalid, NotFound) as exc:
+        raise _as_report_error(exc) from None
 
 
 def unmark_sent(
     db: Database, *, client_id: int, month: Month, undo: UndoStack | None = None
 ) -> None:
     """Forget the sent date (the highlights stay); one transaction."""
-    with db.write() as conn:
-        name = _client_name(conn, client_id)
-        rec = Recorder(conn)
-        rec.touch("report", (client_id, str(month)))
-        conn.execute(
-            "UPDATE report SET sent_on = NULL WHERE client_id = ? AND month = ?",
-            (client_id, str(month)),
-        )
-        _drop_if_empty(conn, client_id, month)
-        change = rec.finish(f"unmarking {name}'s {month.short_label()} report")
-    record(undo, change)
+    try:
+        unmark_report(db, client_id=client_id, month=month, undo=undo)
+    except (FormInvalid, NotFound) as exc:
+        raise _as_report_error(exc) from None
 
 
 def default_export_path(client: str, month: Month) -> Path:
