@@ -260,7 +260,18 @@ class _Plan:
 
 
 def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    """The text as a JSON string with every control and format character escaped too
+    (DEL, C1 controls, bidi overrides): a message quoting the file stays one line that a
+    terminal shows as it is, whatever the file holds."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    if quoted.isprintable():
+        return quoted
+    return "".join(ch if ch.isprintable() else _escape(ch) for ch in quoted)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _key_part(key: object) -> str:
