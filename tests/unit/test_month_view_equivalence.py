@@ -6,6 +6,7 @@ gives exactly what applying domain/ client by client and month by month gives.
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import date, timedelta
 from fractions import Fraction
@@ -260,3 +261,16 @@ def test_load_month_matches_the_rules_client_by_client(db: Database, seed: int) 
         for mine, theirs in zip(got.clients, want.clients, strict=True):
             assert mine == theirs, (as_of, month)
         assert got == want
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_load_month_leaves_the_garbage_collector_as_it_found_it(
+    db: Database, enabled: bool
+) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        load_month(db, month=Month(2026, 11), as_of=date(2026, 11, 20))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
