@@ -81,6 +81,7 @@ def test_upgrade_keeps_every_row_and_value(old_copy: Path, tmp_path: Path) -> No
     assert {t: rows for t, (_, rows) in after.items() if t not in before} == {
         "objection": [],
         "prospect": [],
+        "tier_goal": [],
     }
     with db.read() as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -207,3 +207,103 @@ def test_upgrade_from_the_first_revision_keeps_every_row(db_path: Path, tmp_path
         ).fetchone() == ("", "{}", "[]", 0)
     assert after == before
     assert len(list((tmp_path / "backups").iterdir())) == 1
+
+
+def _at_revision(db_path: Path, revision: str) -> sqlite3.Connection:
+    """A new file migrated only up to revision, open for writing test rows."""
+    from retainer_tui.db.engine import Database, create_file
+
+    create_file(db_path)
+    old = Database(db_path)
+    cfg = _config()
+    with old.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    old.dispose()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def test_new_database_offers_default_goals_for_the_three_tiers(db) -> None:
+    with db.read() as conn:
+        rows = conn.execute(
+            "SELECT t.name, g.metric_key, g.target FROM tier_goal g JOIN tier t "
+            "ON t.id = g.tier_id JOIN metric m ON m.key = g.metric_key "
+            "ORDER BY t.position, m.position"
+        ).fetchall()
+    assert rows == [
+        ("Tier 1", "new_followers", 300),
+        ("Tier 1", "posts_shared", 30),
+        ("Tier 2", "new_followers", 600),
+        ("Tier 2", "posts_shared", 45),
+        ("Tier 2", "conversions", 10),
+        ("Tier 3", "new_followers", 1200),
+        ("Tier 3", "posts_shared", 60),
+        ("Tier 3", "conversions", 30),
+    ]
+
+
+def test_upgrade_from_0002_with_data_keeps_every_row_and_adds_no_goals(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """A database in use at 0002_pipeline reaches head with every row intact; its tiers
+    get no default goals (they are the user's to choose), and the new table works."""
+    conn = _at_revision(db_path, "0002_pipeline")
+    conn.execute(
+        "INSERT INTO client (name, company, decision_maker, email, phone, service_type, "
+        "tier_id, billing_day, report_due_day, start_month, status, notes, stage, "
+        "next_action, next_action_on, objections) VALUES "
+        "('Rossi Bakery', '', 'Anna', '', '', 'social media', 1, 1, 5, '2026-01', "
+        "'active', '', '', '', NULL, ''), "
+        "('Verdi', '', '', '', '', 'other', 2, 1, 5, NULL, 'prospect', '', "
+        "'proposal sent', 'Follow up', '2026-11-24', '')"
+    )
+    conn.execute("INSERT INTO goal VALUES (1, 'new_followers', '2026-01', 500)")
+    conn.execute("INSERT INTO result VALUES (1, 'new_followers', '2026-11', 120)")
+    conn.execute("INSERT INTO payment VALUES (1, '2026-11', 300000, '2026-11-02')")
+    conn.execute(
+        "INSERT INTO prospect (client_id, workload, recommended_tier_id) VALUES (2, 'Posts', 2)"
+    )
+    conn.execute(
+        "INSERT INTO objection (client_id, position, kind, text) VALUES (2, 0, 'money', 'x')"
+    )
+    conn.commit()
+    tables = (
+        "meta", "tier", "metric", "client", "goal", "result", "hours", "payment", "report",
+        "prospect", "objection",
+    )  # fmt: skip
+    before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    conn.close()
+
+    db = open_database(db_path, backup_dir=tmp_path / "backups")
+    with db.read() as conn:
+        assert migrate.current_revision(conn) == SCHEMA_HEAD
+        after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+        assert conn.execute("SELECT count(*) FROM tier_goal").fetchone() == (0,)
+    assert after == before
+    with db.write() as conn:
+        conn.execute("INSERT INTO tier_goal VALUES (3, 'conversions', 25)")
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("INSERT INTO tier_goal VALUES (3, 'no_such_metric', 1)")
+        conn.execute("DELETE FROM tier WHERE id = 3")  # no client on it: goals go with it
+        assert conn.execute("SELECT count(*) FROM tier_goal").fetchone() == (0,)
+    assert len(list((tmp_path / "backups").iterdir())) == 1
+
+
+def test_upgrade_of_an_empty_database_seeds_only_tiers_still_named_as_built(
+    db_path: Path, tmp_path: Path
+) -> None:
+    conn = _at_revision(db_path, "0002_pipeline")
+    conn.execute("UPDATE tier SET name = 'Premium' WHERE name = 'Tier 2'")
+    conn.execute("UPDATE tier SET name = 'tier 3' WHERE name = 'Tier 3'")
+    conn.commit()
+    conn.close()
+    db = open_database(db_path, backup_dir=tmp_path / "backups")
+    with db.read() as conn:
+        rows = conn.execute(
+            "SELECT t.name, count(*) FROM tier_goal g JOIN tier t ON t.id = g.tier_id "
+            "GROUP BY t.id ORDER BY t.position"
+        ).fetchall()
+    # Names compare as the tier table does (ignoring case); a renamed tier is left alone.
+    assert rows == [("Tier 1", 2), ("tier 3", 3)]

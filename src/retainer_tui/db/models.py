@@ -48,6 +48,16 @@ class Metric(SQLModel, table=True):
     position: int = 0
 
 
+class TierGoal(SQLModel, table=True):
+    """A tier's default monthly target for a metric, offered on a client's goals screen."""
+
+    __tablename__ = "tier_goal"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    tier_id: int = Field(foreign_key="tier.id", primary_key=True, ondelete="CASCADE")
+    metric_key: str = Field(foreign_key="metric.key", primary_key=True, ondelete="RESTRICT")
+    target: int
+
+
 class Client(SQLModel, table=True):
     __tablename__ = "client"
     __table_args__ = (
