@@ -355,3 +355,55 @@ def test_each_entry_is_undone_one_by_one(db: Database, rossi: int) -> None:
         undo_last(db, stack=stack)
         assert dump(db) == expected
     assert not stack
+
+
+# --- tier defaults -------------------------------------------------------------------------
+
+
+def test_apply_tier_goals_sets_the_defaults_from_a_month_on(db: Database, rossi: int) -> None:
+    e.set_goal(db, client_id=rossi, metric="new_followers", month="2026-01", target=500)
+    e.set_goal(db, client_id=rossi, metric="blog_posts", month="2026-01", target=2)
+    stack = UndoStack()
+    before = dump(db)
+    applied = e.apply_tier_goals(db, client_id=rossi, month="2026-06", undo=stack)
+    assert applied.targets == {"new_followers": 300, "posts_shared": 30}
+    assert len(stack) == 1 and "Tier 1's defaults" in stack.labels[0]
+    june = e.targets_in_force(db, client_id=rossi, month="2026-06")
+    assert {k: t.target for k, t in june.items()} == {
+        "new_followers": 300, "posts_shared": 30, "blog_posts": 2,  # no default: left alone
+    }  # fmt: skip
+    march = e.targets_in_force(db, client_id=rossi, month="2026-03")
+    assert {k: t.target for k, t in march.items()} == {"new_followers": 500, "blog_posts": 2}
+    undo_last(db, stack=stack)
+    assert dump(db) == before
+
+
+def test_apply_tier_goals_overwrites_targets_set_in_that_month(db: Database, rossi: int) -> None:
+    e.set_goal(db, client_id=rossi, metric="posts_shared", month=NOV, target=12)
+    e.apply_tier_goals(db, client_id=rossi, month=NOV)
+    assert e.targets_in_force(db, client_id=rossi, month=NOV)["posts_shared"].target == 30
+    defaults = e.tier_defaults(db, client_id=rossi)
+    assert defaults is not None and defaults.tier == "Tier 1"
+    assert defaults.targets == {"new_followers": 300, "posts_shared": 30}
+
+
+def test_apply_tier_goals_refuses_without_defaults(db: Database, rossi: int) -> None:
+    from retainer_tui.services.errors import ServiceError
+    from retainer_tui.services.tiers import TierDraft, save_tier
+
+    loose = save_client(db, draft=ClientDraft(name="No tier", start_month="2026-01")).id
+    assert e.tier_defaults(db, client_id=loose) is None
+    plain = save_tier(db, draft=TierDraft(name="Plain", monthly_fee="100")).id
+    bare = save_client(db, draft=ClientDraft(name="Bare", tier="Plain", start_month="2026-01")).id
+    assert e.tier_defaults(db, client_id=bare) == e.TierDefaults(plain, "Plain", {})
+    before = dump(db)
+    with pytest.raises(ServiceError, match="has no tier"):
+        e.apply_tier_goals(db, client_id=loose, month=NOV)
+    with pytest.raises(ServiceError, match="Plain has no default goals"):
+        e.apply_tier_goals(db, client_id=bare, month=NOV)
+    with pytest.raises(NotFound):
+        e.apply_tier_goals(db, client_id=999, month=NOV)
+    with pytest.raises(FormInvalid) as bad:
+        e.apply_tier_goals(db, client_id=rossi, month="2026-13")
+    assert list(bad.value.errors) == ["month"]
+    assert dump(db) == before

@@ -15,6 +15,7 @@ from retainer_tui.services.tiers import (
     list_tiers,
     move_tier,
     save_tier,
+    tier_goals,
     validate_tier,
 )
 from retainer_tui.services.undo import UndoStack, undo_last
@@ -212,3 +213,107 @@ def test_undo_new_tier(db: Database) -> None:
     save_tier(db, draft=TierDraft(name="X", monthly_fee="1"), undo=stack)
     undo_last(db, stack=stack)
     assert dump(db) == before
+
+
+# --- default goals ---------------------------------------------------------------------------
+
+
+def test_new_database_tiers_carry_default_goals(db: Database) -> None:
+    tiers = {t.name: t for t in list_tiers(db)}
+    assert tiers["Tier 1"].goals == (("new_followers", 300), ("posts_shared", 30))
+    assert tiers["Tier 3"].goals == (
+        ("new_followers", 1200), ("posts_shared", 60), ("conversions", 30),
+    )  # fmt: skip
+    assert tiers["Tier 2"].draft().goals == {
+        "new_followers": "600", "posts_shared": "45", "conversions": "10",
+    }  # fmt: skip
+    assert tier_goals(db, tier_id=tier_id(db, "Tier 2")) == dict(tiers["Tier 2"].goals)
+
+
+def test_default_goals_are_saved_in_catalogue_order_and_blank_is_none(db: Database) -> None:
+    saved = save_tier(
+        db,
+        draft=TierDraft(
+            name="Blog plan",
+            monthly_fee="900",
+            goals={
+                "newsletters": " 2 ",
+                "blog_posts": "1,000",
+                "conversions": "",
+                "new_followers": " ",
+            },
+        ),
+    )
+    tier = get_tier(db, tier_id=saved.id)
+    assert tier is not None
+    assert tier.goals == (("blog_posts", 1000), ("newsletters", 2))
+
+
+def test_editing_replaces_default_goals_and_none_keeps_them(db: Database) -> None:
+    t1 = tier_id(db, "Tier 1")
+    save_tier(db, draft=TierDraft(**{**_draft_dict(db, t1), "goals": {"conversions": "5"}}),
+              tier_id=t1)  # fmt: skip
+    assert tier_goals(db, tier_id=t1) == {"conversions": 5}
+    save_tier(db, draft=TierDraft(**{**_draft_dict(db, t1), "goals": None, "name": "Basic"}),
+              tier_id=t1)  # fmt: skip
+    assert tier_goals(db, tier_id=t1) == {"conversions": 5}
+    save_tier(db, draft=TierDraft(**{**_draft_dict(db, t1), "goals": {}}), tier_id=t1)
+    assert tier_goals(db, tier_id=t1) == {}
+
+
+@pytest.mark.parametrize(
+    ("goals", "field", "message"),
+    [
+        ({"new_followers": "-5"}, "goal-new_followers", "cannot be negative"),
+        ({"new_followers": "2.5"}, "goal-new_followers", "whole number"),
+        ({"posts_shared": "lots"}, "goal-posts_shared", "must be a number"),
+        ({"posts_shared": "0"}, "goal-posts_shared", "more than 0"),
+        ({"conversions": "9" * 12}, "goal-conversions", "too large"),
+        ({"reels": "4"}, "goal-reels", "no metric 'reels'"),
+    ],
+)
+def test_bad_default_goals_are_refused_at_their_field(
+    db: Database, goals: dict[str, str], field: str, message: str
+) -> None:
+    t1 = tier_id(db, "Tier 1")
+    draft = TierDraft(**{**_draft_dict(db, t1), "goals": {"blog_posts": "3", **goals}})
+    errors = validate_tier(db, draft, tier_id=t1)
+    assert list(errors) == [field]
+    assert message in errors[field]
+    before = dump(db)
+    with pytest.raises(FormInvalid) as refused:
+        save_tier(db, draft=draft, tier_id=t1)
+    assert list(refused.value.errors) == [field]
+    assert dump(db) == before
+
+
+def test_default_goal_changes_undo_with_the_tier(db: Database) -> None:
+    stack = UndoStack()
+    before = dump(db)
+    t2 = tier_id(db, "Tier 2")
+    save_tier(db, draft=TierDraft(**{**_draft_dict(db, t2), "goals": {"new_followers": "650",
+              "blog_posts": "2"}}), tier_id=t2, undo=stack)  # fmt: skip
+    assert tier_goals(db, tier_id=t2) == {"new_followers": 650, "blog_posts": 2}
+    saved = save_tier(
+        db, draft=TierDraft(name="Gold", monthly_fee="8000", goals={"conversions": "40"}),
+        undo=stack,
+    )  # fmt: skip
+    assert tier_goals(db, tier_id=saved.id) == {"conversions": 40}
+    undo_last(db, stack=stack)  # the new tier goes, its goals first
+    undo_last(db, stack=stack)
+    assert dump(db) == before
+
+
+def test_deleting_a_tier_takes_its_goals_and_undo_brings_them_back(db: Database) -> None:
+    stack = UndoStack()
+    before = dump(db)
+    t3 = tier_id(db, "Tier 3")
+    delete_tier(db, tier_id=t3, undo=stack)
+    with db.read() as conn:
+        assert (
+            conn.execute("SELECT count(*) FROM tier_goal WHERE tier_id = ?", (t3,)).fetchone()[0]
+            == 0
+        )
+    undo_last(db, stack=stack)
+    assert dump(db) == before
+    assert len(tier_goals(db, tier_id=t3)) == 3

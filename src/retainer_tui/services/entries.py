@@ -18,7 +18,7 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.month import Month
-from retainer_tui.services.errors import FormInvalid, NotFound
+from retainer_tui.services.errors import FormInvalid, NotFound, ServiceError
 from retainer_tui.services.undo import Change, Recorder, UndoStack, record
 
 T = TypeVar("T")
@@ -40,6 +40,15 @@ class GoalsSet:
     month: Month
     targets: dict[str, int]
     change: Change
+
+
+@dataclass(frozen=True, slots=True)
+class TierDefaults:
+    """The default goals of a client's tier (targets empty when the tier has none)."""
+
+    tier_id: int
+    tier: str
+    targets: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +206,64 @@ def set_goals(
             )
         change = rec.finish(f"{name}'s targets from {m}")
     return GoalsSet(client_id, m, clean, record(undo, change))
+
+
+def _tier_defaults(conn: sqlite3.Connection, client_id: int) -> TierDefaults | None:
+    row = conn.execute(
+        "SELECT t.id, t.name FROM client c LEFT JOIN tier t ON t.id = c.tier_id WHERE c.id = ?",
+        (client_id,),
+    ).fetchone()
+    if row is None:
+        raise NotFound("That client no longer exists")
+    tier_id, tier = row
+    if tier_id is None:
+        return None
+    targets = conn.execute(
+        "SELECT g.metric_key, g.target FROM tier_goal g JOIN metric m ON m.key = g.metric_key "
+        "WHERE g.tier_id = ? ORDER BY m.position, m.key",
+        (tier_id,),
+    ).fetchall()
+    return TierDefaults(int(tier_id), str(tier), dict(targets))
+
+
+def tier_defaults(db: Database, *, client_id: int) -> TierDefaults | None:
+    """The client's tier and its default goals; None when the client has no tier."""
+    with db.read() as conn:
+        return _tier_defaults(conn, client_id)
+
+
+def apply_tier_goals(
+    db: Database,
+    *,
+    client_id: int,
+    month: Month | str,
+    undo: UndoStack | None = None,
+) -> GoalsSet:
+    """Set the client's targets from a month on to its tier's defaults, as one change.
+
+    Metrics without a default keep their targets; earlier months keep theirs. A client
+    without a tier, or whose tier has no defaults, is refused (ServiceError).
+    """
+    m = _month(month)
+    with db.write() as conn:
+        name = _client_name(conn, client_id)
+        defaults = _tier_defaults(conn, client_id)
+        if defaults is None:
+            raise ServiceError(f"{name} has no tier, so there are no tier defaults to apply")
+        if not defaults.targets:
+            raise ServiceError(
+                f"{defaults.tier} has no default goals; set them in the tier's form (T, e)"
+            )
+        rec = Recorder(conn)
+        for key, value in defaults.targets.items():
+            rec.touch("goal", (client_id, key, str(m)))
+            conn.execute(
+                "INSERT INTO goal (client_id, metric_key, month, target) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (client_id, metric_key, month) DO UPDATE SET target = excluded.target",
+                (client_id, key, str(m), value),
+            )
+        change = rec.finish(f"{name}'s targets from {m} ({defaults.tier}'s defaults)")
+    return GoalsSet(client_id, m, dict(defaults.targets), record(undo, change))
 
 
 def clear_goal(

@@ -1,9 +1,14 @@
-"""Tiers: list, validate, save (a fee change may leave clients at the old fee), delete if unused."""
+"""Tiers: list, validate, save (a fee change may leave clients at the old fee), delete if unused.
+
+A tier may carry default goals (metric -> monthly target): a client's goals screen offers
+them, and entries.apply_tier_goals sets them.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from retainer_tui.db.engine import Database
@@ -17,13 +22,18 @@ MAX_SERVICES = 50
 
 @dataclass(frozen=True, slots=True)
 class TierDraft:
-    """A tier as typed in the form; services one per entry, in order."""
+    """A tier as typed in the form; services one per entry, in order.
+
+    goals maps metric keys to typed default targets (blank: no default for that metric);
+    None leaves a stored tier's defaults as they are (a new tier then has none).
+    """
 
     name: str = ""
     monthly_fee: str = ""
     included_hours: str | int = "0"
     services: tuple[str, ...] = ()
     description: str = ""
+    goals: Mapping[str, str | int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +49,8 @@ class TierInfo:
     """Clients on this tier (any status)."""
     following: int
     """Clients on this tier who pay the tier's fee (no override of their own)."""
+    goals: tuple[tuple[str, int], ...] = ()
+    """Default monthly targets (metric key, target), in catalogue order."""
 
     def draft(self) -> TierDraft:
         from retainer_tui.domain.money import decimal_string
@@ -49,6 +61,7 @@ class TierInfo:
             included_hours=str(self.included_hours),
             services=self.services,
             description=self.description,
+            goals={key: str(target) for key, target in self.goals},
         )
 
 
@@ -87,24 +100,59 @@ def _services(raw: str | None) -> tuple[str, ...]:
     return tuple(str(s) for s in data) if isinstance(data, list) else ()
 
 
-def _info(row: tuple) -> TierInfo:
+_GOALS_SQL = """
+SELECT g.tier_id, g.metric_key, g.target FROM tier_goal g JOIN metric m ON m.key = g.metric_key
+"""
+
+
+def _info(row: tuple, goals: dict[int, list[tuple[str, int]]]) -> TierInfo:
     tid, name, fee, hours, services, description, position, clients, following = row
     return TierInfo(
-        tid, name, fee, hours, _services(services), description, position, clients, following
+        tid,
+        name,
+        fee,
+        hours,
+        _services(services),
+        description,
+        position,
+        clients,
+        following,
+        tuple(goals.get(tid, ())),
     )
 
 
+def _goals_by_tier(
+    conn: sqlite3.Connection, tier_id: int | None = None
+) -> dict[int, list[tuple[str, int]]]:
+    sql = _GOALS_SQL
+    params: tuple[int, ...] = ()
+    if tier_id is not None:
+        sql, params = sql + " WHERE g.tier_id = ?", (tier_id,)
+    found: dict[int, list[tuple[str, int]]] = {}
+    for tid, key, target in conn.execute(sql + " ORDER BY m.position, m.key", params):
+        found.setdefault(tid, []).append((key, target))
+    return found
+
+
 def list_tiers(db: Database) -> tuple[TierInfo, ...]:
-    """Every tier in display order, with how many clients use it."""
+    """Every tier in display order, with how many clients use it and its default goals."""
     with db.read() as conn:
         rows = conn.execute(_SELECT + " GROUP BY t.id ORDER BY t.position, t.id").fetchall()
-    return tuple(_info(r) for r in rows)
+        goals = _goals_by_tier(conn)
+    return tuple(_info(r, goals) for r in rows)
 
 
 def get_tier(db: Database, *, tier_id: int) -> TierInfo | None:
     with db.read() as conn:
         row = conn.execute(_SELECT + " WHERE t.id = ? GROUP BY t.id", (tier_id,)).fetchone()
-    return _info(row) if row else None
+        goals = _goals_by_tier(conn, tier_id) if row else {}
+    return _info(row, goals) if row else None
+
+
+def tier_goals(db: Database, *, tier_id: int) -> dict[str, int]:
+    """A tier's default targets by metric key, in catalogue order (empty when none)."""
+    with db.read() as conn:
+        return dict(_goals_by_tier(conn, tier_id).get(tier_id, ()))
 
 
 def _clean(
@@ -136,7 +184,43 @@ def _clean(
         values["description"] = v.long_text(draft.description, "description")
     except v.InvalidValue as exc:
         errors["description"] = str(exc)
+    if draft.goals is not None:
+        known = {key for (key,) in conn.execute("SELECT key FROM metric")}
+        goals, goal_errors = clean_goals(draft.goals, known)
+        values["goals"] = goals
+        errors.update({f"{GOAL_FIELD}{key}": message for key, message in goal_errors.items()})
     return values, errors
+
+
+GOAL_FIELD = "goal-"
+"""Errors for a default goal are keyed goal-<metric key> (the tier form's field names)."""
+
+
+def clean_goals(
+    goals: Mapping[str, object], known: set[str]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """Default targets typed per metric: blank means none, else a whole number above 0.
+
+    Returns the clean targets and a message per refused metric key.
+    """
+    clean: dict[str, int] = {}
+    errors: dict[str, str] = {}
+    for key, typed in goals.items():
+        if typed is None or (isinstance(typed, str) and not typed.strip()):
+            continue
+        if key not in known:
+            errors[key] = f"there is no metric {key!r}"
+            continue
+        try:
+            target = v.count(typed, "a default target")
+        except v.InvalidValue as exc:
+            errors[key] = str(exc)
+            continue
+        if target == 0:
+            errors[key] = "a default target must be more than 0 (leave it blank for none)"
+            continue
+        clean[key] = target
+    return clean, errors
 
 
 def clean_services(services: tuple[str, ...] | list[str]) -> list[str]:
@@ -152,6 +236,20 @@ def clean_services(services: tuple[str, ...] | list[str]) -> list[str]:
         seen.add(text.casefold())
         cleaned.append(text)
     return cleaned
+
+
+def _write_goals(
+    conn: sqlite3.Connection, rec: Recorder, tier_id: int, goals: dict[str, int]
+) -> None:
+    """Replace the tier's default goals (rows recorded for undo)."""
+    rec.touch_where("tier_goal", "tier_id = ?", (tier_id,))
+    for key in goals:
+        rec.touch("tier_goal", (tier_id, key))
+    conn.execute("DELETE FROM tier_goal WHERE tier_id = ?", (tier_id,))
+    conn.executemany(
+        "INSERT INTO tier_goal (tier_id, metric_key, target) VALUES (?, ?, ?)",
+        [(tier_id, key, target) for key, target in goals.items()],
+    )
 
 
 def validate_tier(db: Database, draft: TierDraft, *, tier_id: int | None = None) -> dict[str, str]:
@@ -197,6 +295,7 @@ def save_tier(
         if errors:
             raise FormInvalid(errors)
         rec = Recorder(conn)
+        goals: dict[str, int] | None = values.pop("goals", None)  # type: ignore[assignment]
         cols = list(values)
         pinned = followed = 0
         fee_changed = old_fee is not None and old_fee != values["monthly_fee_cents"]
@@ -239,6 +338,8 @@ def save_tier(
                 )
         except sqlite3.IntegrityError:
             raise FormInvalid({"name": f"a tier named {values['name']!r} already exists"}) from None
+        if goals is not None:
+            _write_goals(conn, rec, tier_id, goals)
         name = str(values["name"])
         change = rec.finish(f"new tier {name}" if old_fee is None else f"changes to {name}")
     return TierSaved(
