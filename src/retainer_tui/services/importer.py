@@ -133,6 +133,9 @@ def parse_text(text: str, fmt: str) -> tuple[Any, list[ImportProblem]]:
         raise DataFileError([ImportProblem("file", f"unknown format {fmt!r}; use toml or json")])
     text = text.removeprefix("\ufeff")
     if fmt == "toml":
+        fast = _fast_toml(text)
+        if fast is not None:
+            return fast, []
         try:
             return tomllib.loads(text), []
         except tomllib.TOMLDecodeError as exc:
@@ -826,3 +829,17 @@ def import_text(db: Database, text: str, *, fmt: str, dry_run: bool = False) -> 
                 raise DataFileError(problems)
         _write(conn, plan, fresh)
     return plan.summary(fresh)
+
+
+def _fast_toml(text: str) -> dict[str, Any] | None:
+    """Parse with rtoml (compiled, ~5x faster on big files) when it is installed and the file
+    is valid; None sends the caller to tomllib, whose errors name the line and column."""
+    try:
+        import rtoml
+    except ImportError:
+        return None
+    try:
+        data = rtoml.loads(text)
+    except Exception:
+        return None
+    return data if isinstance(data, dict) else None
