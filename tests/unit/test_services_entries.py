@@ -407,3 +407,17 @@ def test_apply_tier_goals_refuses_without_defaults(db: Database, rossi: int) -> 
         e.apply_tier_goals(db, client_id=rossi, month="2026-13")
     assert list(bad.value.errors) == ["month"]
     assert dump(db) == before
+
+
+def test_apply_tier_goals_skips_targets_already_at_the_default(db: Database, rossi: int) -> None:
+    e.set_goal(db, client_id=rossi, metric="new_followers", month="2026-01", target=300)
+    e.set_goal(db, client_id=rossi, metric="posts_shared", month="2026-01", target=20)
+    stack = UndoStack()
+    applied = e.apply_tier_goals(db, client_id=rossi, month="2026-06", undo=stack)
+    assert applied.targets == {"posts_shared": 30}
+    assert [(s.metric, str(s.month)) for s in e.goal_history(db, client_id=rossi)] == [
+        ("new_followers", "2026-01"), ("posts_shared", "2026-01"), ("posts_shared", "2026-06"),
+    ]  # fmt: skip
+    again = e.apply_tier_goals(db, client_id=rossi, month="2026-08", undo=stack)
+    assert again.targets == {} and not again.change
+    assert len(stack) == 1

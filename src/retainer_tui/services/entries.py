@@ -241,8 +241,10 @@ def apply_tier_goals(
 ) -> GoalsSet:
     """Set the client's targets from a month on to its tier's defaults, as one change.
 
-    Metrics without a default keep their targets; earlier months keep theirs. A client
-    without a tier, or whose tier has no defaults, is refused (ServiceError).
+    Metrics without a default keep their targets, and so do metrics whose target in force
+    that month already is the default (no row is written for them); earlier months keep
+    theirs. `targets` in the result holds the targets set. A client without a tier, or
+    whose tier has no defaults, is refused (ServiceError).
     """
     m = _month(month)
     with db.write() as conn:
@@ -254,8 +256,17 @@ def apply_tier_goals(
             raise ServiceError(
                 f"{defaults.tier} has no default goals; set them in the tier's form (T, e)"
             )
+        in_force = dict(
+            conn.execute(
+                "SELECT metric_key, target FROM goal g WHERE client_id = ? AND month = "
+                "(SELECT MAX(month) FROM goal WHERE client_id = g.client_id "
+                "AND metric_key = g.metric_key AND month <= ?)",
+                (client_id, str(m)),
+            ).fetchall()
+        )
+        targets = {k: t for k, t in defaults.targets.items() if in_force.get(k) != t}
         rec = Recorder(conn)
-        for key, value in defaults.targets.items():
+        for key, value in targets.items():
             rec.touch("goal", (client_id, key, str(m)))
             conn.execute(
                 "INSERT INTO goal (client_id, metric_key, month, target) VALUES (?, ?, ?, ?) "
@@ -263,7 +274,7 @@ def apply_tier_goals(
                 (client_id, key, str(m), value),
             )
         change = rec.finish(f"{name}'s targets from {m} ({defaults.tier}'s defaults)")
-    return GoalsSet(client_id, m, dict(defaults.targets), record(undo, change))
+    return GoalsSet(client_id, m, targets, record(undo, change))
 
 
 def clear_goal(
