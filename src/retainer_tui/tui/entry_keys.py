@@ -66,6 +66,11 @@ GOALS_KEYS: tuple[KeySpec, ...] = (
         "metric-new", "ctrl+n", "new_metric", "New metric",
         "Add a metric of your own (key, label, unit)", "Goals",
     ),
+    KeySpec(
+        "goals-tier-defaults", "ctrl+g", "apply_tier_defaults", "Tier defaults",
+        "Fill in the targets from the client's tier's default goals (ctrl+s saves them)",
+        "Goals",
+    ),
 )  # fmt: skip
 
 METRIC_FORM_KEYS: tuple[KeySpec, ...] = (SAVE, CANCEL)

@@ -1,5 +1,5 @@
-"""`g`: a client's targets per metric from a month on (carried forward), their history, and
-adding a metric of your own."""
+"""`g`: a client's targets per metric from a month on (carried forward), their history, the
+tier's default goals (ctrl+g fills them in), and adding a metric of your own."""
 
 from __future__ import annotations
 
@@ -46,44 +46,65 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
         with db.read() as conn:
             self.metrics: list[MetricInfo] = list(read_metrics(conn))
         self.in_force = entries.targets_in_force(db, client_id=client_id, month=month)
+        self.defaults = entries.tier_defaults(db, client_id=client_id)
         self.TITLE_TEXT = f"Goals — {record.name}"
+
+    @property
+    def tier_targets(self) -> dict[str, int]:
+        """The client's tier's default goals (empty when there are none)."""
+        return self.defaults.targets if self.defaults else {}
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form-dialog", id="goals-dialog") as dialog:
             dialog.border_title = self.TITLE_TEXT
-            dialog.border_subtitle = "ctrl+s save · ctrl+n new metric · escape cancel"
+            dialog.border_subtitle = (
+                "ctrl+s save · ctrl+g tier defaults · ctrl+n new metric · escape cancel"
+                if self.tier_targets
+                else "ctrl+s save · ctrl+n new metric · escape cancel"
+            )
             yield FormField(
                 "From month (targets apply from this month on; earlier months keep theirs)",
                 Input(str(self.month), placeholder="YYYY-MM", id="month", compact=True),
                 field="month",
             )
-            yield Horizontal(
+            head = [
                 Label("Metric", classes="goal-metric field-label"),
                 Label("In force that month", classes="goal-now field-label"),
-                Label("New target (blank keeps, 0 stops)", classes="field-label"),
-                classes="goal-row goal-head",
-            )
+            ]
+            new = "New target (blank keeps, 0 stops)"
+            if self.tier_targets:
+                head.append(Label("Tier default", classes="goal-default field-label"))
+                new = "New (blank keeps, 0 stops)"
+            head.append(Label(new, classes="field-label"))
+            yield Horizontal(*head, classes="goal-row goal-head")
             with VerticalScroll(id="goal-rows", classes="form-body"):
                 for metric in self.metrics:
                     yield self._row(metric)
             yield Static(id="goal-history")
             with Horizontal(classes="form-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
+                if self.tier_targets:
+                    yield Button("Tier defaults", id="tier-defaults", compact=True)
                 yield Button("New metric…", id="new-metric", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
 
     def _row(self, metric: MetricInfo) -> Horizontal:
-        return Horizontal(
+        cells = [
             Label(metric.label, classes="goal-metric", markup=False),
             Label(self._now_text(metric), classes="goal-now", id=f"now-{metric.key}"),
+        ]
+        if self.tier_targets:
+            default = self.tier_targets.get(metric.key)
+            cells.append(Label("—" if default is None else f"{default:,}", classes="goal-default"))
+        cells.append(
             FormField(
                 "",
                 Input(placeholder="keep", id=_field(metric.key), compact=True),
                 field=_field(metric.key),
-            ),
-            classes="goal-row",
+            )
         )
+        return Horizontal(*cells, classes="goal-row")
 
     def _now_text(self, metric: MetricInfo) -> str:
         target: TargetInForce | None = self.in_force.get(metric.key)
@@ -180,6 +201,47 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
     @on(Button.Pressed, "#new-metric")
     def _new_metric_pressed(self) -> None:
         self.action_new_metric()
+
+    @on(Button.Pressed, "#tier-defaults")
+    def _tier_defaults_pressed(self) -> None:
+        self.action_apply_tier_defaults()
+
+    # -- the tier's default goals ----------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "apply_tier_defaults":
+            return bool(self.tier_targets)
+        return True
+
+    def action_apply_tier_defaults(self) -> None:
+        """Type the tier's default targets into the inputs; ctrl+s then saves them from the
+        chosen month on. Metrics already at their default are left blank (nothing to
+        change); metrics without a default keep what was typed."""
+        if self.defaults is None or not self.defaults.targets:
+            return
+        shown = {m.key for m in self.metrics}
+        filled = same = 0
+        for key, target in self.defaults.targets.items():
+            if key not in shown:
+                continue
+            control = self.query_one(f"#{_field(key)}", Input)
+            now = self.in_force.get(key)
+            if now is not None and now.target == target:
+                control.value = ""
+                same += 1
+                continue
+            control.value = str(target)
+            filled += 1
+        tier = self.defaults.tier
+        if not filled:
+            self.notify(f"Every target is already at {tier}'s defaults in {self.month}.")
+            return
+        also = f" ({same} already at the default)" if same else ""
+        self.notify(
+            f"{filled} target(s) filled in from {tier}'s defaults{also}: "
+            f"ctrl+s sets them from {self.month}.",
+            title="Tier defaults",
+        )
 
     # -- custom metrics --------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""`T`: the retainer tiers — list, add, edit (name, fee, hours, services), reorder, delete."""
+"""`T`: the retainer tiers — list, add, edit (name, fee, hours, services, default goals),
+reorder, delete."""
 
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.money import format_money
 from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.month_view import MetricInfo, read_metrics
 from retainer_tui.services.tiers import (
+    GOAL_FIELD,
     TierDraft,
     TierInfo,
     TierSaved,
+    clean_goals,
     delete_tier,
     followers,
     get_tier,
@@ -222,13 +226,19 @@ class TiersScreen(Screen[None]):
             self.load()
 
 
+def _goal_field(metric: str) -> str:
+    """The tier form's field (and input id) for a metric's default target."""
+    return f"{GOAL_FIELD}{metric}"
+
+
 def _fee(cents: int, currency: str) -> str:
     """'$3,000', or '$3,000.50' when there are cents."""
     return format_money(cents, currency, cents_shown=cents % 100 != 0)
 
 
 class TierFormScreen(FormScreen[TierSaved | None]):
-    """A tier's name, fee, included hours, services and description."""
+    """A tier's name, fee, included hours, services, description and default goals (a
+    monthly target per metric, offered on a client's goals screen; blank means none)."""
 
     KEY_SCOPE = "tier-form"
     BINDINGS = [*bindings(TIER_FORM_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
@@ -242,6 +252,8 @@ class TierFormScreen(FormScreen[TierSaved | None]):
         self.currency = currency
         self.draft = tier.draft() if tier else TierDraft(included_hours="0")
         self.TITLE_TEXT = f"Edit {tier.name}" if tier else "New tier"
+        with db.read() as conn:
+            self.metrics: tuple[MetricInfo, ...] = read_metrics(conn)
 
     def compose(self) -> ComposeResult:
         d = self.draft
@@ -274,6 +286,26 @@ class TierFormScreen(FormScreen[TierSaved | None]):
                     ServiceList(d.services, id="services"),
                     field="services",
                 )
+                yield Static(
+                    "Default goals per month: offered on a client's goals screen (ctrl+g); "
+                    "blank: none",
+                    classes="field-label",
+                    id="tier-goals-title",
+                )
+                goals = d.goals or {}
+                with Grid(classes="form-grid tier-goals"):
+                    for metric in self.metrics:
+                        yield FormField(
+                            metric.label,
+                            Input(
+                                str(goals.get(metric.key, "")),
+                                placeholder="none",
+                                id=_goal_field(metric.key),
+                                classes="tier-goal",
+                                compact=True,
+                            ),
+                            field=_goal_field(metric.key),
+                        )
             with Horizontal(classes="form-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
@@ -291,6 +323,25 @@ class TierFormScreen(FormScreen[TierSaved | None]):
     def _cancel_pressed(self) -> None:
         self.action_cancel()
 
+    @on(Input.Blurred, ".tier-goal")
+    def _goal_left(self, event: Input.Blurred) -> None:
+        """A default target is checked as soon as the field is left."""
+        self._check_goal(event.input, show=True)
+
+    @on(Input.Changed, ".tier-goal")
+    def _goal_typed(self, event: Input.Changed) -> None:
+        """While typing, a message already shown goes as soon as the value is good."""
+        self._check_goal(event.input, show=False)
+
+    def _check_goal(self, control: Input, *, show: bool) -> None:
+        field_name = control.id or ""
+        key = field_name.removeprefix(GOAL_FIELD)
+        message = clean_goals({key: control.value}, {key})[1].get(key)
+        field = self.form_fields.get(field_name)
+        if field is None or (message and not show):
+            return
+        field.show_error(message)
+
     def action_move_service(self, step: int) -> None:
         self.query_one(ServiceList).move(step)
 
@@ -305,6 +356,7 @@ class TierFormScreen(FormScreen[TierSaved | None]):
             included_hours=values["included_hours"],
             services=tuple(self.query_one(ServiceList).services),
             description=values["description"],
+            goals={m.key: values.get(_goal_field(m.key), "") for m in self.metrics},
         )
 
     def action_save(self) -> None:
