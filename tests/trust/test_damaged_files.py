@@ -170,8 +170,13 @@ def no_app(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def listing(folder: Path) -> dict[str, bytes]:
+    """Every file's bytes (a WAL database's -shm is SQLite's lock index: only its name)."""
     return {
-        str(p.relative_to(folder)): p.read_bytes() if p.is_file() else b"<dir>"
+        str(p.relative_to(folder)): b"<dir>"
+        if p.is_dir()
+        else b"<shm>"
+        if p.name.endswith("-shm")
+        else p.read_bytes()
         for p in sorted(folder.rglob("*"))
     }
 
@@ -200,9 +205,15 @@ def test_every_command_refuses_in_one_line_and_changes_nothing(
         assert str(path) in lines[0] and SAYS[kind] in lines[0], f"{name}: {lines[0]}"
         assert "Traceback" not in err and out == ""
         after = listing(folder)
-        # A refused backup may leave its (empty) private folder; nothing else appears.
-        if after.get("backups") == b"<dir>" and "backups" not in before:
-            del after["backups"]
+        assert after.pop("retainer.db") == content, f"{name} changed the file"
+        # A refused backup may leave its (empty) private folder, and SQLite the (empty)
+        # WAL and the lock index of a WAL database it could not read; nothing else.
+        before.pop("retainer.db")
+        for extra, allowed in (("backups", b"<dir>"), ("retainer.db-wal", b"")):
+            if extra not in before and after.get(extra) == allowed:
+                del after[extra]
+                if extra == "retainer.db-wal":
+                    after.pop("retainer.db-shm", None)
         assert after == before, f"{name} changed the folder"
         checked += 1
     assert checked >= 7

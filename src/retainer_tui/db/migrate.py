@@ -137,13 +137,16 @@ def open_database(
             return Database(path)
         check_file(path)
     readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
-    # A first look read-only: a file that is refused (foreign, newer, damaged) is left
-    # byte for byte as it was; a writing connection would switch it to WAL first.
+    # A file not yet in WAL mode gets a first look read-only, so that a file refused
+    # (foreign, newer, damaged) is left byte for byte as it was: a writing connection
+    # would switch it to WAL first. (A WAL file is looked at as usual: a read-only
+    # connection would leave its -wal and -shm files behind.)
     problem = "ok"
-    with Database(path, readonly=True).read() as conn:
+    wal = is_wal(path)
+    with Database(path, readonly=readonly or not wal).read() as conn:
         revision = current_revision(conn)
         populated = _has_user_tables(conn)
-        if not is_wal(path):
+        if not wal:
             # A file from elsewhere (a copy, an old backup): checked whole, once, before
             # it becomes a WAL database.
             problem = quick_check(conn)
