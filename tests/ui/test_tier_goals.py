@@ -137,3 +137,26 @@ async def test_without_tier_defaults_the_key_is_not_offered(
         await pilot.press("ctrl+s")
         await settle(app, pilot)
     assert rows(db, "SELECT count(*) FROM goal") == [(0,)]
+
+
+async def test_new_metric_key_follows_the_label_until_typed(
+    db: Database, make_app: AppMaker
+) -> None:
+    from retainer_tui.tui.screens.goals import MetricFormScreen
+
+    save_client(db, draft=ClientDraft(name="Rossi Bakery", tier="Tier 1", start_month="2026-01"))
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("g")
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, MetricFormScreen)
+        await pilot.press(*"Reels published")
+        await pilot.pause()
+        assert form.query_one("#key", Input).value == "reels_published"
+        await pilot.press("tab", "end", "backspace", *"_x", "shift+tab", *" now")
+        await pilot.pause()
+        assert form.query_one("#key", Input).value == "reels_publishe_x"

@@ -290,6 +290,7 @@ class MetricFormScreen(FormScreen[MetricAdded | None]):
         super().on_mount()
         self.query_one("#label", Input).focus()
         self._key_touched = False
+        self._suggested = ""
 
     @on(Input.Changed, "#label")
     def _suggest_key(self, event: Input.Changed) -> None:
@@ -299,15 +300,16 @@ class MetricFormScreen(FormScreen[MetricAdded | None]):
         import re
 
         slug = re.sub(r"[^a-z0-9]+", "_", event.value.lower()).strip("_")[:40]
-        key = self.query_one("#key", Input)
-        self._suggesting = True
-        key.value = slug
-        self._suggesting = False
+        self._suggested = slug
+        self.query_one("#key", Input).value = slug
 
     @on(Input.Changed, "#key")
-    def _key_typed(self) -> None:
-        if not getattr(self, "_suggesting", False):
-            self._key_touched = True
+    def _key_typed(self, event: Input.Changed) -> None:
+        # Changed messages arrive after the fact: one for an earlier suggestion (no longer
+        # the key's value) or for the latest one is not the user typing.
+        if event.value == getattr(self, "_suggested", "") or event.value != event.input.value:
+            return
+        self._key_touched = True
 
     @property
     def dirty(self) -> bool:
