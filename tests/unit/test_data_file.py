@@ -89,6 +89,10 @@ def fill_varied(db: Database) -> None:
             "description, position) VALUES (10, 'Scale – ünïcode', 123456, 0, "
             '\'["Café \\"crème\\"", "Back\\\\slash"]\', \'Line one\nLine "two"\', 3)'
         )
+        conn.execute(
+            "INSERT INTO tier_goal (tier_id, metric_key, target) "
+            "VALUES (10, 'reels', 4), (10, 'conversions', 7)"
+        )
         columns = (
             "id, name, company, decision_maker, email, phone, service_type, tier_id, "
             "fee_override_cents, billing_day, report_due_day, start_month, end_month, status, "
@@ -304,6 +308,57 @@ def test_round_trip_keeps_every_value(db: Database, tmp_path: Path) -> None:
             'Price: "too high"\nResults?',
             None,
         )
+
+
+def test_round_trip_keeps_tier_default_goals(db: Database, tmp_path: Path) -> None:
+    fill_varied(db)
+    text = export_data(db, "toml")
+    # In catalogue order (built-ins first), inline, after the services; none when empty.
+    assert 'goals = { conversions = 7, reels = 4 }\ndescription = """' in text
+    assert "goals = { new_followers = 300, posts_shared = 30 }\n" in text
+    doc = json.loads(export_data(db, "json"))
+    assert [t.get("goals") for t in doc["tiers"]] == [
+        {"new_followers": 300, "posts_shared": 30},
+        {"new_followers": 600, "posts_shared": 45, "conversions": 10},
+        {"new_followers": 1200, "posts_shared": 60, "conversions": 30},
+        {"conversions": 7, "reels": 4},
+    ]
+    other = fresh(tmp_path, "other")
+    with other.write() as conn:
+        conn.execute("DELETE FROM tier_goal")
+    import_data(other, text, fmt="toml")
+    with other.read() as conn:
+        goals = conn.execute(
+            "SELECT t.name, g.metric_key, g.target FROM tier_goal g JOIN tier t "
+            "ON t.id = g.tier_id WHERE t.name LIKE 'Scale%' ORDER BY g.metric_key"
+        ).fetchall()
+    assert goals == [("Scale – ünïcode", "conversions", 7), ("Scale – ünïcode", "reels", 4)]
+
+
+def test_a_tier_in_the_file_brings_its_default_goals_whole(db: Database) -> None:
+    """A tier the file lists gets exactly the file's goals (none when it lists none); a tier
+    the file does not mention keeps its own."""
+    doc = example_doc()
+    doc["tiers"] = [
+        {"name": "tier 1", "monthly_fee": "3000.00", "goals": {"conversions": 5}},
+        {"name": "Tier 2", "monthly_fee": "5000.00"},
+        {"name": "Gold", "monthly_fee": "9000.00", "goals": {"reels": 6, "new_followers": 900}},
+    ]
+    summary = import_data(db, tomli_w.dumps(doc), fmt="toml")
+    assert (summary.tiers, summary.tiers_updated) == (3, 2)
+    with db.read() as conn:
+        goals = conn.execute(
+            "SELECT t.name, g.metric_key, g.target FROM tier_goal g JOIN tier t "
+            "ON t.id = g.tier_id ORDER BY t.position, g.metric_key"
+        ).fetchall()
+    assert goals == [
+        ("tier 1", "conversions", 5),
+        ("Tier 3", "conversions", 30),
+        ("Tier 3", "new_followers", 1200),
+        ("Tier 3", "posts_shared", 60),
+        ("Gold", "new_followers", 900),
+        ("Gold", "reels", 6),
+    ]
 
 
 def test_export_orders_deterministically(db: Database) -> None:
@@ -617,6 +672,31 @@ BAD_CASES = [
         "built-in",
     ),
     (set_top("metrics", [{"key": "reels"}]), 'metrics[1] "reels".label', "label is required"),
+    (
+        set_top("tiers", [{"name": "Tier 1", "monthly_fee": "1", "goals": {"likes": 3}}]),
+        'tiers[1] "Tier 1".goals.likes',
+        'unknown metric "likes"',
+    ),
+    (
+        set_top("tiers", [{"name": "Tier 1", "monthly_fee": "1", "goals": {"conversions": -2}}]),
+        'tiers[1] "Tier 1".goals.conversions',
+        "cannot be negative",
+    ),
+    (
+        set_top("tiers", [{"name": "Tier 1", "monthly_fee": "1", "goals": {"conversions": 0}}]),
+        'tiers[1] "Tier 1".goals.conversions',
+        "more than 0",
+    ),
+    (
+        set_top("tiers", [{"name": "Tier 1", "monthly_fee": "1", "goals": {"conversions": "x"}}]),
+        'tiers[1] "Tier 1".goals.conversions',
+        "must be a number",
+    ),
+    (
+        set_top("tiers", [{"name": "Tier 1", "monthly_fee": "1", "goals": [300]}]),
+        'tiers[1] "Tier 1".goals',
+        "table of metric = default monthly target",
+    ),
     (set_top("clients", {"name": "x"}), "clients", "list of tables"),
     (set_top("clients", ["Rossi"]), "clients[1]", "must be a table"),
 ]

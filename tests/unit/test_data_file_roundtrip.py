@@ -118,6 +118,12 @@ def data_files(draw: st.DrawFn) -> dict[str, Any]:
             "services": draw(st.lists(names, max_size=4)),
         }
         _optional(draw, tier, "description", texts)
+        _optional(
+            draw,
+            tier,
+            "goals",
+            st.dictionaries(st.sampled_from(all_metrics), st.integers(1, MAX_COUNT), max_size=3),
+        )
         tiers.append(tier)
 
     clients = []
@@ -186,6 +192,13 @@ def test_export_import_export_is_identical(doc: dict[str, Any], fmt: str) -> Non
         assert export_data(second, "toml") == exported["toml"]
         assert export_data(second, "json") == exported["json"]
 
+        # And the data is the file's: every tier keeps its default goals (exactly the
+        # file's, none when it gives none), every client what it was given.
+        tiers_back = {t["name"].translate(_FOLD): t for t in json.loads(exported["json"])["tiers"]}
+        for tier in doc["tiers"]:
+            assert tiers_back[tier["name"].translate(_FOLD)].get("goals", {}) == tier.get(
+                "goals", {}
+            )
         # And the data is the file's: every client comes back with what it was given.
         back = {c["name"]: c for c in json.loads(exported["json"])["clients"]}
         assert len(back) == len(doc["clients"])

@@ -79,9 +79,15 @@ def _head_document(conn: sqlite3.Connection) -> dict[str, Any]:
             "SELECT key, label, unit FROM metric WHERE NOT builtin ORDER BY position, key"
         )
     ]
+    goals: dict[int, dict[str, int]] = {}
+    for tier_id, key, target in conn.execute(
+        "SELECT g.tier_id, g.metric_key, g.target FROM tier_goal g "
+        "JOIN metric m ON m.key = g.metric_key ORDER BY g.tier_id, m.position, m.key"
+    ):
+        goals.setdefault(tier_id, {})[key] = target
     tiers = []
-    for name, fee, hours, services, description in conn.execute(
-        "SELECT name, monthly_fee_cents, included_hours, services, description "
+    for tier_id, name, fee, hours, services, description in conn.execute(
+        "SELECT id, name, monthly_fee_cents, included_hours, services, description "
         "FROM tier ORDER BY position, id"
     ):
         tier: dict[str, Any] = {
@@ -90,6 +96,8 @@ def _head_document(conn: sqlite3.Connection) -> dict[str, Any]:
             "included_hours": hours,
             "services": list(json.loads(services) if services else []),
         }
+        if tier_id in goals:
+            tier["goals"] = goals[tier_id]
         if description:
             tier["description"] = description
         tiers.append(tier)
@@ -240,6 +248,8 @@ def _array_line(key: str, items: list[str]) -> str:
 def _toml_tier(tier: dict[str, Any]) -> str:
     head = {k: tier[k] for k in ("name", "monthly_fee", "included_hours")}
     out = ["\n[[tiers]]\n", _scalars(head), _array_line("services", tier["services"])]
+    if "goals" in tier:
+        out.append(f"goals = {_inline(tier['goals'])}\n")
     if "description" in tier:
         out.append(_scalars({"description": tier["description"]}))
     return "".join(out)

@@ -34,7 +34,7 @@ from retainer_tui.services.pipeline_data import read_prospect, write_prospects
 
 TOP_KEYS = ("format", "currency", "metrics", "tiers", "clients")
 METRIC_KEYS = ("key", "label", "unit")
-TIER_KEYS = ("name", "monthly_fee", "included_hours", "services", "description")
+TIER_KEYS = ("name", "monthly_fee", "included_hours", "services", "goals", "description")
 CLIENT_KEYS = (
     "name",
     "tier",
@@ -221,6 +221,7 @@ class _TierPlan:
     included_hours: int
     services_json: str
     description: str
+    goals: list[tuple[str, int]] = field(default_factory=list)  # metric, default target
 
 
 @dataclass(slots=True)
@@ -305,6 +306,14 @@ def _a_date(value: object, what: str) -> date:
     if isinstance(value, date | str):
         return v.a_date(value, what)
     raise v.InvalidValue(f"{what} must be a date written YYYY-MM-DD")
+
+
+def _default_target(value: object) -> int:
+    """A tier's default goal: a whole number above 0 (leaving the metric out means none)."""
+    number = v.count(value, "a default target")
+    if number == 0:
+        raise v.InvalidValue("a default target must be more than 0 (leave the metric out)")
+    return number
 
 
 def _money(value: object, what: str) -> int:
@@ -483,8 +492,36 @@ class _Validator:
         description = self.check(
             f"{place}.description", v.long_text, raw.get("description"), "description"
         )
-        if _BAD not in (name, fee, hours, services, description):
-            self.plan.tiers.append(_TierPlan(name, fee, hours, json.dumps(services), description))
+        goals = self.tier_goals(f"{place}.goals", raw.get("goals"))
+        if _BAD not in (name, fee, hours, services, description, goals):
+            self.plan.tiers.append(
+                _TierPlan(name, fee, hours, json.dumps(services), description, goals)
+            )
+
+    def tier_goals(self, place: str, raw: object) -> list[tuple[str, int]] | Any:
+        """goals = { metric = default target, ... } on a tier; _BAD when any is refused."""
+        if raw is None:
+            return []
+        if not isinstance(raw, dict):
+            self.problem(place, "must be a table of metric = default monthly target")
+            return _BAD
+        goals: list[tuple[str, int]] | Any = []
+        for key, value in raw.items():
+            where = f"{place}.{_key_part(key)}"
+            if key not in self.metric_keys:
+                self.problem(
+                    where,
+                    f"unknown metric {_quote(str(key))} "
+                    "(not built-in, not in [[metrics]], not in the database)",
+                )
+                goals = _BAD
+                continue
+            target = self.check(where, _default_target, value)
+            if target is _BAD:
+                goals = _BAD
+            elif goals is not _BAD:
+                goals.append((key, target))
+        return goals
 
     def client(self, index: int, raw: dict[str, Any], seen: dict[str, str]) -> None:
         place = _entry_place("clients", index, raw)
@@ -751,6 +788,17 @@ def _write(conn: sqlite3.Connection, plan: _Plan, ctx: _Context) -> None:
         "INSERT INTO tier (id, name, monthly_fee_cents, included_hours, services, description, "
         "position) VALUES (?, ?, ?, ?, ?, ?, ?)",
         new_tiers,
+    )
+    # A tier in the file brings its default goals whole (none when it lists none).
+    planned = [tier_ids[fold(t.name)] for t in plan.tiers]
+    conn.executemany("DELETE FROM tier_goal WHERE tier_id = ?", [(tid,) for tid in planned])
+    conn.executemany(
+        "INSERT INTO tier_goal (tier_id, metric_key, target) VALUES (?, ?, ?)",
+        (
+            (tid, key, target)
+            for tid, t in zip(planned, plan.tiers, strict=True)
+            for key, target in t.goals
+        ),
     )
 
     client_id = ctx.client_max_id
