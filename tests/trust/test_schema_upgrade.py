@@ -178,3 +178,34 @@ def test_a_table_rebuilding_migration_keeps_child_rows(
         assert after[table][1] == before[table][1], f"{table} rows lost in the rebuild"
     with db.read() as conn:
         assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+
+
+def test_upgraded_tiers_start_without_default_goals_and_take_them(
+    old_copy: Path, tmp_path: Path
+) -> None:
+    """0003_tier_goals invents no defaults for a database in use; set through the tier
+    form's service, they apply to an upgraded client from a month on, earlier months kept."""
+    from retainer_tui.services.entries import apply_tier_goals, targets_in_force
+    from retainer_tui.services.tiers import list_tiers, save_tier
+
+    db = open_database(old_copy, backup_dir=tmp_path / "b")
+    tiers = {t.name: t for t in list_tiers(db)}
+    assert all(t.goals == () for t in tiers.values())
+    tier1 = tiers["Tier 1"]
+    draft = tier1.draft()
+    save_tier(
+        db,
+        draft=draft.__class__(**{**{f: getattr(draft, f) for f in draft.__slots__},
+                                 "goals": {"new_followers": "900", "reels": "3"}}),
+        tier_id=tier1.id,
+    )  # fmt: skip
+    rossi = find_client(db, name="Rossi Bakery")
+    assert rossi is not None
+    applied = apply_tier_goals(db, client_id=rossi.id, month=Month(2026, 12))
+    assert applied.targets == {"new_followers": 900, "reels": 3}
+    december = targets_in_force(db, client_id=rossi.id, month=Month(2026, 12))
+    november = targets_in_force(db, client_id=rossi.id, month=Month(2026, 11))
+    assert (december["new_followers"].target, december["posts_shared"].target) == (900, 40)
+    assert november["new_followers"].target == 750
+    with db.read() as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
