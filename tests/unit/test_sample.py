@@ -258,6 +258,85 @@ def test_prospect_pipeline_fields(sample_db: Database) -> None:
     )
 
 
+def _prospect(db: Database, name: str):  # type: ignore[no-untyped-def]
+    from retainer_tui.services.pipeline import get_prospect
+
+    with db.read() as conn:
+        (cid,) = conn.execute("SELECT id FROM client WHERE name = ?", (name,)).fetchone()
+    return get_prospect(db, client_id=cid)
+
+
+def test_prospect_discovery_objection_and_proposal(sample_db: Database) -> None:
+    from retainer_tui.domain.pipeline import ObjectionKind, Stage, mentions_discount
+
+    p = _prospect(sample_db, "Gelateria Esposito")
+    assert p.stage is Stage.PROPOSAL_SENT
+    assert "seaside kiosk" in p.workload
+    # The 3-6 month goals name the kiosk's opening, five months after the as-of month.
+    assert "opening in April 2027" in p.goals
+    assert p.targets == (("new_followers", 600), ("posts_shared", 45), ("conversions", 10))
+    assert p.extra_services == (
+        "Weekly reels", "Kiosk listing on Google Maps", "Catering landing page",
+    )  # fmt: skip
+    (objection,) = p.objections
+    assert objection.kind is ObjectionKind.MONEY
+    assert objection.text == "$5,000 a month before the kiosk opens"
+    # Answered with added value or a paid trial, never a discount.
+    assert "same fee" in objection.answer and "paid trial" in objection.answer
+    assert not mentions_discount(objection.answer)
+    assert (p.recommended_tier, p.recommended_fee_cents) == ("Tier 2", 500_000)
+    assert p.proposal_sent_on == date(2026, 11, 17)  # three days before as-of
+    assert p.next_action_on == date(2026, 11, 24)
+    assert not p.has_trial and p.proposal_body == ""  # the email is written from the notes
+
+
+def test_trial_client_details(sample_db: Database) -> None:
+    from retainer_tui.domain.pipeline import Stage
+
+    p = _prospect(sample_db, "Fiori di Sara")
+    assert (p.status.value, p.stage) == ("trial", Stage.PAID_TRIAL)
+    # Two months at $1,500 a month: October 1 to November 30, $3,000 in all.
+    assert p.trial_fee_cents == 3_000_00
+    assert (p.trial_start, p.trial_end) == (date(2026, 10, 1), date(2026, 11, 30))
+    assert p.start_month == Month.of(p.trial_start)
+    assert p.trial_criteria.splitlines() == [
+        "- At least 150 new followers a month",
+        "- At least 20 posts shared a month",
+        "- Three wedding enquiries a month through Instagram messages",
+    ]
+    assert p.targets == (("new_followers", 150), ("posts_shared", 20))
+    assert (p.next_action, p.next_action_on) == (
+        "Trial ends: retain or mark lost", date(2026, 11, 30),
+    )  # fmt: skip
+    assert p.trial_outcome is None and not p.objections
+
+
+def test_pipeline_reads_the_sample(sample_db: Database, as_of: date) -> None:
+    from retainer_tui.services.pipeline import load_pipeline
+
+    view = load_pipeline(sample_db, as_of=as_of)
+    assert [(p.name, p.stage.value, p.value_cents) for p in view.prospects] == [
+        ("Gelateria Esposito", "proposal sent", 500_000),
+        ("Fiori di Sara", "paid trial", 150_000),
+    ]
+    assert not any(p.overdue(as_of) for p in view.prospects)
+
+
+@pytest.mark.parametrize(
+    "other", [date(2026, 1, 3), date(2027, 3, 31), date(2028, 2, 29), date(2026, 11, 1)]
+)
+def test_pipeline_dates_follow_the_as_of_date(db: Database, other: date) -> None:
+    load_sample_data(db, as_of=other)
+    esposito = _prospect(db, "Gelateria Esposito")
+    fiori = _prospect(db, "Fiori di Sara")
+    m = Month.of(other)
+    assert esposito.proposal_sent_on is not None and esposito.proposal_sent_on < other
+    assert f"opening in {m.plus(5).label()}" in esposito.goals
+    assert (fiori.trial_start, fiori.trial_end) == (m.previous().first_day, m.last_day)
+    assert fiori.trial_start < other <= fiori.trial_end
+    assert fiori.next_action_on == m.last_day
+
+
 def test_deterministic(tmp_path: Path, as_of: date) -> None:
     first = open_database(tmp_path / "a.db")
     second = open_database(tmp_path / "b.db")

@@ -2,8 +2,9 @@
 
 Everything is placed relative to the as-of month M, so the set tells the same story on any
 date: twelve months of goals, results, hours, payments and reports, with the current month
-partly delivered so that the dashboard shows every status. It is deterministic for a given
-as-of date and written in one transaction.
+partly delivered so that the dashboard shows every status, and a pipeline (a prospect with
+its discovery notes, an objection and a proposal sent; a client on a paid trial). It is
+deterministic for a given as-of date and written in one transaction.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain.catalogue import BUILTIN_METRICS, DEFAULT_TIERS
 from retainer_tui.domain.clients import ClientStatus, ServiceType
 from retainer_tui.domain.month import Month
+from retainer_tui.domain.pipeline import NEXT_ACTIONS, Stage, success_criteria
 from retainer_tui.domain.status import elapsed_fraction
 
 # How a metric is delivered in the current month (partly elapsed) or the previous one.
@@ -44,6 +46,48 @@ INSERT_PAYMENT = (
     "INSERT INTO payment (client_id, month, amount_cents, received_on) VALUES (?, ?, ?, ?)"
 )
 INSERT_REPORT = "INSERT INTO report (client_id, month, sent_on, highlights) VALUES (?, ?, ?, ?)"
+INSERT_PROSPECT = """
+INSERT INTO prospect (client_id, workload, goals, targets, extra_services, recommended_tier_id,
+                      proposal_sent_on, trial_fee_cents, trial_start, trial_end, trial_criteria)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+INSERT_OBJECTION = (
+    "INSERT INTO objection (client_id, position, kind, text, answer) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True)
+class _SamplePipeline:
+    """A sample client's pipeline record (the prospect table) and its objections.
+
+    Months are offsets from the as-of month, days from the as-of date.
+    """
+
+    workload: str = ""
+    goals: str = ""
+    targets: Mapping[str, int] = field(default_factory=dict)
+    extra_services: tuple[str, ...] = ()
+    recommended_tier: str | None = None
+    proposal_sent_days_ago: int | None = None
+    # A paid trial from the first day of one month to the last day of another.
+    trial_fee_cents: int | None = None
+    trial_months: tuple[int, int] | None = None
+    trial_extra_criteria: tuple[str, ...] = ()
+    # (kind, what the prospect said, the answer given)
+    objections: tuple[tuple[str, str, str], ...] = ()
+
+    def trial_span(self, m: Month) -> tuple[date, date] | None:
+        if self.trial_months is None:
+            return None
+        first, last = self.trial_months
+        return m.plus(first).first_day, m.plus(last).last_day
+
+    def criteria(self) -> str:
+        """Success criteria worded as the trial form words them, plus the extra lines."""
+        labels = {metric.key: metric.label for metric in BUILTIN_METRICS}
+        lines = success_criteria((labels[k], t) for k, t in self.targets.items()).splitlines()
+        lines += [f"- {line}" for line in self.trial_extra_criteria]
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -82,6 +126,7 @@ class _SampleClient:
     next_action: str = ""
     next_action_in_days: int | None = None
     objections: str = ""
+    pipeline: _SamplePipeline | None = None
 
 
 def _clients(m: Month) -> tuple[_SampleClient, ...]:
@@ -89,6 +134,7 @@ def _clients(m: Month) -> tuple[_SampleClient, ...]:
     paused_from = m.plus(-3).label()
     ended_after = m.plus(-4).label()
     trial_start = m.plus(-1).label()
+    kiosk_opens = m.plus(5).label()
     return (
         _SampleClient(
             name="Rossi Bakery",
@@ -237,6 +283,19 @@ def _clients(m: Month) -> tuple[_SampleClient, ...]:
                 f"Paid two-month trial at $1,500 a month from {trial_start}; "
                 "if it goes well, propose Tier 1. Never a free trial."
             ),
+            stage=Stage.PAID_TRIAL.value,
+            next_action=NEXT_ACTIONS[Stage.PAID_TRIAL][0],
+            pipeline=_SamplePipeline(
+                workload="Instagram for the shop: wedding and event flowers, four posts a week",
+                goals="Be the florist couples find first when they plan a wedding",
+                targets={"new_followers": 150, "posts_shared": 20},
+                # Two months at $1,500 a month, paid as a one-off $3,000 in two parts.
+                trial_fee_cents=3_000_00,
+                trial_months=(-1, 0),
+                trial_extra_criteria=(
+                    "Three wedding enquiries a month through Instagram messages",
+                ),
+            ),
         ),
         _SampleClient(
             name="Northwind Fitness",
@@ -293,6 +352,28 @@ def _clients(m: Month) -> tuple[_SampleClient, ...]:
             next_action="Follow up on proposal",
             next_action_in_days=4,
             objections="Worried about price",
+            pipeline=_SamplePipeline(
+                workload="Two gelaterie and a new seaside kiosk: five posts a week, daily stories",
+                goals=(
+                    f"A queue at the kiosk's opening in {kiosk_opens}, 1,000 new local "
+                    "followers by then, ten catering bookings a month (weddings, birthdays)"
+                ),
+                targets={"new_followers": 600, "posts_shared": 45, "conversions": 10},
+                extra_services=(
+                    "Weekly reels",
+                    "Kiosk listing on Google Maps",
+                    "Catering landing page",
+                ),
+                recommended_tier="Tier 2",
+                proposal_sent_days_ago=3,
+                objections=(
+                    (
+                        "money",
+                        "$5,000 a month before the kiosk opens",
+                        "Weekly reels for the same fee, or a paid trial, never free",
+                    ),
+                ),
+            ),
             notes=(
                 "Wants a strong launch for the new seaside kiosk. Proposal sent with all "
                 "three tiers, Tier 2 recommended. Answer the price worry with added value "
@@ -407,15 +488,40 @@ def load_sample_data(db: Database, *, as_of: date) -> int:
         hours: list[tuple[int, str, int]] = []
         payments: list[tuple[int, str, int, str]] = []
         reports: list[tuple[int, str, str | None, str]] = []
+        prospects: list[tuple[object, ...]] = []
+        objections: list[tuple[int, int, str, str, str]] = []
 
         for cid, spec in enumerate(specs, start=1):
             tier_id, tier_fee, included = tiers[spec.tier]
             fee = spec.fee_override_cents if spec.fee_override_cents is not None else tier_fee
-            next_action_on = (
-                (as_of + timedelta(days=spec.next_action_in_days)).isoformat()
-                if spec.next_action_in_days is not None
-                else None
-            )
+            trial = spec.pipeline.trial_span(m) if spec.pipeline else None
+            next_action_on: str | None = None
+            if spec.next_action_in_days is not None:
+                next_action_on = (as_of + timedelta(days=spec.next_action_in_days)).isoformat()
+            elif trial is not None:
+                next_action_on = trial[1].isoformat()  # the trial's end: retain or not
+            if spec.pipeline is not None:
+                pipe = spec.pipeline
+                sent = pipe.proposal_sent_days_ago
+                prospects.append(
+                    (
+                        cid,
+                        pipe.workload,
+                        pipe.goals,
+                        json.dumps(dict(pipe.targets)),
+                        json.dumps(list(pipe.extra_services), ensure_ascii=False),
+                        tiers[pipe.recommended_tier][0] if pipe.recommended_tier else None,
+                        (as_of - timedelta(days=sent)).isoformat() if sent is not None else None,
+                        pipe.trial_fee_cents,
+                        trial[0].isoformat() if trial else None,
+                        trial[1].isoformat() if trial else None,
+                        pipe.criteria() if trial else "",
+                    )
+                )
+                objections.extend(
+                    (cid, position, kind, said, answer)
+                    for position, (kind, said, answer) in enumerate(pipe.objections)
+                )
             client_rows.append(
                 (
                     cid,
@@ -489,4 +595,6 @@ def load_sample_data(db: Database, *, as_of: date) -> int:
         conn.executemany(INSERT_HOURS, hours)
         conn.executemany(INSERT_PAYMENT, payments)
         conn.executemany(INSERT_REPORT, reports)
+        conn.executemany(INSERT_PROSPECT, prospects)
+        conn.executemany(INSERT_OBJECTION, objections)
     return len(specs)
