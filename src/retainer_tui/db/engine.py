@@ -160,17 +160,24 @@ class Database:
             raise translate(exc, self.path) from None
         return conn
 
+    def _acquire(self) -> sqlite3.Connection:
+        """The connection a read or write block uses (a subclass may keep one open)."""
+        return self.connect()
+
+    def _release(self, conn: sqlite3.Connection) -> None:
+        conn.close()
+
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A connection for a consistent read (one snapshot for the whole block)."""
-        conn = self.connect()
+        conn = self._acquire()
         try:
             conn.execute("BEGIN")
             yield conn
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from None
         finally:
-            conn.close()
+            self._release(conn)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -179,19 +186,21 @@ class Database:
             raise ReadOnlyDatabase(
                 f"{self.path}: opened read-only (no write permission); nothing was changed"
             )
-        conn = self.connect()
+        conn = self._acquire()
         try:
             conn.execute("BEGIN IMMEDIATE")
             yield conn
             conn.commit()
         except sqlite3.Error as exc:
-            conn.rollback()
+            if conn.in_transaction:
+                conn.rollback()
             raise translate(exc, self.path) from None
         except BaseException:
-            conn.rollback()
+            if conn.in_transaction:
+                conn.rollback()
             raise
         finally:
-            conn.close()
+            self._release(conn)
 
     @property
     def engine(self) -> Engine:

@@ -10,11 +10,8 @@ each write is still one short transaction, rolled back whole on any error.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from retainer_tui.db.engine import Database, translate
-from retainer_tui.db.errors import ReadOnlyDatabase
+from retainer_tui.db.engine import Database
 
 
 class KeptConnection(Database):
@@ -27,42 +24,15 @@ class KeptConnection(Database):
         super().__init__(db.path, readonly=db.readonly)
         self._conn: sqlite3.Connection | None = None
 
-    def _connection(self) -> sqlite3.Connection:
+    def _acquire(self) -> sqlite3.Connection:
         if self._conn is None:
             self._conn = self.connect()
         return self._conn
 
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connection()
-        try:
-            conn.execute("BEGIN")
-            yield conn
-        except sqlite3.Error as exc:
-            raise translate(exc, self.path) from None
-        finally:
-            if conn.in_transaction:
-                conn.rollback()
-
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        if self.readonly:
-            raise ReadOnlyDatabase(
-                f"{self.path}: opened read-only (no write permission); nothing was changed"
-            )
-        conn = self._connection()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            yield conn
-            conn.commit()
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.rollback()
-            raise translate(exc, self.path) from None
-        except BaseException:
-            if conn.in_transaction:
-                conn.rollback()
-            raise
+    def _release(self, conn: sqlite3.Connection) -> None:
+        """Kept open for the next block (a read's snapshot ends here); close() ends it."""
+        if conn.in_transaction:
+            conn.rollback()
 
     def close(self) -> None:
         if self._conn is not None:
