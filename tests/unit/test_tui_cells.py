@@ -54,3 +54,16 @@ def test_data_watcher_sees_a_replaced_file(db: Database, tmp_path: Path) -> None
     copy.replace(db.path)
     assert watcher.changed() is True
     watcher.close()
+
+
+def test_data_watcher_watches_the_right_file_in_an_odd_folder(tmp_path: Path) -> None:
+    """A '#' or '?' in the folder name must not make the watcher open another file."""
+    from retainer_tui.db.migrate import open_database
+
+    db = open_database(tmp_path / "we#ird?dir" / "retainer.db")
+    add_client(db, "Rossi Bakery")
+    watcher = DataWatcher(db.path)
+    conn = watcher._connection()
+    assert conn is not None
+    assert conn.execute("SELECT name FROM client").fetchall() == [("Rossi Bakery",)]
+    watcher.close()

@@ -8,6 +8,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from retainer_tui.db.engine import readonly_uri
+
 Signature = tuple[object, ...]
 
 
@@ -24,7 +26,7 @@ class DataWatcher:
             try:
                 # timeout=0: a poll must never wait on a lock; it simply tries again later.
                 self._conn = sqlite3.connect(
-                    f"file:{self.path}?mode=ro", uri=True, timeout=0, check_same_thread=False
+                    readonly_uri(self.path), uri=True, timeout=0, check_same_thread=False
                 )
             except sqlite3.Error:
                 return None
