@@ -26,8 +26,10 @@ RETAINER = str(Path(sys.executable).with_name("retainer"))
 class Terminal:
     """One tmux server of our own, so nothing else on the machine is touched."""
 
-    def __init__(self, command: str, env: dict[str, str], size: tuple[int, int] = (120, 40)):
-        self.socket = f"retainer-e2e-{uuid.uuid4().hex[:8]}"
+    def __init__(
+        self, command: str, env: dict[str, str], folder: Path, size: tuple[int, int] = (120, 40)
+    ):
+        self.socket = str(folder / f"tmux-{uuid.uuid4().hex[:8]}.sock")
         exports = " ".join(f"{k}={v!s}" for k, v in env.items())
         self._tmux(
             "new-session",
@@ -43,7 +45,7 @@ class Terminal:
 
     def _tmux(self, *args: str) -> str:
         result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
+            ["tmux", "-S", self.socket, *args], capture_output=True, text=True, timeout=20
         )
         return result.stdout
 
@@ -63,7 +65,8 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
 
     def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True)
+        Path(self.socket).unlink(missing_ok=True)
 
 
 @pytest.fixture
@@ -83,8 +86,8 @@ def terminal() -> Iterator[list[Terminal]]:
         term.close()
 
 
-def test_demo_dashboard_month_navigation_and_quit(env, terminal) -> None:
-    term = Terminal(f"{RETAINER} demo --as-of 2026-11-20", env)
+def test_demo_dashboard_month_navigation_and_quit(env, terminal, tmp_path: Path) -> None:
+    term = Terminal(f"{RETAINER} demo --as-of 2026-11-20", env, tmp_path)
     terminal.append(term)
     screen = term.wait_for("Guaranteed")
     assert "November 2026" in screen
@@ -113,7 +116,7 @@ def test_dashboard_shows_what_status_json_reports(env, terminal, tmp_path: Path)
         check=True,
     )
     data = json.loads(status.stdout)
-    term = Terminal(f"{RETAINER} --db {db} --as-of 2026-11-20", env)
+    term = Terminal(f"{RETAINER} --db {db} --as-of 2026-11-20", env, tmp_path)
     terminal.append(term)
     screen = term.wait_for("Guaranteed")
     income = format_money(parse_money(data["guaranteed_monthly_income"]), "USD", cents_shown=False)
