@@ -468,3 +468,13 @@ def test_choice_refuses_and_lists_the_options(value: str) -> None:
 
 def test_choice_refuses_a_non_text_value() -> None:
     refused(v.choice, None, STATUSES, "status", words=("status", "text"))
+
+
+def test_bidi_overrides_are_refused_in_names_but_right_to_left_text_is_kept() -> None:
+    from retainer_tui.domain import validation
+
+    assert validation.name("مخبز روسي") == "مخبز روسي"
+    assert validation.optional_line("בית קפה", "company") == "בית קפה"
+    for control in ("\u202e", "\u202d", "\u2066", "\u2069"):
+        with pytest.raises(validation.InvalidValue, match="control characters"):
+            validation.name(f"Rossi{control}Bakery")

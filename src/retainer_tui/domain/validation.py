@@ -14,8 +14,10 @@ MAX_NAME = 200
 MAX_TEXT = 20_000
 MAX_HOURS_X100 = 744 * 100  # every hour of a 31-day month
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-# Single-line fields: C0/C1 controls (tab and line feed included) and Unicode line separators.
-_LINE_BREAKING_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Single-line fields: C0/C1 controls (tab and line feed included), Unicode line separators,
+# and bidi overrides/isolates, which would reorder the columns of every table showing a name
+# (right-to-left letters themselves are fine).
+_LINE_BREAKING_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Multi-line text: the same controls, but tabs and line feeds are fine.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
