@@ -218,6 +218,7 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
         chosen month on. Metrics already at their default are left blank (nothing to
         change); metrics without a default keep what was typed."""
         if self.defaults is None or not self.defaults.targets:
+            self.notify("This client's tier has no default goals (set them in Tiers, T).")
             return
         shown = {m.key for m in self.metrics}
         filled = same = 0
