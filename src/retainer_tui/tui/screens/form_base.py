@@ -121,7 +121,8 @@ class FormScreen(ModalScreen[ResultT]):
     # -- saving and cancelling -------------------------------------------------------------
 
     def save(self) -> ResultT:
-        raise NotImplementedError
+        """Each form writes through its own service; every subclass defines this."""
+        raise TypeError(f"{type(self).__name__} must define save()")
 
     def saved_message(self, result: ResultT) -> str:
         return "Saved."
