@@ -6,46 +6,16 @@ at them (snapshot_report.html on failure) before committing.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 
 import pytest
-from textual.pilot import Pilot
-from textual.widgets import TextArea
 
-from retainer_tui.config import Settings
 from retainer_tui.db.engine import Database
 from retainer_tui.services import pipeline as pl
-from retainer_tui.tui.app import RetainerApp, build_app
 from tests.factories import add_client
+from tests.snapshots.support import SIZE, settled, snapshot_app
 
-SIZE = (120, 36)
 TODAY = date(2026, 11, 20)
-
-
-def _app(db: Database, theme: str = "textual-dark") -> RetainerApp:
-    app = build_app(db, Settings(theme=theme), today=TODAY, poll_seconds=None)
-    app.animation_level = "none"
-    return app
-
-
-def _then(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
-    """Wait for the data, press the keys (waiting after each), then still the cursors."""
-
-    async def run_before(pilot: Pilot[None]) -> None:
-        app = pilot.app
-        for key in ("", *keys):
-            if key:
-                await pilot.press(key)
-            for _ in range(3):
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-        for area in app.screen.query(TextArea):
-            area.cursor_blink = False
-        app.clear_notifications()
-        await pilot.pause()
-
-    return run_before
 
 
 @pytest.fixture
@@ -125,14 +95,18 @@ def pipeline_db(db: Database) -> Database:
 
 def test_pipeline_screen(snap_compare, pipeline_db: Database) -> None:
     """Every stage in order, the overdue call first, figures at the top, Verdi's notes below."""
-    assert snap_compare(_app(pipeline_db), terminal_size=SIZE, run_before=_then("P"))
+    assert snap_compare(
+        snapshot_app(pipeline_db, TODAY), terminal_size=SIZE, run_before=settled("P")
+    )
 
 
 def test_pipeline_screen_light(snap_compare, pipeline_db: Database) -> None:
-    app = _app(pipeline_db, "textual-light")
-    assert snap_compare(app, terminal_size=SIZE, run_before=_then("P"))
+    app = snapshot_app(pipeline_db, TODAY, "textual-light")
+    assert snap_compare(app, terminal_size=SIZE, run_before=settled("P"))
 
 
 def test_proposal(snap_compare, pipeline_db: Database) -> None:
     """Verdi Studio's proposal: three tiers in USD, Tier 3 recommended, goals reflected."""
-    assert snap_compare(_app(pipeline_db), terminal_size=SIZE, run_before=_then("P", "p"))
+    assert snap_compare(
+        snapshot_app(pipeline_db, TODAY), terminal_size=SIZE, run_before=settled("P", "p")
+    )
