@@ -118,3 +118,12 @@ def test_builtin_metrics() -> None:
         "newsletters",
     ]
     assert frozenset(m.key for m in BUILTIN_METRICS) == BUILTIN_KEYS
+
+
+def test_over_servicing_is_strictly_more_hours_than_included() -> None:
+    from retainer_tui.domain.hours import over_included
+
+    assert over_included(2001, 20) is True
+    assert over_included(2000, 20) is False
+    assert over_included(None, 20) is False
+    assert over_included(2500, None) is False

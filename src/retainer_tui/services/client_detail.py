@@ -12,6 +12,7 @@ from fractions import Fraction
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.clients import ClientStatus, billable, in_service
 from retainer_tui.domain.goals import is_tracked, target_in_force
+from retainer_tui.domain.hours import over_included
 from retainer_tui.domain.income import effective_fee
 from retainer_tui.domain.month import Month, months_between
 from retainer_tui.domain.payments import PaymentState, payment_state
@@ -55,11 +56,7 @@ class HistoryMonth:
 
     @property
     def over_hours(self) -> bool:
-        return (
-            self.hours_x100 is not None
-            and self.included_hours is not None
-            and self.hours_x100 > self.included_hours * 100
-        )
+        return over_included(self.hours_x100, self.included_hours)
 
     def cell(self, metric: str) -> HistoryCell | None:
         return next((c for c in self.cells if c.metric == metric), None)

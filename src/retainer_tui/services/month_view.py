@@ -17,6 +17,7 @@ from operator import attrgetter
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.clients import ClientStatus, billable, in_service
+from retainer_tui.domain.hours import over_included
 from retainer_tui.domain.income import annual_run_rate, guaranteed_monthly_income
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.payments import PaymentState, payment_state
@@ -81,12 +82,7 @@ class ClientMonth:
 
     @property
     def over_hours(self) -> bool:
-        """Over-servicing: more hours worked than the tier includes."""
-        return (
-            self.hours_x100 is not None
-            and self.included_hours is not None
-            and self.hours_x100 > self.included_hours * 100
-        )
+        return over_included(self.hours_x100, self.included_hours)
 
     def metric(self, key: str) -> MetricCell | None:
         return next((m for m in self.metrics if m.metric == key), None)
