@@ -90,3 +90,19 @@ def test_domain_module_does_not_import_storage(
 def test_the_probe_would_notice_textual(loaded_modules: dict[str, list[str]]) -> None:
     """A control: the same probe on Textual itself does report it."""
     assert any(name.startswith("textual") for name in loaded_modules[CONTROL])
+
+
+def test_app_and_status_paths_do_not_import_the_orm() -> None:
+    """The app (every screen) and `retainer status` read through sqlite3: no sqlalchemy,
+    sqlmodel or alembic on their start-up path (those load only for a migration)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, retainer_tui.cli, retainer_tui.tui.app;"
+        "from retainer_tui.tui.keymap_doc import _load_all_scopes; _load_all_scopes();"
+        "import retainer_tui.services.month_view, retainer_tui.services.status_json;"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
