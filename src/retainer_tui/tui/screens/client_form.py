@@ -16,7 +16,6 @@ from retainer_tui.domain.clients import ClientStatus
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.month import Month
 from retainer_tui.services.clients import (
-    SERVICE_TYPES,
     STATUSES,
     ClientDeleted,
     ClientDraft,
@@ -33,7 +32,7 @@ from retainer_tui.services.tiers import TierInfo, list_tiers
 from retainer_tui.tui.entry_keys import CLIENT_FORM_KEYS
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.screens.form_base import FormScreen, data_written, undo_stack
-from retainer_tui.tui.widgets.form_field import FormField
+from retainer_tui.tui.widgets.form_field import FormField, service_type_field, text_input
 
 NO_TIER = "No tier"
 
@@ -90,27 +89,19 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
             dialog.border_subtitle = "ctrl+s save · escape cancel"
             with VerticalScroll(classes="form-body"):
                 with Grid(classes="form-grid"):
-                    yield FormField("Name", _input(d.name, "name", "Rossi Bakery"), field="name")
-                    yield FormField("Company", _input(d.company, "company"), field="company")
                     yield FormField(
-                        "Decision maker", _input(d.decision_maker, "decision_maker"),
+                        "Name", text_input(d.name, "name", "Rossi Bakery"), field="name"
+                    )
+                    yield FormField("Company", text_input(d.company, "company"), field="company")
+                    yield FormField(
+                        "Decision maker", text_input(d.decision_maker, "decision_maker"),
                         field="decision_maker",
                     )  # fmt: skip
                     yield FormField(
-                        "Email", _input(d.email, "email", "name@example.com"), field="email"
+                        "Email", text_input(d.email, "email", "name@example.com"), field="email"
                     )
-                    yield FormField("Phone", _input(d.phone, "phone"), field="phone")
-                    yield FormField(
-                        "Service type",
-                        Select(
-                            [(s.capitalize(), s) for s in SERVICE_TYPES],
-                            value=d.service_type if d.service_type in SERVICE_TYPES else "other",
-                            allow_blank=False,
-                            compact=True,
-                            id="service_type",
-                        ),
-                        field="service_type",
-                    )
+                    yield FormField("Phone", text_input(d.phone, "phone"), field="phone")
+                    yield service_type_field(d.service_type)
                     known_tier = any(t.name == d.tier for t in self.tiers)
                     yield FormField(
                         "Tier",
@@ -125,28 +116,29 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
                     )
                     yield FormField(
                         "Fee override",
-                        _input(d.fee_override, "fee_override", "blank: the tier's fee"),
+                        text_input(d.fee_override, "fee_override", "blank: the tier's fee"),
                         field="fee_override",
                         hint=self._fee_hint(d.tier),
                     )
                     yield FormField(
                         "Billing day (1-28)",
-                        _input(str(d.billing_day), "billing_day"),
+                        text_input(str(d.billing_day), "billing_day"),
                         field="billing_day",
                     )
                     yield FormField(
                         "Report due day (1-28, next month)",
-                        _input(str(d.report_due_day), "report_due_day"),
+                        text_input(str(d.report_due_day), "report_due_day"),
                         field="report_due_day",
                     )
                     yield FormField(
-                        "Start month", _input(d.start_month, "start_month", "YYYY-MM"),
+                        "Start month", text_input(d.start_month, "start_month", "YYYY-MM"),
                         field="start_month",
                     )  # fmt: skip
                     yield FormField(
-                        "End month", _input(d.end_month, "end_month", "YYYY-MM, blank: ongoing"),
+                        "End month",
+                        text_input(d.end_month, "end_month", "YYYY-MM, blank: ongoing"),
                         field="end_month",
-                    )  # fmt: skip
+                    )
                     yield FormField(
                         "Status",
                         Select(
@@ -291,10 +283,6 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
                 self.dismiss(None)
 
         self.app.push_screen(DeleteClientScreen(self.db, record=record), deleted)
-
-
-def _input(value: str, field: str, placeholder: str = "") -> Input:
-    return Input(value, placeholder=placeholder, id=field, compact=True)
 
 
 class DeleteClientScreen(FormScreen[ClientDeleted | None]):

@@ -13,7 +13,6 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, TextAr
 
 from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
-from retainer_tui.domain.clients import ServiceType
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.pipeline import (
     OBJECTION_KINDS,
@@ -27,13 +26,7 @@ from retainer_tui.services import pipeline as pl
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import FORM_KEYS, OBJECTION_KEYS
 from retainer_tui.tui.screens.form_base import FormScreen, undo_stack
-from retainer_tui.tui.widgets.form_field import FormField
-
-SERVICE_TYPES = tuple(s.value for s in ServiceType)
-
-
-def _input(value: str, field: str, placeholder: str = "") -> Input:
-    return Input(value, placeholder=placeholder, id=field, compact=True)
+from retainer_tui.tui.widgets.form_field import FormField, service_type_field, text_input
 
 
 def _area(value: str, field: str, placeholder: str = "") -> TextArea:
@@ -130,34 +123,24 @@ class ProspectFormScreen(_PipelineForm):
         d = self.draft
         with self.dialog(self.TITLE_TEXT, "prospect-dialog"):
             with VerticalScroll(classes="form-body"), Grid(classes="form-grid"):
-                yield FormField("Name", _input(d.name, "name", "Rossi Bakery"), field="name")
-                yield FormField("Company", _input(d.company, "company"), field="company")
+                yield FormField("Name", text_input(d.name, "name", "Rossi Bakery"), field="name")
+                yield FormField("Company", text_input(d.company, "company"), field="company")
                 yield FormField(
                     "Decision maker",
-                    _input(d.decision_maker, "decision_maker", "the person who signs"),
+                    text_input(d.decision_maker, "decision_maker", "the person who signs"),
                     field="decision_maker",
                 )
                 yield FormField(
-                    "Email", _input(d.email, "email", "name@example.com"), field="email"
+                    "Email", text_input(d.email, "email", "name@example.com"), field="email"
                 )
-                yield FormField("Phone", _input(d.phone, "phone"), field="phone")
+                yield FormField("Phone", text_input(d.phone, "phone"), field="phone")
+                yield service_type_field(d.service_type)
                 yield FormField(
-                    "Service type",
-                    Select(
-                        [(s.capitalize(), s) for s in SERVICE_TYPES],
-                        value=d.service_type if d.service_type in SERVICE_TYPES else "other",
-                        allow_blank=False,
-                        compact=True,
-                        id="service_type",
-                    ),
-                    field="service_type",
-                )
-                yield FormField(
-                    "Next action", _input(d.next_action, "next_action"), field="next_action"
+                    "Next action", text_input(d.next_action, "next_action"), field="next_action"
                 )
                 yield FormField(
                     "Next action date",
-                    _input(d.next_action_on, "next_action_on", "YYYY-MM-DD"),
+                    text_input(d.next_action_on, "next_action_on", "YYYY-MM-DD"),
                     field="next_action_on",
                     hint="The call with the decision maker, for a new prospect",
                 )
@@ -221,7 +204,7 @@ class DiscoveryFormScreen(_PipelineForm):
                 for metric in self.metrics:
                     yield FormField(
                         metric.label,
-                        _input(str(d.targets.get(metric.key, "")), f"target-{metric.key}"),
+                        text_input(str(d.targets.get(metric.key, "")), f"target-{metric.key}"),
                         field=f"target-{metric.key}",
                     )
             yield FormField(
@@ -307,13 +290,15 @@ class ObjectionsScreen(_PipelineForm):
             ),
             FormField(
                 "Objection",
-                _input(row.text, f"objection-{i}-text", "What they said"),
+                text_input(row.text, f"objection-{i}-text", "What they said"),
                 field=f"objection-{i}-text",
                 classes="objection-text",
             ),
             FormField(
                 "Answer given",
-                _input(row.answer, f"objection-{i}-answer", SUGGESTED_ANSWERS[ObjectionKind(kind)]),
+                text_input(
+                    row.answer, f"objection-{i}-answer", SUGGESTED_ANSWERS[ObjectionKind(kind)]
+                ),
                 field=f"objection-{i}-answer",
                 classes="objection-answer",
             ),
@@ -401,14 +386,16 @@ class TrialFormScreen(_PipelineForm):
             with Grid(classes="form-grid trial-grid"):
                 yield FormField(
                     f"One-off fee ({self.currency})",
-                    _input(d.fee, "fee", "a trial is paid, never free"),
+                    text_input(d.fee, "fee", "a trial is paid, never free"),
                     field="fee",
                 )
                 yield Static("")
-                yield FormField("First day", _input(d.start, "start", "YYYY-MM-DD"), field="start")
+                yield FormField(
+                    "First day", text_input(d.start, "start", "YYYY-MM-DD"), field="start"
+                )
                 yield FormField(
                     "Last day",
-                    _input(d.end, "end", "YYYY-MM-DD"),
+                    text_input(d.end, "end", "YYYY-MM-DD"),
                     field="end",
                     hint="At its end: retain (r) or mark lost (x)",
                 )
@@ -512,7 +499,7 @@ class RetainFormScreen(_PipelineForm):
             yield FormField("Tier", _tier_select(self.tiers, self.currency, tier), field="tier")
             yield FormField(
                 "Start month",
-                _input(str(start), "start_month", "YYYY-MM"),
+                text_input(str(start), "start_month", "YYYY-MM"),
                 field="start_month",
                 hint=f"The first month paid in advance; {goals} goal"
                 f"{'s' if goals != 1 else ''} carried over",
@@ -572,7 +559,7 @@ class LostFormScreen(_PipelineForm):
         with self.dialog(self.TITLE_TEXT, "lost-dialog"):
             yield FormField(
                 "Reason",
-                _input("", "reason", "e.g. went with an agency; no budget this year"),
+                text_input("", "reason", "e.g. went with an agency; no budget this year"),
                 field="reason",
                 hint="Moving it back ([) reopens it where it was",
             )

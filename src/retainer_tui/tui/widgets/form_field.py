@@ -78,3 +78,26 @@ def widget_value(control: Widget) -> str:
 def _sentence(message: str) -> str:
     """'name is required' -> 'Name is required' (messages start lower-case in services)."""
     return message[:1].upper() + message[1:] if message else ""
+
+
+def text_input(value: str, field: str, placeholder: str = "") -> Input:
+    """The one-line input every form uses: compact, its id the service's field name."""
+    return Input(value, placeholder=placeholder, id=field, compact=True)
+
+
+def service_type_field(current: str) -> FormField:
+    """The client's service type (social media, content writing, …) as a list to pick from."""
+    from retainer_tui.domain.clients import ServiceType
+
+    types = [s.value for s in ServiceType]
+    return FormField(
+        "Service type",
+        Select(
+            [(s.capitalize(), s) for s in types],
+            value=current if current in types else "other",
+            allow_blank=False,
+            compact=True,
+            id="service_type",
+        ),
+        field="service_type",
+    )
