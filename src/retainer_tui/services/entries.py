@@ -139,6 +139,21 @@ def _metric_label(conn: sqlite3.Connection, key: str) -> str:
 # --- goals -------------------------------------------------------------------------------
 
 
+_UPSERT_GOAL = (
+    "INSERT INTO goal (client_id, metric_key, month, target) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (client_id, metric_key, month) DO UPDATE SET target = excluded.target"
+)
+
+
+def _write_goals(
+    conn: sqlite3.Connection, rec: Recorder, client_id: int, month: Month, targets: dict[str, int]
+) -> None:
+    """Set each target from the month on, remembering the rows replaced for undo."""
+    for key, value in targets.items():
+        rec.touch("goal", (client_id, key, str(month)))
+        conn.execute(_UPSERT_GOAL, (client_id, key, str(month), value))
+
+
 def set_goal(
     db: Database,
     *,
@@ -155,12 +170,7 @@ def set_goal(
         name = _client_name(conn, client_id)
         label = _metric_label(conn, metric)
         rec = Recorder(conn)
-        rec.touch("goal", (client_id, metric, str(m)))
-        conn.execute(
-            "INSERT INTO goal (client_id, metric_key, month, target) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (client_id, metric_key, month) DO UPDATE SET target = excluded.target",
-            (client_id, metric, str(m), value),
-        )
+        _write_goals(conn, rec, client_id, m, {metric: value})
         change = rec.finish(f"{label} target for {name} from {m}")
     return GoalSet(client_id, metric, m, value, record(undo, change))
 
@@ -197,13 +207,7 @@ def set_goals(
         if unknown:
             raise FormInvalid({f"target:{k}": f"there is no metric {k!r}" for k in unknown})
         rec = Recorder(conn)
-        for key, value in clean.items():
-            rec.touch("goal", (client_id, key, str(m)))
-            conn.execute(
-                "INSERT INTO goal (client_id, metric_key, month, target) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (client_id, metric_key, month) DO UPDATE SET target = excluded.target",
-                (client_id, key, str(m), value),
-            )
+        _write_goals(conn, rec, client_id, m, clean)
         change = rec.finish(f"{name}'s targets from {m}")
     return GoalsSet(client_id, m, clean, record(undo, change))
 
@@ -266,13 +270,7 @@ def apply_tier_goals(
         )
         targets = {k: t for k, t in defaults.targets.items() if in_force.get(k) != t}
         rec = Recorder(conn)
-        for key, value in targets.items():
-            rec.touch("goal", (client_id, key, str(m)))
-            conn.execute(
-                "INSERT INTO goal (client_id, metric_key, month, target) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (client_id, metric_key, month) DO UPDATE SET target = excluded.target",
-                (client_id, key, str(m), value),
-            )
+        _write_goals(conn, rec, client_id, m, targets)
         change = rec.finish(f"{name}'s targets from {m} ({defaults.tier}'s defaults)")
     return GoalsSet(client_id, m, targets, record(undo, change))
 
