@@ -125,6 +125,20 @@ STATUS_TABLE = [
     # 1 - 0.7 is 0.30000000000000004 in floats (and in Fraction(0.7)): the boundary 3 would move
     pytest.param(10, 3, NOV, d("2026-11-30"), 0.7, S.AT_RISK, id="exact-float-tolerance-0.7"),
     pytest.param(10, 2, NOV, d("2026-11-30"), 0.7, S.BEHIND, id="exact-tolerance-0.7-below"),
+    # --- E < 1: less than one whole unit expected yet, an entered result is on track
+    pytest.param(5, 0, NOV, d("2026-11-02"), 0.2, S.ON_TRACK, id="e-below-one-5-reels-2nd"),
+    pytest.param(5, 0, NOV, d("2026-11-05"), 0.2, S.ON_TRACK, id="e-below-one-5-6ths"),
+    pytest.param(5, 0, NOV, d("2026-11-06"), 0.2, S.BEHIND, id="e-exactly-one-behind"),
+    pytest.param(5, 0, NOV, d("2026-11-06"), 1, S.AT_RISK, id="e-exactly-one-full-tol"),
+    pytest.param(29, 0, NOV, d("2026-11-01"), 0.2, S.ON_TRACK, id="e-29-30ths-on_track"),
+    pytest.param(30, 0, NOV, d("2026-11-01"), 0.2, S.BEHIND, id="e-one-first-day-behind"),
+    pytest.param(14, 0, FEB, d("2027-02-01"), 0.2, S.ON_TRACK, id="e-half-feb-on_track"),
+    pytest.param(14, 0, FEB, d("2027-02-02"), 0.2, S.BEHIND, id="e-one-feb-2nd-behind"),
+    pytest.param(1, 0, NOV, d("2026-11-29"), 0, S.ON_TRACK, id="e-one-target-29th"),
+    pytest.param(1, 0, NOV, d("2026-11-30"), 0, S.BEHIND, id="e-one-target-last-day"),
+    pytest.param(5, None, NOV, d("2026-11-02"), 0.2, S.NO_DATA, id="e-below-one-no-result"),
+    pytest.param(5, 0, NOV, d("2026-12-01"), 0.2, S.MISSED, id="e-rule-not-once-ended"),
+    pytest.param(1, 1, NOV, d("2026-11-02"), 0.2, S.MET, id="e-below-one-met-is-met"),
 ]
 
 
@@ -317,7 +331,7 @@ def reference_status(target: int, actual: int | None, month: Month, as_of: date,
     if ended:
         return "missed"
     e = target * f
-    if actual >= e:
+    if actual >= e or e < 1:
         return "on_track"
     if actual >= e * (1 - Fraction(str(tol))):
         return "at_risk"
@@ -373,6 +387,19 @@ def test_no_result_is_no_data_or_missing(
 ) -> None:
     status = metric_status(target, None, month, as_of, tol)  # type: ignore[arg-type]
     assert status is (S.MISSING if as_of > month.last_day else S.NO_DATA)
+
+
+@PROPS
+@given(targets, actuals, months, st.integers(1, 31), tolerances)
+def test_below_one_expected_unit_an_open_month_is_never_behind(
+    target: int, actual: int, month: Month, day: int, tol: object
+) -> None:
+    as_of = month.day(day)
+    status = metric_status(target, actual, month, as_of, tol)  # type: ignore[arg-type]
+    if expected_by_now(target, month, as_of) < 1:
+        assert status in {S.MET, S.ON_TRACK}
+    elif actual < expected_by_now(target, month, as_of) * (1 - as_fraction(tol)):  # type: ignore[arg-type]
+        assert status is S.BEHIND
 
 
 @PROPS

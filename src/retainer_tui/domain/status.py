@@ -91,7 +91,8 @@ def metric_status(
     if ended:
         return MetricStatus.MISSED
     expected = expected_by_now(target, month, as_of)
-    if actual >= expected:
+    # Less than one whole unit expected yet: nobody is behind by a fraction of a post.
+    if actual >= expected or expected < 1:
         return MetricStatus.ON_TRACK
     if actual >= expected * (1 - as_fraction(tolerance)):
         return MetricStatus.AT_RISK
