@@ -353,6 +353,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     except ReportError as exc:
         raise CommandError(str(exc)) from None
+    if not args.output or args.output == "-":
+        from retainer_tui.domain.terminal_text import visible
+
+        text = visible(text, multiline=True)  # printed: a terminal reads it
     _write_output(text, args.output)
     return 0
 
@@ -417,6 +421,14 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+def _shown(lines: list[str]) -> list[str]:
+    """Error lines as a terminal may show them: names quoted from the database or a data
+    file can hold escape sequences."""
+    from retainer_tui.domain.terminal_text import visible
+
+    return [visible(line) for line in lines]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -428,13 +440,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if isinstance(exc, _known_errors()):
             lines = str(exc).strip().splitlines() or [type(exc).__name__]
+            lines = _shown(lines)
             sys.stderr.write(f"retainer: {lines[0]}\n")
             for line in lines[1:]:
                 sys.stderr.write(f"  {line}\n")
             return EXIT_USAGE
         if isinstance(exc, OSError):
             where = f"{exc.filename}: " if exc.filename else ""
-            sys.stderr.write(f"retainer: {where}{exc.strerror or exc}\n")
+            sys.stderr.write(f"retainer: {_shown([f'{where}{exc.strerror or exc}'])[0]}\n")
             return EXIT_USAGE
         raise
 

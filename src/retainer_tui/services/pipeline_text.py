@@ -6,6 +6,7 @@ from typing import Any
 
 from retainer_tui.domain.money import decimal_string, format_money
 from retainer_tui.domain.pipeline import ALL_STAGES, Stage, conversion_text
+from retainer_tui.domain.terminal_text import visible
 from retainer_tui.services.pipeline import PipelineView, Prospect
 
 
@@ -81,24 +82,28 @@ def _money(cents: int, currency: str) -> str:
 
 
 def pipeline_table(view: PipelineView) -> str:
-    """The pipeline for a terminal: figures by stage, then prospects grouped by stage."""
+    """The pipeline for a terminal: figures by stage, then prospects grouped by stage.
+
+    Every text from the database (names, tiers, actions, the currency) is shown escaped."""
     f, cur = view.figures, view.currency
-    lines = [f"Pipeline as of {view.as_of.isoformat()} ({cur})", ""]
+    lines = [visible(f"Pipeline as of {view.as_of.isoformat()} ({cur})"), ""]
     lines.append(f"{'Stage':<18} {'Prospects':>9} {'Value/mo':>12}")
     for s in f.by_stage:
-        lines.append(f"{s.stage.label:<18} {s.count:>9} {_money(s.value_cents, cur):>12}")
+        lines.append(visible(f"{s.stage.label:<18} {s.count:>9} {_money(s.value_cents, cur):>12}"))
     lines.append("")
     lines.append(f"Trial → retainer: {conversion_text(f)}")
     lines.append(
-        f"Guaranteed monthly income: {_money(f.guaranteed_cents, cur)}; "
-        f"{_money(f.guaranteed_if_all_sign_cents, cur)} if every open proposal signs "
-        f"({f.open_proposals} open, {_money(f.open_proposals_value_cents, cur)})"
+        visible(
+            f"Guaranteed monthly income: {_money(f.guaranteed_cents, cur)}; "
+            f"{_money(f.guaranteed_if_all_sign_cents, cur)} if every open proposal signs "
+            f"({f.open_proposals} open, {_money(f.open_proposals_value_cents, cur)})"
+        )
     )
     if not view.prospects:
         lines.append("")
         lines.append("No prospects yet: add one with n on the pipeline screen (P).")
         return "\n".join(lines)
-    width = min(28, max(len(p.name) for p in view.prospects))
+    width = min(28, max(len(visible(p.name)) for p in view.prospects))
     for stage in ALL_STAGES:
         group = view.in_stage(stage)
         if not group:
@@ -111,15 +116,16 @@ def pipeline_table(view: PipelineView) -> str:
 
 
 def _row(p: Prospect, view: PipelineView, width: int) -> str:
-    name = p.name if len(p.name) <= width else p.name[: width - 1] + "…"
-    tier = p.tier or "—"
-    fee = _money(p.value_cents, view.currency) if p.value_cents else "—"
+    shown = visible(p.name)
+    name = shown if len(shown) <= width else shown[: width - 1] + "…"
+    tier = visible(p.tier or "—")
+    fee = visible(_money(p.value_cents, view.currency)) if p.value_cents else "—"
     if p.stage is Stage.LOST:
-        what = f"lost: {p.lost_reason}" if p.lost_reason else "lost"
+        what = f"lost: {visible(p.lost_reason)}" if p.lost_reason else "lost"
     elif p.stage is Stage.RETAINED:
         what = f"retained {p.retained_on.isoformat()}" if p.retained_on else "retained"
     else:
         when = p.next_action_on.isoformat() if p.next_action_on else "no date"
         flag = "OVERDUE " if p.overdue(view.as_of) else ""
-        what = f"{flag}{when}  {p.next_action or '(no next action)'}"
+        what = f"{flag}{when}  {visible(p.next_action or '(no next action)')}"
     return f"{name:<{width}}  {tier:<8} {fee:>10}  {what}"

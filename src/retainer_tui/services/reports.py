@@ -29,6 +29,7 @@ from retainer_tui.domain.status import (
     metric_status,
     worst_status,
 )
+from retainer_tui.domain.terminal_text import visible
 from retainer_tui.services.entries import mark_report_sent, unmark_report
 from retainer_tui.services.errors import FormInvalid, NotFound
 from retainer_tui.services.month_view import (
@@ -433,7 +434,7 @@ def queue_table(items: list[QueueItem], as_of: date) -> str:
     header = ("Client", "Month", "Due", "State", "Days overdue", "Month status")
     rows = [
         (
-            i.client,
+            visible(i.client),  # from the database: shown, never obeyed
             str(i.month),
             i.due_on.isoformat(),
             str(i.state),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from retainer_tui.domain.money import decimal_string, format_money
+from retainer_tui.domain.terminal_text import visible
 from retainer_tui.services.month_view import ClientMonth, MetricCell, MonthView
 
 
@@ -65,12 +66,13 @@ def status_object(view: MonthView) -> dict[str, Any]:
 def status_table(view: MonthView) -> str:
     """A plain-text table for people: one line per client, then the totals."""
     header = ("Client", "Status", "Tier", "Fee", "Month", "Report", "Owed", "Payment")
+    # Names, tiers and the currency come from the database: shown, never obeyed.
     rows = [
         (
-            ("! " if c.needs_attention else "  ") + c.name,
+            ("! " if c.needs_attention else "  ") + visible(c.name),
             str(c.status),
-            c.tier or "-",
-            format_money(c.monthly_fee_cents, view.currency, cents_shown=False),
+            visible(c.tier or "-"),
+            visible(format_money(c.monthly_fee_cents, view.currency, cents_shown=False)),
             c.month_status.label,
             c.report.replace("_", " "),
             ", ".join(str(m) for m in c.reports_owed) or "-",
@@ -89,9 +91,12 @@ def status_table(view: MonthView) -> str:
     counts = view.counts
     lines += [
         "",
-        "Guaranteed monthly income: "
-        f"{format_money(view.guaranteed_monthly_income_cents, view.currency)} "
-        f"({format_money(view.annual_run_rate_cents, view.currency, cents_shown=False)} a year)",
+        visible(
+            "Guaranteed monthly income: "
+            f"{format_money(view.guaranteed_monthly_income_cents, view.currency)} "
+            f"({format_money(view.annual_run_rate_cents, view.currency, cents_shown=False)} "
+            "a year)"
+        ),
         f"Clients: {counts['clients']} ({counts['active']} active) · "
         f"needing attention: {counts['needs_attention']} · "
         f"reports due: {counts['reports_due']} · overdue: {counts['reports_overdue']} · "
