@@ -228,6 +228,101 @@ def report_file_name(client: str, month: Month) -> str:
     return f"{slug(client)}-{month}.md"
 
 
+# ---------------------------------------------------------------- highlights made safe
+
+# The report is sent to a client and opened in whatever renders Markdown, so the free text
+# of the highlights keeps its Markdown (lists, emphasis, http links) but nothing that runs
+# or fetches: raw HTML is escaped, images become their alt text, other links their text.
+# A fence opens only unindented (so never inside a list or quote, which may end and close
+# it early), and closes on anything that could close it: when unsure, text is escaped.
+_FENCE_OPENS = re.compile(r"(`{3,})[^`]*$|(~{3,})")
+_FENCE_CLOSES = re.compile(r" {0,3}(`{3,}|~{3,})")
+# What the scan keeps as it is: backslash escapes, code spans (nothing inside is read).
+_VERBATIM = re.compile(r"\\[!-/:-@\[-`{-~]|(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)|[\x00\x01]")
+_TEXT = r"((?:[^\[\]]|\[[^\[\]]*\])*)"
+_DEST = r"(<[^<>\n]*>|(?:[^\s()]|\([^\s()]*\))*)"
+_TITLE = r"""(?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?"""
+_IMAGE = re.compile(rf"!\[{_TEXT}\]\(\s*{_DEST}{_TITLE}\s*\)")
+_LINK = re.compile(rf"\[{_TEXT}\]\(\s*{_DEST}{_TITLE}\s*\)")
+_AUTOLINK = re.compile(r"<(https?://[^\s<>]*)>", re.IGNORECASE)
+_TASK_BOX = re.compile(r"^(\s*(?:[-*+]|\d{1,9}[.)])\s+)(\[[ xX]\])(?=\s)")
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+class _Kept:
+    """Pieces set aside while a line is made safe, as \\x00<n>\\x01 placeholders."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+
+    def put(self, piece: str) -> str:
+        self.pieces.append(piece)
+        return f"\x00{len(self.pieces) - 1}\x01"
+
+    def restore(self, text: str) -> str:
+        return re.sub("\x00(\\d+)\x01", lambda m: self.pieces[int(m.group(1))], text)
+
+
+def _web_address(destination: str) -> str | None:
+    """The link's address as a Markdown reader decodes it, when it is http(s); else None."""
+    import html
+
+    address = destination.strip()
+    if address.startswith("<") and address.endswith(">"):
+        address = address[1:-1]
+    address = html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", address)).strip()
+    if not re.match(r"https?://[^\s]", address, re.IGNORECASE):
+        return None
+    return re.sub(r"[\s()<>\x00-\x1f\x7f]", lambda m: f"%{ord(m.group()):02X}", address)
+
+
+def _safe_line(line: str) -> str:
+    kept = _Kept()
+    text = _VERBATIM.sub(lambda m: kept.put(m.group()), line)
+    previous = None
+    while previous != text:  # nested: a badge image inside a link
+        previous = text
+        text = _IMAGE.sub(lambda m: m.group(1), text)
+
+        def link(match: re.Match[str]) -> str:
+            address = _web_address(kept.restore(match.group(2)))
+            if address is None:
+                return match.group(1)
+            return kept.put("[") + match.group(1) + kept.put(f"]({address})")
+
+        text = _LINK.sub(link, text)
+    text = _AUTOLINK.sub(
+        lambda m: kept.put(f"<{a}>") if (a := _web_address(m.group(1))) else m.group(), text
+    )
+    # A task list's box ("- [ ] call back") stays one.
+    text = _TASK_BOX.sub(lambda m: m.group(1) + kept.put(m.group(2)), text)
+    # What is left of HTML tags and link syntax is shown as text.
+    text = re.sub(r"[<\[\]]", lambda m: "\\" + m.group(), text)
+    return kept.restore(text)
+
+
+def safe_markdown(text: str) -> str:
+    """User-written Markdown that renders as the user wrote it, minus what could run or
+    fetch anything: HTML shows as text, images as their alt text, links other than http(s)
+    as their text. Code blocks and code spans are left as they are (nothing in them runs)."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in text.split("\n"):
+        if fence is not None:
+            out.append(line)
+            closing = _FENCE_CLOSES.match(line)
+            if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence):
+                fence = None
+            continue
+        opening = _FENCE_OPENS.match(line)
+        if opening:
+            fence = opening.group(1) or opening.group(2)
+            out.append(line)
+            continue
+        out.append(_safe_line(line))
+    return "\n".join(out)
+
+
 # ---------------------------------------------------------------- the document
 
 
@@ -287,5 +382,5 @@ def render_report(data: ReportData) -> str:
 
     highlights = data.highlights.strip()
     if highlights:
-        out += ["", "## Highlights", "", highlights]
+        out += ["", "## Highlights", "", safe_markdown(highlights)]
     return "\n".join(out).rstrip() + "\n"
