@@ -12,6 +12,7 @@ import io
 import json
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -369,10 +370,21 @@ def _json_text(head: dict[str, Any], clients: Iterator[dict[str, Any]]) -> str:
 # ---------------------------------------------------------------- CSV
 
 
+def _hidden(char: str) -> bool:
+    """Invisible to the eye (ZWSP, BOM, LRM, WJ: category Cf), blank, or a control."""
+    return char.isspace() or unicodedata.category(char) in ("Cf", "Cc")
+
+
 def safe_cell(value: object) -> object:
-    """A cell a spreadsheet will not run as a formula (a leading quote defuses it)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """A cell a spreadsheet will not run as a formula (a leading quote defuses it), even
+    when invisible characters come before the formula sign."""
+    if not isinstance(value, str):
+        return value
+    for char in value:
+        if char.startswith(_FORMULA_START):
+            return "'" + value
+        if not _hidden(char):
+            break
     return value
 
 
