@@ -9,16 +9,9 @@ import pytest
 
 from retainer_tui.config import Settings
 from retainer_tui.db.engine import Database
-from retainer_tui.services.sample import load_sample_data
 from retainer_tui.tui.app import RetainerApp, build_app
 
 SIZE = (120, 36)
-
-
-@pytest.fixture
-def sample_db(db: Database, as_of: date) -> Database:
-    load_sample_data(db, as_of=as_of)
-    return db
 
 
 AppMaker = Callable[..., RetainerApp]
