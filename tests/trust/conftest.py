@@ -7,7 +7,7 @@ import pytest
 from tests.trust import tally
 
 # The Pilot tests' app fixtures, shared (tests/ui/conftest.py owns them).
-from tests.ui.conftest import make_app, sample_db  # noqa: F401
+from tests.ui.conftest import make_app  # noqa: F401
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
