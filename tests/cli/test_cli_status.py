@@ -71,6 +71,7 @@ def test_json_keys_and_hand_computed_statuses(db, db_path, capsys) -> None:
         "currency",
         "guaranteed_monthly_income",
         "counts",
+        "total_owed",
         "clients",
     ]
     assert (data["month"], data["as_of"], data["currency"]) == ("2026-11", "2026-11-20", "USD")
@@ -81,6 +82,7 @@ def test_json_keys_and_hand_computed_statuses(db, db_path, capsys) -> None:
         "reports_due",
         "reports_overdue",
         "payments_late",
+        "payments_owed",
     ]
     (client,) = data["clients"]
     assert list(client) == [
@@ -93,6 +95,7 @@ def test_json_keys_and_hand_computed_statuses(db, db_path, capsys) -> None:
         "report",
         "reports_owed",
         "payment",
+        "payments_owed",
         "metrics",
     ]
     assert client["month_status"] == "at_risk"
@@ -100,6 +103,11 @@ def test_json_keys_and_hand_computed_statuses(db, db_path, capsys) -> None:
     assert client["report"] == "not_due"
     assert client["reports_owed"] == ["2026-09", "2026-10"]
     assert client["payment"] == "received"
+    # Only November was paid: January to October are owed, the whole fee each.
+    owed = [{"month": f"2026-{m:02d}", "owed": "2000.00"} for m in range(1, 11)]
+    assert client["payments_owed"] == owed
+    assert data["total_owed"] == "20000.00"
+    assert data["counts"]["payments_owed"] == 1
     assert client["metrics"] == [
         {
             "metric": "new_followers",
@@ -188,3 +196,88 @@ def test_db_flag_works_before_the_command_too(db, db_path, capsys) -> None:
     code, out, _ = run(capsys, "--db", str(db_path), "--as-of", "2026-11-20", "status", "--json")
     assert code == 0
     assert json.loads(out)["as_of"] == "2026-11-20"
+
+
+def test_partial_payments_and_arrears_across_months(db, db_path, capsys) -> None:
+    """A known database: every figure of the money side worked out by hand."""
+    # Rossi: $2,000 from September, billed on the 1st (late after the 8th).
+    rossi = add_client(db, "Rossi Bakery", fee_cents=2_000_00, start="2026-09")
+    mark_paid(db, rossi, "2026-09", 2_000_00, "2026-09-01")  # received in full
+    mark_paid(db, rossi, "2026-10", 1_500_00, "2026-10-03")  # $500 short
+    # November: nothing.
+    mark_paid(db, rossi, "2026-12", 1_999_99, "2026-12-02")  # one cent short, within grace
+    # Verdi: $3,200 on the 15th (late after the 22nd), overpaid once, a cent short once.
+    verdi = add_client(db, "Verdi Studio", fee_cents=3_200_00, start="2026-10", billing_day=15)
+    mark_paid(db, verdi, "2026-10", 3_000_00, "2026-10-15")  # the issue's $3,000 of $3,200
+    mark_paid(db, verdi, "2026-11", 3_300_00, "2026-11-15")  # overpaid: owes nothing
+    # Paid up, a trial and a prospect: they owe nothing.
+    paid = add_client(db, "Paid Up", fee_cents=1_000_00, start="2026-11")
+    mark_paid(db, paid, "2026-11", 1_000_00, "2026-11-01")
+    mark_paid(db, paid, "2026-12", 1_000_00, "2026-12-01")
+    add_client(db, "Trial Co", fee_cents=1_500_00, status="trial", start="2026-10")
+    add_client(db, "Prospect Co", status="prospect", start=None)
+
+    data = status_json(capsys, db_path, "--as-of", "2026-12-05", "--month", "2026-12")
+    clients = {c["name"]: c for c in data["clients"]}
+    assert {n: c["payment"] for n, c in clients.items()} == {
+        "Paid Up": "received",
+        "Prospect Co": "not_applicable",
+        "Rossi Bakery": "partial",
+        "Trial Co": "not_applicable",
+        "Verdi Studio": "expected",  # billed on the 15th
+    }
+    # December is Rossi's current month (within its grace): partial, but not yet owed.
+    assert clients["Rossi Bakery"]["payments_owed"] == [
+        {"month": "2026-10", "owed": "500.00"},
+        {"month": "2026-11", "owed": "2000.00"},
+    ]
+    # Verdi's December is not due until the 15th; November's overpayment is no credit.
+    assert clients["Verdi Studio"]["payments_owed"] == [{"month": "2026-10", "owed": "200.00"}]
+    for name in ("Paid Up", "Trial Co", "Prospect Co"):
+        assert clients[name]["payments_owed"] == []
+    assert data["total_owed"] == "2700.00"
+    assert data["counts"]["payments_owed"] == 2
+    assert data["counts"]["payments_late"] == 0  # December: nobody has paid nothing past grace
+
+    # Past the grace of December: Rossi's cent and Verdi's whole December are owed too.
+    later = status_json(capsys, db_path, "--as-of", "2026-12-23", "--month", "2026-12")
+    owed = {c["name"]: c["payments_owed"] for c in later["clients"] if c["payments_owed"]}
+    assert owed == {
+        "Rossi Bakery": [
+            {"month": "2026-10", "owed": "500.00"},
+            {"month": "2026-11", "owed": "2000.00"},
+            {"month": "2026-12", "owed": "0.01"},
+        ],
+        "Verdi Studio": [
+            {"month": "2026-10", "owed": "200.00"},
+            {"month": "2026-12", "owed": "3200.00"},
+        ],
+    }
+    assert later["total_owed"] == "5900.01"
+    assert later["counts"]["payments_late"] == 1  # Verdi's December
+
+    # Looking back at November: its own state, the same arrears (as of the date).
+    november = status_json(capsys, db_path, "--as-of", "2026-12-05", "--month", "2026-11")
+    states = {c["name"]: c["payment"] for c in november["clients"]}
+    assert (states["Rossi Bakery"], states["Verdi Studio"]) == ("late", "received")
+    assert november["total_owed"] == "2700.00"
+    assert november["counts"]["payments_late"] == 1
+
+
+def test_who_counts_in_a_month(db, db_path, capsys) -> None:
+    """Income and `active` count the clients on retainer in that month, nobody else."""
+    add_client(db, "Since January", fee_cents=2_000_00, start="2026-01")
+    add_client(db, "From September", fee_cents=3_000_00, start="2026-09")
+    add_client(db, "From January", fee_cents=10_000_00, start="2027-01")  # retained ahead
+    add_client(db, "Ended June", fee_cents=5_000_00, status="ended", start="2026-01", end="2026-06")
+    add_client(db, "On Trial", fee_cents=1_500_00, status="trial", start="2026-08")
+    add_client(db, "Paused", fee_cents=4_000_00, status="paused", start="2026-01")
+
+    def figures(month: str) -> tuple[str, int]:
+        data = status_json(capsys, db_path, "--as-of", "2026-12-10", "--month", month)
+        return data["guaranteed_monthly_income"], data["counts"]["active"]
+
+    assert figures("2026-05") == ("7000.00", 2)
+    assert figures("2026-08") == ("2000.00", 1)
+    assert figures("2026-12") == ("5000.00", 2)
+    assert figures("2027-01") == ("15000.00", 3)

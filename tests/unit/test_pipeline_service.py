@@ -200,7 +200,10 @@ def test_the_whole_road_by_moving_on(db) -> None:
         "2027-01",
     )
     assert _goals(db, cid) == [("new_followers", "2026-11", 400)]  # carried forward
-    assert _income(db) == 1_000_000
+    # Retained from January: it counts in January's income, not in November's.
+    assert _income(db) == 0
+    january = load_month(db, month=Month(2027, 1), as_of=TODAY)
+    assert january.guaranteed_monthly_income_cents == 1_000_000
     with pytest.raises(pl.PipelineError, match="already retained"):
         pl.move_prospect(db, client_id=cid, step=1, today=TODAY)
 

@@ -142,39 +142,47 @@ def test_report_state_only_moves_forward(month: Month, due_day: int, offsets: li
 
 # --- payments -----------------------------------------------------------------------------------
 
-# (month, as_of, billing_day, received_on, applicable, grace, expected)
+FEE = 2_000_00
+
+# (month, as_of, billing_day, received cents, applicable, grace, expected); the fee is FEE
 PAYMENT_TABLE = [
-    pytest.param(NOV, d("2026-10-25"), 1, None, True, 7, P.EXPECTED, id="before-the-month"),
-    pytest.param(NOV, d("2026-11-01"), 1, None, True, 7, P.EXPECTED, id="on-billing-day"),
-    pytest.param(NOV, d("2026-11-08"), 1, None, True, 7, P.EXPECTED, id="last-day-of-grace"),
-    pytest.param(NOV, d("2026-11-09"), 1, None, True, 7, P.LATE, id="day-after-grace"),
-    pytest.param(NOV, d("2027-03-01"), 1, None, True, 7, P.LATE, id="months-later"),
-    pytest.param(NOV, d("2026-11-22"), 15, None, True, 7, P.EXPECTED, id="billing-15-grace-end"),
-    pytest.param(NOV, d("2026-11-23"), 15, None, True, 7, P.LATE, id="billing-15-late"),
-    pytest.param(NOV, d("2026-11-01"), 1, None, True, 0, P.EXPECTED, id="no-grace-same-day"),
-    pytest.param(NOV, d("2026-11-02"), 1, None, True, 0, P.LATE, id="no-grace-next-day"),
-    pytest.param(NOV, d("2026-12-07"), 31, None, True, 7, P.EXPECTED, id="day-31-clamped-to-30"),
-    pytest.param(NOV, d("2026-12-08"), 31, None, True, 7, P.LATE, id="day-31-clamped-late"),
-    pytest.param(DEC, d("2027-01-04"), 28, None, True, 7, P.EXPECTED, id="grace-into-new-year"),
-    pytest.param(DEC, d("2027-01-05"), 28, None, True, 7, P.LATE, id="late-in-new-year"),
-    pytest.param(NOV, d("2027-03-01"), 1, d("2027-02-01"), True, 7, P.RECEIVED, id="received-late"),
-    pytest.param(NOV, d("2026-10-20"), 1, d("2026-10-20"), True, 7, P.RECEIVED, id="paid-ahead"),
-    pytest.param(NOV, d("2027-03-01"), 1, None, False, 7, P.NOT_APPLICABLE, id="na-not-billable"),
-    pytest.param(
-        NOV, d("2026-11-02"), 1, d("2026-11-01"), False, 7, P.NOT_APPLICABLE, id="na-paid"
-    ),
+    pytest.param(NOV, d("2026-10-25"), 1, 0, True, 7, P.EXPECTED, id="before-the-month"),
+    pytest.param(NOV, d("2026-11-01"), 1, 0, True, 7, P.EXPECTED, id="on-billing-day"),
+    pytest.param(NOV, d("2026-11-08"), 1, 0, True, 7, P.EXPECTED, id="last-day-of-grace"),
+    pytest.param(NOV, d("2026-11-09"), 1, 0, True, 7, P.LATE, id="day-after-grace"),
+    pytest.param(NOV, d("2027-03-01"), 1, 0, True, 7, P.LATE, id="months-later"),
+    pytest.param(NOV, d("2026-11-22"), 15, 0, True, 7, P.EXPECTED, id="billing-15-grace-end"),
+    pytest.param(NOV, d("2026-11-23"), 15, 0, True, 7, P.LATE, id="billing-15-late"),
+    pytest.param(NOV, d("2026-11-01"), 1, 0, True, 0, P.EXPECTED, id="no-grace-same-day"),
+    pytest.param(NOV, d("2026-11-02"), 1, 0, True, 0, P.LATE, id="no-grace-next-day"),
+    pytest.param(NOV, d("2026-12-07"), 31, 0, True, 7, P.EXPECTED, id="day-31-clamped-to-30"),
+    pytest.param(NOV, d("2026-12-08"), 31, 0, True, 7, P.LATE, id="day-31-clamped-late"),
+    pytest.param(DEC, d("2027-01-04"), 28, 0, True, 7, P.EXPECTED, id="grace-into-new-year"),
+    pytest.param(DEC, d("2027-01-05"), 28, 0, True, 7, P.LATE, id="late-in-new-year"),
+    pytest.param(NOV, d("2027-03-01"), 1, FEE, True, 7, P.RECEIVED, id="received-late"),
+    pytest.param(NOV, d("2026-10-20"), 1, FEE, True, 7, P.RECEIVED, id="paid-ahead"),
+    pytest.param(NOV, d("2027-03-01"), 1, 0, False, 7, P.NOT_APPLICABLE, id="na-not-billable"),
+    pytest.param(NOV, d("2026-11-02"), 1, FEE, False, 7, P.NOT_APPLICABLE, id="na-paid"),
+    # --- partial: something received, less than the fee, whatever the date
+    pytest.param(NOV, d("2026-11-02"), 1, FEE - 1, True, 7, P.PARTIAL, id="one-cent-short"),
+    pytest.param(NOV, d("2026-11-02"), 1, 1, True, 7, P.PARTIAL, id="one-cent-paid"),
+    pytest.param(NOV, d("2027-03-01"), 1, 1_000_00, True, 7, P.PARTIAL, id="partial-past-grace"),
+    pytest.param(NOV, d("2026-10-20"), 1, 1_000_00, True, 7, P.PARTIAL, id="partial-ahead"),
+    pytest.param(NOV, d("2026-11-09"), 1, FEE + 1, True, 7, P.RECEIVED, id="overpaid"),
+    pytest.param(NOV, d("2026-11-09"), 1, FEE, True, 7, P.RECEIVED, id="exactly-the-fee"),
+    pytest.param(NOV, d("2026-11-09"), 1, 1, False, 7, P.NOT_APPLICABLE, id="na-partial"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("month", "as_of", "billing_day", "received_on", "applicable", "grace", "expected"),
+    ("month", "as_of", "billing_day", "received", "applicable", "grace", "expected"),
     PAYMENT_TABLE,
 )
 def test_payment_state_table(
     month: Month,
     as_of: date,
     billing_day: int,
-    received_on: date | None,
+    received: int,
     applicable: bool,
     grace: int,
     expected: PaymentState,
@@ -183,7 +191,8 @@ def test_payment_state_table(
         month,
         as_of,
         billing_day=billing_day,
-        received_on=received_on,
+        received_cents=received,
+        fee_cents=FEE,
         applicable=applicable,
         grace_days=grace,
     )
@@ -192,8 +201,9 @@ def test_payment_state_table(
 
 def test_payment_grace_defaults_to_seven_days() -> None:
     assert DEFAULT_GRACE_DAYS == 7
-    assert payment_state(NOV, d("2026-11-08"), billing_day=1, received_on=None) is P.EXPECTED
-    assert payment_state(NOV, d("2026-11-09"), billing_day=1, received_on=None) is P.LATE
+    nothing = {"billing_day": 1, "received_cents": 0, "fee_cents": FEE}
+    assert payment_state(NOV, d("2026-11-08"), **nothing) is P.EXPECTED
+    assert payment_state(NOV, d("2026-11-09"), **nothing) is P.LATE
 
 
 @pytest.mark.parametrize(

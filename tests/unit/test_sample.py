@@ -148,7 +148,9 @@ def test_counts_and_guaranteed_income(sample_db: Database, as_of: date) -> None:
         "reports_due": 1,  # Bianchi's October report (due Nov 25)
         "reports_overdue": 1,  # Verdi's September and October reports
         "payments_late": 1,  # Greco
+        "payments_owed": 1,  # Greco's November, past its grace
     }
+    assert view.total_owed_cents == 3_000_00
     october = load_month(sample_db, month=M1, as_of=as_of)
     assert october.counts == {
         "clients": 9,
@@ -157,6 +159,7 @@ def test_counts_and_guaranteed_income(sample_db: Database, as_of: date) -> None:
         "reports_due": 1,
         "reports_overdue": 1,
         "payments_late": 0,
+        "payments_owed": 1,  # as of the date, whatever month is shown
     }
 
 

@@ -50,3 +50,20 @@ def billable(
     if ClientStatus(status) is ClientStatus.TRIAL:
         return False
     return in_service(status, start, end, month)
+
+
+def on_retainer(
+    status: ClientStatus | str, start: Month | None, end: Month | None, month: Month
+) -> bool:
+    """Whether the client's fee counts in the month's guaranteed income (and `active`).
+
+    Active clients count from their start month on (until their end month, if any; one
+    with no start month counts in every month up to its end); ended ones only within a
+    known start..end span. Trials, paused clients and prospects never count.
+    """
+    status = ClientStatus(status)
+    if status is ClientStatus.ACTIVE:
+        return (start is None or start <= month) and (end is None or month <= end)
+    if status is ClientStatus.ENDED:
+        return start is not None and end is not None and start <= month <= end
+    return False

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from retainer_tui.domain.clients import ClientStatus
+from retainer_tui.domain.clients import ClientStatus, on_retainer
+from retainer_tui.domain.month import Month
 
 SIX_FIGURES_CENTS = 100_000_00
 
@@ -16,9 +17,14 @@ def effective_fee(tier_fee_cents: int | None, override_cents: int | None) -> int
     return tier_fee_cents or 0
 
 
-def guaranteed_monthly_income(clients: Iterable[tuple[str, int]]) -> int:
-    """Sum of the monthly fees (cents) of active clients, from (status, fee) pairs."""
-    return sum(fee for status, fee in clients if ClientStatus(status) is ClientStatus.ACTIVE)
+def guaranteed_monthly_income(
+    clients: Iterable[tuple[ClientStatus | str, Month | None, Month | None, int]], month: Month
+) -> int:
+    """Sum of the monthly fees (cents) of the clients on retainer in the month, from
+    (status, start, end, fee) tuples."""
+    return sum(
+        fee for status, start, end, fee in clients if on_retainer(status, start, end, month)
+    )
 
 
 def annual_run_rate(monthly_cents: int) -> int:

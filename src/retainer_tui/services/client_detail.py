@@ -15,7 +15,7 @@ from retainer_tui.domain.goals import is_tracked, target_in_force
 from retainer_tui.domain.hours import over_included
 from retainer_tui.domain.income import effective_fee
 from retainer_tui.domain.month import Month, months_between
-from retainer_tui.domain.payments import PaymentState, payment_state
+from retainer_tui.domain.payments import PaymentState, owed_months, payment_state, still_owed
 from retainer_tui.domain.reports import ReportState, is_owed, report_state
 from retainer_tui.domain.status import MetricStatus, metric_status, worst_status
 from retainer_tui.services.month_view import MetricInfo, read_currency, read_metrics
@@ -51,6 +51,8 @@ class HistoryMonth:
     payment: PaymentState
     payment_amount_cents: int | None
     payment_received_on: date | None
+    payment_owed_cents: int
+    """What is still to pay of the month's fee (0 when none is expected)."""
     report: ReportState
     report_sent_on: date | None
 
@@ -89,6 +91,12 @@ class ClientDetail:
     metrics: tuple[MetricInfo, ...]
     months: tuple[HistoryMonth, ...]
     reports_owed: tuple[Month, ...]
+    payments_owed: tuple[tuple[Month, int], ...] = ()
+    """(month, cents still owed) for every month past its grace, oldest first."""
+
+    @property
+    def total_owed_cents(self) -> int:
+        return sum(cents for _, cents in self.payments_owed)
 
     def series(self, metric: str) -> list[int | None]:
         """The metric's actuals month by month (None where nothing was entered)."""
@@ -200,12 +208,12 @@ def _load(
             span,
         ).fetchall()
     )
+    # Every payment, not only the window's: months owed reach back to the first owed one.
     payments = {
         month: (amount, received)
         for month, amount, received in conn.execute(
-            "SELECT month, amount_cents, received_on FROM payment "
-            "WHERE client_id = ? AND month BETWEEN ? AND ?",
-            span,
+            "SELECT month, amount_cents, received_on FROM payment WHERE client_id = ?",
+            (client_id,),
         )
     }
     reports = dict(
@@ -221,6 +229,7 @@ def _load(
     start, end = _month_or_none(row[11]), _month_or_none(row[12])
     billing_day, report_due_day = row[9], row[10]
     tier = _tier(row)
+    fee = effective_fee(tier.monthly_fee_cents if tier else None, row[8])
     targets = {key: [target_in_force(changes, m) for m in window] for key, changes in goals.items()}
     metrics = tuple(m for m in catalogue if any(is_tracked(t) for t in targets.get(m.key, ())))
 
@@ -245,6 +254,8 @@ def _load(
         paid = payments.get(str(month))
         sent_on = _date_or_none(reports.get(str(month)))
         received_on = _date_or_none(paid[1]) if paid else None
+        billed = billable(status, start, end, month)
+        received_cents = paid[0] if paid else 0
         history.append(
             HistoryMonth(
                 month=month,
@@ -257,12 +268,14 @@ def _load(
                     month,
                     as_of,
                     billing_day=billing_day,
-                    received_on=received_on,
-                    applicable=billable(status, start, end, month),
+                    received_cents=received_cents,
+                    fee_cents=fee,
+                    applicable=billed,
                     grace_days=grace_days,
                 ),
                 payment_amount_cents=paid[0] if paid else None,
                 payment_received_on=received_on,
+                payment_owed_cents=still_owed(fee, received_cents) if billed else 0,
                 report=report_state(
                     month,
                     as_of,
@@ -285,7 +298,7 @@ def _load(
         service_type=row[6],
         status=status,
         tier=tier,
-        monthly_fee_cents=effective_fee(tier.monthly_fee_cents if tier else None, fee_override),
+        monthly_fee_cents=fee,
         fee_override_cents=fee_override,
         billing_day=billing_day,
         report_due_day=report_due_day,
@@ -301,4 +314,13 @@ def _load(
         metrics=metrics,
         months=tuple(history),
         reports_owed=_owed(status, start, end, report_due_day, set(reports), as_of),
+        payments_owed=owed_months(
+            start,
+            as_of,
+            fee_cents=fee,
+            billing_day=billing_day,
+            received={Month.parse(m): amount for m, (amount, _) in payments.items()},
+            billable_in=lambda m: billable(status, start, end, m),
+            grace_days=grace_days,
+        ),
     )

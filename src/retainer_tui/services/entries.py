@@ -90,8 +90,11 @@ class PaymentSaved:
     client_id: int
     month: Month
     amount_cents: int | None
+    """The month's amount received in all (None once unmarked)."""
     received_on: date | None
     change: Change
+    added_cents: int | None = None
+    """The instalment this save added."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -462,7 +465,8 @@ def mark_payment(
     amount: str | int | None = None,
     undo: UndoStack | None = None,
 ) -> PaymentSaved:
-    """Mark the month's retainer received: date defaults to today, amount to the fee."""
+    """Record money received for the month's retainer: date defaults to today, amount to
+    what is still owed of the fee. A second instalment is added to the month's amount."""
     m = _month(month)
     errors: dict[str, str] = {}
     day: date | None = None
@@ -496,20 +500,40 @@ def mark_payment(
         if row is None:
             raise NotFound("That client no longer exists")
         name, fee = row
+        before = conn.execute(
+            "SELECT amount_cents FROM payment WHERE client_id = ? AND month = ?",
+            (client_id, str(m)),
+        ).fetchone()
+        so_far = int(before[0]) if before else 0
         if cents is None:
-            cents = int(fee)
+            cents = int(fee) - so_far
             if cents <= 0:
-                raise FormInvalid({"amount": "this client has no fee: type the amount received"})
+                raise FormInvalid(
+                    {
+                        "amount": "received in full already: type the amount to add"
+                        if so_far
+                        else "this client has no fee: type the amount received"
+                    }
+                )
         rec = Recorder(conn)
         rec.touch("payment", (client_id, str(m)))
+        # An instalment adds to what the month has; its date is the latest one received.
         conn.execute(
             "INSERT INTO payment (client_id, month, amount_cents, received_on) "
             "VALUES (?, ?, ?, ?) ON CONFLICT (client_id, month) DO UPDATE SET "
-            "amount_cents = excluded.amount_cents, received_on = excluded.received_on",
+            "amount_cents = payment.amount_cents + excluded.amount_cents, "
+            "received_on = CASE WHEN excluded.received_on > payment.received_on "
+            "THEN excluded.received_on ELSE payment.received_on END",
             (client_id, str(m), cents, day.isoformat()),
         )
+        total, latest = conn.execute(
+            "SELECT amount_cents, received_on FROM payment WHERE client_id = ? AND month = ?",
+            (client_id, str(m)),
+        ).fetchone()
         change = rec.finish(f"{name}'s {m.short_label()} payment ({format_money(cents)})")
-    return PaymentSaved(client_id, m, cents, day, record(undo, change))
+    return PaymentSaved(
+        client_id, m, int(total), date.fromisoformat(latest), record(undo, change), cents
+    )
 
 
 def unmark_payment(

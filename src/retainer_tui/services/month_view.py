@@ -16,11 +16,17 @@ from fractions import Fraction
 from operator import attrgetter
 
 from retainer_tui.db.engine import Database
-from retainer_tui.domain.clients import ClientStatus, billable, in_service
+from retainer_tui.domain.clients import ClientStatus, billable, in_service, on_retainer
 from retainer_tui.domain.hours import over_included
 from retainer_tui.domain.income import annual_run_rate, guaranteed_monthly_income
 from retainer_tui.domain.month import Month
-from retainer_tui.domain.payments import PaymentState, payment_state
+from retainer_tui.domain.payments import (
+    PaymentState,
+    last_month_past_grace,
+    owed_months,
+    payment_state,
+    still_owed,
+)
 from retainer_tui.domain.reports import ReportState, report_state
 from retainer_tui.domain.status import (
     MetricStatus,
@@ -71,10 +77,25 @@ class ClientMonth:
     payment: PaymentState
     payment_received_on: date | None
     metrics: tuple[MetricCell, ...]
+    on_retainer: bool = False
+    payment_received_cents: int = 0
+    payments_owed: tuple[tuple[Month, int], ...] = ()
+    """(month, cents still owed) for every month past its grace, oldest first."""
 
     @property
     def needs_attention(self) -> bool:
         return needs_attention(self.month_status)
+
+    @property
+    def owed_this_month_cents(self) -> int:
+        """What is still to pay of the selected month's fee (0 when nothing is expected)."""
+        if self.payment is PaymentState.NOT_APPLICABLE:
+            return 0
+        return still_owed(self.monthly_fee_cents, self.payment_received_cents)
+
+    @property
+    def total_owed_cents(self) -> int:
+        return sum(cents for _, cents in self.payments_owed)
 
     @property
     def due_owed(self) -> int:
@@ -97,6 +118,7 @@ class MonthView:
     metrics: tuple[MetricInfo, ...]
     clients: tuple[ClientMonth, ...]
     counts: dict[str, int] = field(default_factory=dict)
+    total_owed_cents: int = 0
 
     @property
     def annual_run_rate_cents(self) -> int:
@@ -122,7 +144,8 @@ SELECT c.id, c.name, c.company, c.status, t.name,
        COALESCE(c.fee_override_cents, t.monthly_fee_cents, 0), t.included_hours,
        c.start_month, c.end_month, c.billing_day, c.report_due_day,
        h.hours_x100, p.received_on, r.sent_on,
-       (SELECT count(*) {_SENT_IN_SPAN}), (SELECT max(s.month) {_SENT_IN_SPAN})
+       (SELECT count(*) {_SENT_IN_SPAN}), (SELECT max(s.month) {_SENT_IN_SPAN}),
+       p.amount_cents
 FROM client c
 LEFT JOIN tier t ON t.id = c.tier_id
 LEFT JOIN hours h ON h.client_id = c.id AND h.month = :m
@@ -142,6 +165,28 @@ FROM (
 LEFT JOIN result r ON r.client_id = g.client_id AND r.metric_key = g.metric_key
                   AND r.month = :m
 WHERE g.target > 0
+"""
+
+# The first month a client owes a payment for (its start month: the tracked-from month
+# once clients carry one). The SQL bound and _first_owed must name the same month.
+_FIRST_OWED_SQL = "c.start_month"
+_FEE_SQL = "COALESCE(c.fee_override_cents, t.monthly_fee_cents, 0)"
+
+# Per client that can owe: how many months from its first owed one up to :base (a month
+# past its grace whatever the billing day) are paid in full, and the amounts of the later
+# months up to the as-of month, read from the payment primary key per client. When the
+# first count covers the whole early span, only the later months can be owed.
+_PAID_SQL = f"""
+SELECT c.id,
+       (SELECT count(*) FROM payment q
+        WHERE q.client_id = c.id AND q.month >= {_FIRST_OWED_SQL} AND q.month <= :base
+          AND (c.end_month IS NULL OR q.month <= c.end_month)
+          AND q.amount_cents >= {_FEE_SQL}),
+       (SELECT group_concat(q.month || ' ' || q.amount_cents) FROM payment q
+        WHERE q.client_id = c.id AND q.month > :base AND q.month <= :now)
+FROM client c
+LEFT JOIN tier t ON t.id = c.tier_id
+WHERE c.status IN ('active', 'ended') AND {_FIRST_OWED_SQL} IS NOT NULL
 """
 
 _STATUSES = {s.value: s for s in ClientStatus}
@@ -173,6 +218,7 @@ class _Lifecycle:
     end: Month | None
     serving: bool
     billable: bool
+    retained: bool
     # Index range (inclusive) of the ended months of service up to the as-of date.
     owed_first: int
     owed_last: int
@@ -200,9 +246,117 @@ def _lifecycle(
         end,
         in_service(status, start, end, month),
         billable(status, start, end, month),
+        on_retainer(status, start, end, month),
         first,
         last,
     )
+
+
+def _first_owed(life: _Lifecycle) -> Month | None:
+    """The first month whose payment is owed (see _FIRST_OWED_SQL), None when no month of
+    the client's is billable (within start..end that depends on the status alone)."""
+    first = life.start
+    if first is None or not billable(life.status, life.start, life.end, first):
+        return None
+    return first
+
+
+def _paid_amounts(text: str | None) -> dict[Month, int]:
+    """'2026-10 200000,2026-11 150000' (group_concat) as month -> cents."""
+    paid: dict[Month, int] = {}
+    if text:
+        for item in text.split(","):
+            month_t, cents = item.split(" ")
+            paid[Month.parse(month_t)] = int(cents)
+    return paid
+
+
+def _payments_owed(
+    conn: sqlite3.Connection,
+    rows: list[tuple],
+    lives: list[_Lifecycle],
+    *,
+    as_of: date,
+    grace_days: int,
+) -> dict[int, tuple[tuple[Month, int], ...]]:
+    """Every client's months owed (owed_months), from _PAID_SQL plus, for the few clients
+    with a gap in their early months, one read of their payments."""
+    now = Month.of(as_of)
+    base = last_month_past_grace(as_of, billing_day=31, grace_days=grace_days)
+    base_i, after_base = base.index, base.next()
+    paid = {
+        cid: (full, recent)
+        for cid, full, recent in conn.execute(_PAID_SQL, {"base": str(base), "now": str(now)})
+    }
+    owed: dict[int, tuple[tuple[Month, int], ...]] = {}
+    unsure: dict[int, tuple[Month, _Lifecycle, int, int]] = {}
+    last_memo: dict[int, int] = {}
+    first_memo: dict[_Lifecycle, Month | None] = {}
+    memo: dict[tuple, tuple[tuple[Month, int], ...]] = {}
+    paid_get, first_get = paid.get, first_memo.get
+    for row, life in zip(rows, lives, strict=True):
+        cid, fee, billing_day = row[0], row[5], row[9]
+        found_paid = paid_get(cid)
+        if found_paid is None or fee <= 0:
+            continue
+        first = first_get(life, after_base)
+        if first is after_base:
+            first = first_memo[life] = _first_owed(life)
+        if first is None:
+            continue
+        last = last_memo.get(billing_day)
+        if last is None:
+            last = last_memo[billing_day] = last_month_past_grace(
+                as_of, billing_day=billing_day, grace_days=grace_days
+            ).index
+        first_i = first.index
+        stop = last if life.end is None else min(life.end.index, last)
+        if stop < first_i:
+            continue
+        full, recent = found_paid
+        if full != max(0, min(stop, base_i) - first_i + 1):
+            unsure[cid] = (first, life, fee, billing_day)
+            continue
+        from_month = first if first_i > base_i else after_base
+        key = (row[3], row[7], row[8], from_month.index, fee, billing_day, recent)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = owed_months(
+                from_month,
+                as_of,
+                fee_cents=fee,
+                billing_day=billing_day,
+                received=_paid_amounts(recent),
+                billable_in=lambda m, life=life: billable(life.status, life.start, life.end, m),
+                grace_days=grace_days,
+            )
+        if found:
+            owed[cid] = found
+    if unsure:
+        received: dict[int, dict[Month, int]] = {cid: {} for cid in unsure}
+        ids = list(unsure)
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ",".join("?" * len(chunk))
+            for cid, month_t, cents in conn.execute(
+                f"SELECT client_id, month, amount_cents FROM payment "
+                f"WHERE client_id IN ({marks}) AND month <= ?",
+                [*chunk, str(now)],
+            ):
+                received[cid][Month.parse(month_t)] = cents
+        for cid, (first, life, fee, billing_day) in unsure.items():
+            found = owed_months(
+                first,
+                as_of,
+                fee_cents=fee,
+                billing_day=billing_day,
+                received=received[cid],
+                billable_in=lambda m, life=life: billable(life.status, life.start, life.end, m),
+                grace_days=grace_days,
+            )
+            if found:
+                owed[cid] = found
+    return owed
 
 
 def _owed_reports(
@@ -352,19 +506,23 @@ def _build(
         else:
             unsure[row[0]] = (first, last)
     owed.update(_owed_reports(conn, unsure))
+    payments_owed = _payments_owed(conn, rows, lives, as_of=as_of, grace_days=grace_days)
 
     report_memo: dict[tuple[int, str | None, bool], ReportState] = {}
-    payment_memo: dict[tuple[int, str | None, bool], PaymentState] = {}
+    payment_memo: dict[tuple[int, int, int, bool], PaymentState] = {}
     overdue_memo: dict[tuple[Month, int], bool] = {}
     worst_memo: dict[tuple[MetricStatus, ...], MetricStatus] = {}
     clients: list[ClientMonth] = []
     append = clients.append
-    active_fees: list[tuple[ClientStatus, int]] = []
-    attention = reports_due = reports_overdue = payments_late = 0
+    retained: list[tuple[ClientStatus, Month | None, Month | None, int]] = []
+    attention = reports_due = reports_overdue = payments_late = owing = total_owed = 0
     cells_get, owed_get, fromisoformat = cells.get, owed.get, date.fromisoformat
+    payments_owed_get = payments_owed.get
     for row, life in zip(rows, lives, strict=True):
         (cid, name, company, _status, tier, fee, included, _start, _end,
-         billing_day, report_due_day, hours, received_t, sent_t, _sent, _latest) = row  # fmt: skip
+         billing_day, report_due_day, hours, received_t, sent_t, _sent, _latest,
+         received_cents) = row  # fmt: skip
+        received_cents = received_cents or 0
         serving = life.serving
         metric_cells: tuple[MetricCell, ...] = ()
         if serving:
@@ -382,16 +540,22 @@ def _build(
             report = report_memo[report_due_day, sent_t, serving] = report_state(
                 month, as_of, report_due_day=report_due_day, sent_on=sent_on, applicable=serving
             )
-        payment = payment_memo.get((billing_day, received_t, life.billable))
+        payment_key = (billing_day, received_cents, fee, life.billable)
+        payment = payment_memo.get(payment_key)
         if payment is None:
-            payment = payment_memo[billing_day, received_t, life.billable] = payment_state(
+            payment = payment_memo[payment_key] = payment_state(
                 month,
                 as_of,
                 billing_day=billing_day,
-                received_on=received_on,
+                received_cents=received_cents,
+                fee_cents=fee,
                 applicable=life.billable,
                 grace_days=grace_days,
             )
+        client_payments_owed = payments_owed_get(cid, ())
+        if client_payments_owed:
+            owing += 1
+            total_owed += sum(cents for _, cents in client_payments_owed)
         client_owed = owed_get(cid, ())
         overdue = 0
         for m in client_owed:
@@ -403,8 +567,8 @@ def _build(
                 )
             overdue += late
         status = life.status
-        if status is ClientStatus.ACTIVE:
-            active_fees.append((status, fee))
+        if life.retained:
+            retained.append((status, life.start, life.end, fee))
         if needs_attention(month_status):
             attention += 1
         if len(client_owed) > overdue:
@@ -418,23 +582,25 @@ def _build(
             ClientMonth(
                 cid, name, company, status, tier, fee, included, hours, life.start, life.end,
                 serving, month_status, report, sent_on, client_owed, overdue, payment,
-                received_on, metric_cells,
+                received_on, metric_cells, life.retained, received_cents, client_payments_owed,
             )
         )  # fmt: skip
     counts = {
         "clients": len(clients),
-        "active": len(active_fees),
+        "active": len(retained),
         "needs_attention": attention,
         "reports_due": reports_due,
         "reports_overdue": reports_overdue,
         "payments_late": payments_late,
+        "payments_owed": owing,
     }
     return MonthView(
         month=month,
         as_of=as_of,
         currency=currency,
-        guaranteed_monthly_income_cents=guaranteed_monthly_income(active_fees),
+        guaranteed_monthly_income_cents=guaranteed_monthly_income(retained, month),
         metrics=metrics,
         clients=tuple(clients),
         counts=counts,
+        total_owed_cents=total_owed,
     )

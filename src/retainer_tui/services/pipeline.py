@@ -216,11 +216,12 @@ LEFT JOIN tier xt ON xt.id = p.chosen_tier_id
 # In the pipeline: every prospect and trial, and every client that went through it.
 _IN_PIPELINE = "c.status IN ('prospect', 'trial') OR p.client_id IS NOT NULL"
 
+# Only active and ended clients can be on retainer (domain.clients.on_retainer decides).
 _GUARANTEED_SQL = """
-SELECT COALESCE(SUM(CASE WHEN c.fee_override_cents IS NOT NULL THEN c.fee_override_cents
-                         ELSE COALESCE(t.monthly_fee_cents, 0) END), 0)
+SELECT c.status, c.start_month, c.end_month,
+       COALESCE(c.fee_override_cents, t.monthly_fee_cents, 0)
 FROM client c LEFT JOIN tier t ON t.id = c.tier_id
-WHERE c.status = 'active'
+WHERE c.status IN ('active', 'ended')
 """
 
 
@@ -355,9 +356,21 @@ def _currency(conn: sqlite3.Connection) -> str:
     return row[0] if row else "USD"
 
 
-def guaranteed_income(conn: sqlite3.Connection) -> int:
-    """Sum of the monthly fees of active clients (cents), as the dashboard shows it."""
-    return int(conn.execute(_GUARANTEED_SQL).fetchone()[0])
+def guaranteed_income(conn: sqlite3.Connection, month: Month) -> int:
+    """The month's guaranteed income (cents): the fees of the clients on retainer in it,
+    by the rule the dashboard uses."""
+    from retainer_tui.domain.income import guaranteed_monthly_income
+
+    def month_or_none(text: str | None) -> Month | None:
+        return Month.parse(text) if text else None
+
+    return guaranteed_monthly_income(
+        (
+            (status, month_or_none(start), month_or_none(end), fee)
+            for status, start, end, fee in conn.execute(_GUARANTEED_SQL)
+        ),
+        month,
+    )
 
 
 def list_metrics(db: Database) -> tuple[MetricRef, ...]:
@@ -372,10 +385,10 @@ def list_tiers(db: Database) -> tuple[TierInfo, ...]:
         return read_tiers(conn)
 
 
-def income_now(db: Database) -> tuple[int, str]:
-    """The guaranteed monthly income (cents) and the database's currency."""
+def income_now(db: Database, *, today: date | None = None) -> tuple[int, str]:
+    """This month's guaranteed income (cents) and the database's currency."""
     with db.read() as conn:
-        return guaranteed_income(conn), _currency(conn)
+        return guaranteed_income(conn, Month.of(today or date.today())), _currency(conn)
 
 
 def load_pipeline(db: Database, *, as_of: date) -> PipelineView:
@@ -405,7 +418,7 @@ def load_pipeline_from(conn: sqlite3.Connection, *, as_of: date) -> PipelineView
         )
     )
     figures = pipeline_figures(
-        (p.entry() for p in prospects), guaranteed_cents=guaranteed_income(conn)
+        (p.entry() for p in prospects), guaranteed_cents=guaranteed_income(conn, Month.of(as_of))
     )
     return PipelineView(
         as_of=as_of,

@@ -37,6 +37,9 @@ def _client(client: ClientMonth) -> dict[str, Any]:
         "report": str(client.report),
         "reports_owed": [str(m) for m in client.reports_owed],
         "payment": str(client.payment),
+        "payments_owed": [
+            {"month": str(m), "owed": decimal_string(cents)} for m, cents in client.payments_owed
+        ],
         "metrics": [_metric(cell) for cell in client.metrics],
     }
 
@@ -57,8 +60,10 @@ def status_object(view: MonthView) -> dict[str, Any]:
                 "reports_due",
                 "reports_overdue",
                 "payments_late",
+                "payments_owed",
             )
         },
+        "total_owed": decimal_string(view.total_owed_cents),
         "clients": [_client(c) for c in view.clients],
     }
 
