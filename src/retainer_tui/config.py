@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -30,6 +33,9 @@ class Settings:
         return replace(self, **changes)
 
 
+# ISO 4217 codes are three ASCII letters; "eur" is read as EUR.
+_CURRENCY = re.compile(r"[A-Za-z]{3}")
+
 _KNOWN = {
     "currency": str,
     "tolerance": (int, float),
@@ -49,8 +55,12 @@ def _check(path: Path, data: dict[str, Any]) -> Settings:
         if isinstance(value, bool) or not isinstance(value, expected):
             raise ConfigError(f"{path}: setting {key!r} has the wrong type ({value!r})")
     settings = Settings(**data)
-    if not (len(settings.currency) == 3 and settings.currency.isalpha()):
-        raise ConfigError(f"{path}: currency {settings.currency!r} is not a 3-letter code")
+    # Refused, not replaced by a default: a new database takes this currency for good.
+    if not _CURRENCY.fullmatch(settings.currency):
+        shown = json.dumps(settings.currency, ensure_ascii=False)
+        raise ConfigError(
+            f"{path}: currency = {shown}: not a 3-letter ISO 4217 code such as USD or EUR"
+        )
     if not 0 <= settings.tolerance < 1:
         raise ConfigError(f"{path}: tolerance must be at least 0 and below 1")
     if not 0 <= settings.late_payment_grace_days <= 60:
@@ -84,10 +94,29 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write the settings; written to a temporary file first so a crash never truncates it."""
+    """Write the settings, readable by their owner only (whatever the umask); written to a
+    temporary file first so a crash never truncates it."""
     path = path or paths.config_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _make_private_folder(path.parent)
     data = {k: v for k, v in asdict(settings).items() if not (k == "keymap" and not v)}
     tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
-    tmp.replace(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # a leftover temporary file keeps its old mode otherwise
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(tomli_w.dumps(data))
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _make_private_folder(folder: Path) -> None:
+    """Create the folder (and missing parents) 0700; a folder that exists is left alone."""
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    for parent in reversed(missing):
+        try:
+            parent.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(parent, 0o700)  # mkdir's mode is cut by the umask

@@ -22,6 +22,7 @@ from typing import Any
 from textual import on, work
 from textual.app import App
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
@@ -30,11 +31,12 @@ from retainer_tui.config import ConfigError, Settings, save_settings
 from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.month import Month
-from retainer_tui.paths import styles_dir
+from retainer_tui.domain.terminal_text import visible
+from retainer_tui.paths import config_file, styles_dir
 from retainer_tui.tui import bench_hook
 from retainer_tui.tui.commands import RetainerCommands
 from retainer_tui.tui.data_watch import DataWatcher
-from retainer_tui.tui.keys import APP_KEYS, bindings
+from retainer_tui.tui.keys import APP_KEYS, bindings, check_keymap
 from retainer_tui.tui.screens.client_detail import ClientDetailScreen
 from retainer_tui.tui.screens.dashboard import DashboardScreen
 from retainer_tui.tui.screens.help import HelpScreen
@@ -150,12 +152,18 @@ class RetainerApp(App[None]):
         self.dashboard = DashboardScreen(month=Month.of(today))
         self._watcher = DataWatcher(db.path)
         self.theme = settings.theme if settings.theme in self.available_themes else DEFAULT_THEME
-        self.set_keymap(dict(settings.keymap))
+        # Entries refused (unknown id or key, a key taken twice) keep their default keys.
+        self.keymap_check = check_keymap(settings.keymap, source=str(config_file()))
+        self.set_keymap(self.keymap_check.accepted)
 
     # -- start-up --------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.push_screen(self.dashboard)
+        if self.keymap_check.problems:
+            self.notify(
+                self.keymap_check.message(), title="config.toml", severity="warning", timeout=30
+            )
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._check_startup()
         self._watcher.mark_seen()
@@ -203,6 +211,25 @@ class RetainerApp(App[None]):
 
     def action_refresh(self) -> None:
         self.reload_data()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast of every screen: the names and notes it quotes are shown as written,
+        never run as markup or terminal escapes."""
+        super().notify(
+            visible(message, multiline=True),
+            title=visible(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def show_error(self, error: Exception) -> None:
         """A failed read or write as a toast (the message already says what to do)."""

@@ -3,9 +3,21 @@ palette and config.toml [keymap] (binding id -> keys) all read this registry."""
 
 from __future__ import annotations
 
+import difflib
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from textual.binding import Binding
+from textual.keys import (
+    KEY_ALIASES,
+    KEY_TO_UNICODE_NAME,
+    REPLACED_KEYS,
+    Keys,
+    _character_to_key,
+)
+
+from retainer_tui.domain.terminal_text import visible
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,8 +253,152 @@ def bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
 
 
 def effective_keys(spec: KeySpec, keymap: dict[str, str]) -> list[str]:
-    """The keys the user presses for a binding: the keymap's when remapped, else the default."""
-    return [key.strip() for key in keymap.get(spec.id, spec.key).split(",") if key.strip()]
+    """The keys the user presses for a binding: the keymap's when remapped (and accepted by
+    check_keymap), else the default."""
+    accepted = check_keymap(keymap).accepted if keymap else keymap
+    return _split(accepted.get(spec.id, spec.key))
+
+
+def _split(keys: str) -> list[str]:
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+# ---------------------------------------------------------------- checking [keymap]
+
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+# Key names Textual gives to keys that are not characters: up, f5, pageup, escape...
+_NAMED_KEYS = frozenset(key.value.rsplit("+", 1)[-1] for key in Keys) | {"space"}
+# Keys Textual reports under another name (ctrl+i is tab): compared under one name.
+_ALIAS_OF = {alias: key for key, aliases in KEY_ALIASES.items() for alias in aliases}
+# Keys Textual itself binds on every screen.
+_TEXTUAL_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("command-palette", "ctrl+p", "command_palette", "the command palette", "", ""),
+    KeySpec("focus-next", "tab", "focus_next", "the next field", "", ""),
+    KeySpec("focus-previous", "shift+tab", "focus_previous", "the previous field", "", ""),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class KeymapCheck:
+    """config.toml [keymap], checked: what is used, and one line for each entry refused."""
+
+    accepted: dict[str, str]
+    problems: tuple[str, ...]
+
+    def message(self) -> str:
+        """The toast shown at start when entries were refused."""
+        return "\n".join((*self.problems, "The default keys are used for these."))
+
+
+def _names_a_character(base: str) -> bool:
+    """'question_mark', 'slash', 'left_square_bracket': a character's key name in Textual."""
+    original = REPLACED_KEYS.get(base, base)
+    try:
+        char = unicodedata.lookup(KEY_TO_UNICODE_NAME.get(original, original.replace("_", " ")))
+    except KeyError:
+        return False
+    return char.isprintable() and _character_to_key(char) == base
+
+
+def known_key(key: str) -> bool:
+    """Whether Textual can ever report this key ('ctrl+n', 'f5', '?', 'question_mark')."""
+    if len(key) == 1:
+        return key.isprintable() and not key.isspace()
+    *modifiers, base = key.split("+")
+    if not set(modifiers) <= _MODIFIERS or len(set(modifiers)) != len(modifiers):
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    return base in _NAMED_KEYS or _names_a_character(base)
+
+
+def _canonical(key: str) -> str:
+    """The name Textual matches a key under: '?' is 'question_mark', 'ctrl+i' is 'tab'."""
+    key = _character_to_key(key) if len(key) == 1 else key
+    return _ALIAS_OF.get(key, key)
+
+
+def _quoted(text: str) -> str:
+    """A TOML string as the user wrote it, with control characters shown escaped."""
+    return '"' + visible(text).replace('"', '\\"') + '"'
+
+
+def _all_scopes() -> dict[str, tuple[KeySpec, ...]]:
+    """Every screen's keys with the app's and Textual's, which work on every screen too."""
+    # The feature screens register their keys when these modules are imported.
+    from retainer_tui.tui import entry_keys, pipeline_keys, report_keys  # noqa: F401
+
+    return {scope: (*specs, *APP_KEYS, *_TEXTUAL_KEYS) for scope, specs in KEYS_BY_SCREEN.items()}
+
+
+def _first_clash(
+    scopes: dict[str, tuple[KeySpec, ...]], accepted: dict[str, str]
+) -> tuple[str, str, KeySpec, str] | None:
+    """(refused id, key, the binding it collides with, scope) for a remapped key that two
+    bindings of one screen share; the entry written later in config.toml gives way."""
+    order = list(accepted)
+    for scope, specs in scopes.items():
+        holders: dict[str, tuple[KeySpec, str]] = {}
+        for spec in specs:
+            for key in _split(accepted.get(spec.id, spec.key)):
+                other, other_key = holders.setdefault(_canonical(key), (spec, key))
+                if other.id == spec.id or (other.id not in accepted and spec.id not in accepted):
+                    continue
+                if other.id in accepted and (
+                    spec.id not in accepted or order.index(other.id) > order.index(spec.id)
+                ):
+                    return other.id, other_key, spec, scope
+                return spec.id, key, other, scope
+    return None
+
+
+def _screen_name(scope: str) -> str:
+    from retainer_tui.tui.keymap_doc import TITLES
+
+    return f"{TITLES.get(scope, scope.replace('-', ' ').capitalize())} screen"
+
+
+@lru_cache(maxsize=8)
+def _check(entries: tuple[tuple[str, str], ...], source: str) -> KeymapCheck:
+    scopes = _all_scopes()
+    ids = {spec.id for specs in scopes.values() for spec in specs} - {
+        spec.id for spec in _TEXTUAL_KEYS
+    }
+    accepted: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, keys in entries:
+        entry = f"{source}: [keymap] {visible(binding_id)} = {_quoted(keys)}"
+        if binding_id not in ids:
+            close = difflib.get_close_matches(binding_id, sorted(ids), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else " (see the key map in the README)"
+            problems.append(f"{entry}: no binding has this id{hint}")
+            continue
+        unknown = [key for key in _split(keys) if not known_key(key)]
+        if unknown and _split(keys) == unknown[:1]:
+            problems.append(f"{entry}: not a key Textual knows")
+            continue
+        if unknown or not _split(keys):
+            why = f"{_quoted(unknown[0])} is not a key Textual knows" if unknown else "no key"
+            problems.append(f"{entry}: {why}")
+            continue
+        accepted[binding_id] = keys
+    while clash := _first_clash(scopes, accepted):
+        refused, key, other, scope = clash
+        entry = f"{source}: [keymap] {refused} = {_quoted(accepted.pop(refused))}"
+        problems.append(
+            f"{entry}: {_quoted(key)} is already {other.id} ({other.description}) "
+            f"on the {_screen_name(scope)}"
+        )
+    return KeymapCheck(accepted, tuple(problems))
+
+
+def check_keymap(keymap: dict[str, str], *, source: str = "config.toml") -> KeymapCheck:
+    """The [keymap] entries Textual can use, and one line naming each entry refused: an
+    unknown binding id, a key Textual does not know, or a key another binding of the same
+    screen already has."""
+    if not keymap:
+        return KeymapCheck({}, ())
+    return _check(tuple(keymap.items()), source)
 
 
 def key_label(key: str) -> str:
