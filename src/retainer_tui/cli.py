@@ -76,10 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("toml", "json", "csv"), default=None)
     export.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
 
-    imp = sub.add_parser("import", parents=[common], help="read a TOML or JSON data file")
+    imp = sub.add_parser(
+        "import", parents=[common], help="merge a TOML or JSON data file into the database"
+    )
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
 
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="make the file the whole truth for the clients and tiers it names (a backup "
+        "is taken first); without it the file is merged and nothing is deleted",
+    )
     backup = sub.add_parser("backup", parents=[common], help="a consistent copy of the database")
     backup.add_argument("-o", "--output", metavar="FILE", help="file to write")
     backup.add_argument("--list", action="store_true", help="list the backups kept")
@@ -236,26 +244,54 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from retainer_tui.services.data_file import DataFileError, detect_format, import_data
+    import tempfile
+
+    from retainer_tui.db.migrate import open_database
+    from retainer_tui.services.data_file import (
+        DataFileError,
+        ImportFileRefused,
+        import_data,
+        import_format,
+        read_import_file,
+    )
 
     source = Path(args.file).expanduser()
     try:
-        text = source.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CommandError(f"{source}: no such file") from None
-    except UnicodeDecodeError:
-        raise CommandError(f"{source}: not UTF-8 text; is it a retainer data file?") from None
-    except OSError as exc:
-        raise CommandError(f"{source}: cannot be read ({exc.strerror})") from None
-    db = _open(args, _settings())
+        text = read_import_file(source)
+    except ImportFileRefused as exc:
+        raise CommandError(str(exc)) from None
+    fmt = import_format(source, text)
+    settings = _settings()
+    path = paths.db_path(getattr(args, "db", None))
+    new = not path.exists()
     try:
-        summary = import_data(db, text, fmt=detect_format(source), dry_run=args.dry_run)
+        if new:
+            # Checked against an empty database first, so a refused file creates nothing;
+            # a dry run goes no further.
+            with tempfile.TemporaryDirectory(prefix="retainer-import-") as folder:
+                scratch = open_database(Path(folder) / "check.db", currency=settings.currency)
+                try:
+                    summary = import_data(
+                        scratch, text, fmt=fmt, dry_run=True, replace=args.replace,
+                        new_database=True,
+                    )  # fmt: skip
+                finally:
+                    scratch.dispose()
+        if not (new and args.dry_run):
+            db = _open(args, settings)
+            summary = import_data(
+                db, text, fmt=fmt, dry_run=args.dry_run, replace=args.replace,
+                new_database=new, backup_dir=paths.backups_dir(db.path),
+            )  # fmt: skip
     except DataFileError as exc:
         # file: place: problem, one line each, as compilers write it.
         lines = (f"{source}: {line}" for line in str(exc).splitlines())
         raise CommandError("\n".join(lines)) from None
     verb = "would import" if args.dry_run else "imported"
-    sys.stdout.write(f"{source}: {verb} {summary.describe()}\n")
+    where = f" into a new database {path}" if new else ""
+    sys.stdout.write(f"{source}: {verb}{where}: {summary.describe()}\n")
+    if summary.backup is not None:
+        sys.stdout.write(f"the database before --replace is backed up in {summary.backup}\n")
     return 0
 
 

@@ -18,6 +18,7 @@ from retainer_tui.services.data_file import (
     DataFileError,
     ImportProblem,
     ImportSummary,
+    Tally,
     detect_format,
     export_data,
     import_data,
@@ -208,28 +209,38 @@ def fill_varied(db: Database) -> None:
 
 
 def test_product_example_imports_and_exports_the_same_data(db: Database) -> None:
-    summary = import_data(db, PRODUCT_EXAMPLE, fmt="toml")
+    summary = import_data(db, PRODUCT_EXAMPLE, fmt="toml", new_database=True)
+    one = Tally(added=1)
     assert summary == ImportSummary(
-        metrics=1,
-        tiers=1,
-        clients=1,
-        goals=3,
-        results=2,
-        hours=1,
-        payments=1,
-        reports=1,
-        clients_replaced=0,
-        tiers_updated=1,
+        metrics=one,
+        tiers=one,
+        clients=one,
+        goals=Tally(added=3),
+        results=Tally(added=2),
+        hours=one,
+        payments=one,
+        reports=one,
     )
     example = tomllib.loads(PRODUCT_EXAMPLE)
     exported = tomllib.loads(export_data(db))
-    # Tiers the file did not mention are left alone, so they are exported too.
-    assert exported["tiers"][0] == example["tiers"][0]
-    assert [t["name"] for t in exported["tiers"]] == ["Tier 1", "Tier 2", "Tier 3"]
-    exported["tiers"] = exported["tiers"][:1]
     # service_type is always written; the example leaves it at its default.
     assert exported["clients"][0].pop("service_type") == "social media"
     assert exported == example
+
+
+def test_product_example_merges_into_a_database_with_the_default_tiers(db: Database) -> None:
+    summary = import_data(db, PRODUCT_EXAMPLE, fmt="toml")
+    assert (summary.tiers, summary.clients) == (Tally(updated=1), Tally(added=1))
+    example = tomllib.loads(PRODUCT_EXAMPLE)
+    exported = tomllib.loads(export_data(db))
+    # Tiers the file did not mention are left alone, so they are exported too; the
+    # tier it names keeps the description the file does not give.
+    assert [t["name"] for t in exported["tiers"]] == ["Tier 1", "Tier 2", "Tier 3"]
+    assert exported["tiers"][0] == {
+        **example["tiers"][0],
+        "goals": {"new_followers": 300, "posts_shared": 30},
+        "description": "Content and scheduled posting.",
+    }
 
 
 def test_export_toml_has_the_product_shape(db: Database) -> None:
@@ -255,7 +266,7 @@ def test_empty_database_exports_and_imports(db: Database, tmp_path: Path) -> Non
     for fmt in ("toml", "json"):
         text = export_data(db, fmt)
         other = fresh(tmp_path, f"empty-{fmt}")
-        assert import_data(other, text, fmt=fmt).clients == 0
+        assert import_data(other, text, fmt=fmt).clients == Tally()
         assert export_data(other, fmt) == text
     assert export_data(db, "csv") == "client,month,metric,target,actual\r\n"
 
@@ -268,12 +279,12 @@ def test_round_trip_is_byte_identical(db: Database, tmp_path: Path, fmt: str) ->
     fill_varied(db)
     first = export_data(db, fmt)
     other = fresh(tmp_path, "other")
-    import_data(other, first, fmt=fmt)
+    import_data(other, first, fmt=fmt, new_database=True)
     assert export_data(other, fmt) == first
     # And across formats: JSON and TOML carry the same data.
     third = fresh(tmp_path, "third")
     other_fmt = "json" if fmt == "toml" else "toml"
-    import_data(third, export_data(other, other_fmt), fmt=other_fmt)
+    import_data(third, export_data(other, other_fmt), fmt=other_fmt, new_database=True)
     assert export_data(third, fmt) == first
 
 
@@ -324,9 +335,7 @@ def test_round_trip_keeps_tier_default_goals(db: Database, tmp_path: Path) -> No
         {"conversions": 7, "reels": 4},
     ]
     other = fresh(tmp_path, "other")
-    with other.write() as conn:
-        conn.execute("DELETE FROM tier_goal")
-    import_data(other, text, fmt="toml")
+    import_data(other, text, fmt="toml", new_database=True)
     with other.read() as conn:
         goals = conn.execute(
             "SELECT t.name, g.metric_key, g.target FROM tier_goal g JOIN tier t "
@@ -335,30 +344,59 @@ def test_round_trip_keeps_tier_default_goals(db: Database, tmp_path: Path) -> No
     assert goals == [("Scale – ünïcode", "conversions", 7), ("Scale – ünïcode", "reels", 4)]
 
 
-def test_a_tier_in_the_file_brings_its_default_goals_whole(db: Database) -> None:
-    """A tier the file lists gets exactly the file's goals (none when it lists none); a tier
-    the file does not mention keeps its own."""
-    doc = example_doc()
-    doc["tiers"] = [
-        {"name": "tier 1", "monthly_fee": "3000.00", "goals": {"conversions": 5}},
-        {"name": "Tier 2", "monthly_fee": "5000.00"},
-        {"name": "Gold", "monthly_fee": "9000.00", "goals": {"reels": 6, "new_followers": 900}},
-    ]
-    summary = import_data(db, tomli_w.dumps(doc), fmt="toml")
-    assert (summary.tiers, summary.tiers_updated) == (3, 2)
-    with db.read() as conn:
-        goals = conn.execute(
-            "SELECT t.name, g.metric_key, g.target FROM tier_goal g JOIN tier t "
-            "ON t.id = g.tier_id ORDER BY t.position, g.metric_key"
-        ).fetchall()
-    assert goals == [
+TIER_GOALS_AFTER = {
+    # A merged tier gets the file's goals for the metrics it names and keeps the others;
+    # a tier the file does not mention keeps its own.
+    "merge": [
+        ("Tier 1", "conversions", 5),
+        ("Tier 1", "new_followers", 300),
+        ("Tier 1", "posts_shared", 30),
+        ("Tier 2", "conversions", 10),
+        ("Tier 2", "new_followers", 600),
+        ("Tier 2", "posts_shared", 45),
+        ("Tier 3", "conversions", 30),
+        ("Tier 3", "new_followers", 1200),
+        ("Tier 3", "posts_shared", 60),
+        ("Gold", "new_followers", 900),
+        ("Gold", "reels", 6),
+    ],
+    # With --replace a tier the file lists gets exactly the file's goals (none when it
+    # lists none), and the file's spelling of its name.
+    "replace": [
         ("tier 1", "conversions", 5),
         ("Tier 3", "conversions", 30),
         ("Tier 3", "new_followers", 1200),
         ("Tier 3", "posts_shared", 60),
         ("Gold", "new_followers", 900),
         ("Gold", "reels", 6),
+    ],
+}
+
+
+@pytest.mark.parametrize("mode", ["merge", "replace"])
+def test_a_tier_in_the_file_brings_its_default_goals(
+    db: Database, tmp_path: Path, mode: str
+) -> None:
+    doc = example_doc()
+    doc["tiers"] = [
+        {"name": "tier 1", "monthly_fee": "3000.00", "goals": {"conversions": 5}},
+        {"name": "Tier 2", "monthly_fee": "5000.00"},
+        {"name": "Gold", "monthly_fee": "9000.00", "goals": {"reels": 6, "new_followers": 900}},
     ]
+    replace = mode == "replace"
+    summary = import_data(
+        db, tomli_w.dumps(doc), fmt="toml", replace=replace, backup_dir=tmp_path / "backups"
+    )
+    # Tier 1's fee and Tier 2's fee are the ones stored: only goals (or, with replace,
+    # the services and description the file leaves out) make them change.
+    expected = Tally(added=1, updated=2) if replace else Tally(added=1, updated=1, unchanged=1)
+    assert summary.tiers == expected
+    with db.read() as conn:
+        goals = conn.execute(
+            "SELECT t.name, g.metric_key, g.target FROM tier_goal g JOIN tier t "
+            "ON t.id = g.tier_id ORDER BY t.position, g.metric_key"
+        ).fetchall()
+    assert goals == TIER_GOALS_AFTER[mode]
 
 
 def test_export_orders_deterministically(db: Database) -> None:
@@ -418,7 +456,9 @@ def test_hours_as_whole_numbers_are_accepted(db: Database) -> None:
 # ---------------------------------------------------------------- import semantics
 
 
-def test_import_replaces_clients_whole_and_leaves_others_alone(db: Database) -> None:
+def test_import_replace_makes_named_clients_whole_and_leaves_others_alone(
+    db: Database, tmp_path: Path
+) -> None:
     fill_varied(db)
     doc = {
         "format": "retainer-tui/1",
@@ -437,8 +477,12 @@ def test_import_replaces_clients_whole_and_leaves_others_alone(db: Database) -> 
         ],
     }
     before = dump(db)
-    summary = import_data(db, json.dumps(doc), fmt="json")
-    assert summary.clients_replaced == 1 and summary.tiers_updated == 1
+    summary = import_data(
+        db, json.dumps(doc), fmt="json", replace=True, backup_dir=tmp_path / "backups"
+    )
+    assert summary.clients == Tally(updated=1) and summary.tiers == Tally(updated=1)
+    assert summary.results == Tally(added=1, removed=3)
+    assert summary.backup is not None and summary.backup.parent == tmp_path / "backups"
     assert dump(db) != before
     with db.read() as conn:
         rossi = conn.execute(
@@ -469,7 +513,7 @@ def test_import_creates_new_tiers_metrics_and_clients_after_existing_ones(
     fill_varied(db)
     doc = {
         "format": "retainer-tui/1",
-        "currency": "gbp",
+        "currency": "eur",
         "metrics": [{"key": "podcasts", "label": "Podcasts"}],
         "tiers": [{"name": "Premium", "monthly_fee": 20000}],
         "clients": [
@@ -493,13 +537,14 @@ def test_import_creates_new_tiers_metrics_and_clients_after_existing_ones(
             "SELECT id, tier_id, status, billing_day, report_due_day, service_type "
             "FROM client WHERE name = 'New Client'"
         ).fetchone() == (4, 11, "active", 1, 5, "social media")
-        assert conn.execute("SELECT value FROM meta WHERE key = 'currency'").fetchone() == ("GBP",)
+        assert conn.execute("SELECT value FROM meta WHERE key = 'currency'").fetchone() == ("EUR",)
 
 
 def test_dry_run_writes_nothing(db: Database) -> None:
     before = dump(db)
     summary = import_data(db, PRODUCT_EXAMPLE, fmt="toml", dry_run=True)
-    assert summary.clients == 1 and summary.goals == 3 and summary.payments == 1
+    assert summary.clients.added == 1 and summary.goals.added == 3
+    assert summary.payments.added == 1
     assert dump(db) == before
 
 
@@ -514,9 +559,14 @@ def test_dry_run_still_reports_problems(db: Database) -> None:
 
 
 def test_summary_describe() -> None:
-    text = ImportSummary(clients=2, clients_replaced=1, tiers=1, goals=40, hours=1).describe()
-    assert text.startswith("2 clients (1 replaced), 1 tier, 0 metrics, 40 goals, 0 results")
-    assert "1 month of hours" in text
+    text = ImportSummary(
+        clients=Tally(added=1, updated=1), goals=Tally(unchanged=40), hours=Tally(removed=2)
+    ).describe()
+    assert text == (
+        "clients 1 added, 1 updated, 0 unchanged; goals 0 added, 0 updated, 40 unchanged; "
+        "hours 0 added, 0 updated, 0 unchanged, 2 removed"
+    )
+    assert ImportSummary().describe() == "nothing (the file holds no records)"
 
 
 # ---------------------------------------------------------------- bad input
@@ -563,7 +613,7 @@ BAD_CASES = [
     (set_client("monthly_fee", "abc"), f"{CLIENT}.monthly_fee", "not an amount"),
     (set_client("monthly_fee", 2000.5), f"{CLIENT}.monthly_fee", "decimal string"),
     (set_client("monthly_fee", "1.005"), f"{CLIENT}.monthly_fee", "two decimals"),
-    (set_client("monthly_fee", "1e15"), f"{CLIENT}.monthly_fee", "too large"),
+    (set_client("monthly_fee", "10000000000000"), f"{CLIENT}.monthly_fee", "too large"),
     (set_client("status", "sleeping"), f"{CLIENT}.status", "must be one of"),
     (set_client("service_type", "plumbing"), f"{CLIENT}.service_type", "must be one of"),
     (set_client("billing_day", 31), f"{CLIENT}.billing_day", "between 1 and 28"),
@@ -875,7 +925,7 @@ def test_detect_format(tmp_path: Path) -> None:
 
 
 def test_byte_order_mark_is_ignored(db: Database) -> None:
-    assert import_data(db, "\ufeff" + PRODUCT_EXAMPLE, fmt="toml").clients == 1
+    assert import_data(db, "\ufeff" + PRODUCT_EXAMPLE, fmt="toml").clients == Tally(added=1)
 
 
 def test_empty_tier_means_no_tier(db: Database) -> None:

@@ -97,17 +97,20 @@ def test_round_trip_into_a_new_database_keeps_the_pipeline(db, tmp_path) -> None
     assert q.stage is Stage.PAID_TRIAL
 
 
-def test_reimporting_replaces_the_prospect_whole(db) -> None:
+@pytest.mark.parametrize("replace", [False, True], ids=["merge", "replace"])
+def test_reimporting_merges_the_prospect_or_replaces_it_whole(db, tmp_path, replace) -> None:
     cid = _prospect_with_everything(db)
     text = export_data(db, "toml")
     pl.save_objections(db, client_id=cid, objections=[])
     pl.save_objections(
         db, client_id=cid, objections=[pl.ObjectionDraft("value", "Why you?", "Testimonials")]
     )
-    import_data(db, text, fmt="toml")
+    import_data(db, text, fmt="toml", replace=replace, backup_dir=tmp_path / "backups")
     objections = pl.get_prospect(db, client_id=cid).objections
-    assert [(o.kind.value, o.text) for o in objections] == [("money", "Too dear")]
-    assert export_data(db, "toml") == text
+    kept = [] if replace else [("value", "Why you?")]
+    assert [(o.kind.value, o.text) for o in objections] == [*kept, ("money", "Too dear")]
+    if replace:
+        assert export_data(db, "toml") == text
 
 
 def test_bad_prospect_tables_are_refused_with_their_place(db) -> None:
