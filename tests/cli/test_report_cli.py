@@ -92,7 +92,7 @@ def test_unknown_client_is_one_line_naming_it(sample_db, db_path: Path, capsys) 
 def test_bad_month_and_month_out_of_service(db, db_path: Path, capsys) -> None:
     add_client(db, "Rossi Bakery", start="2026-06")
     code, _, err = run(capsys, "report", "rossi bakery", "--month", "2026-13", "--db", str(db_path))
-    assert code == 2 and "--month '2026-13' is not a month" in err
+    assert code == 2 and "--month must be a month written YYYY-MM, not '2026-13'" in err
     code, _, err = run(capsys, "report", "rossi bakery", "--month", "2026-05", "--db", str(db_path))
     assert code == 2 and err.count("\n") == 1 and "not in service in 2026-05" in err
 

@@ -18,6 +18,7 @@ from retainer_tui.domain.catalogue import BUILTIN_KEYS
 from retainer_tui.domain.clients import ClientStatus, ServiceType
 from retainer_tui.domain.money import MAX_CENTS, decimal_string
 from retainer_tui.domain.month import Month
+from retainer_tui.domain.names import invisible_character, name_key
 from retainer_tui.domain.validation import MAX_COUNT, MAX_HOURS_X100
 from retainer_tui.services.data_file import export_data, import_data
 
@@ -32,6 +33,8 @@ names = (
     .map("".join)
     .map(str.strip)
     .filter(lambda s: bool(s) and "\t" not in s and len(s) <= 200)
+    # Invisible characters are refused in names (see domain/names.py).
+    .filter(lambda s: invisible_character(s) is None)
 )
 texts = (
     st.lists(st.one_of(_PRINTABLE, _TRICKY, st.just("\n")), max_size=30)
@@ -106,7 +109,7 @@ def data_files(draw: st.DrawFn) -> dict[str, Any]:
         st.lists(
             st.one_of(names, st.sampled_from(["Tier 1", "tier 2", "TIER 3"])),
             max_size=4,
-            unique_by=lambda s: s.translate(_FOLD),
+            unique_by=name_key,
         )
     )
     tiers = []
@@ -127,7 +130,7 @@ def data_files(draw: st.DrawFn) -> dict[str, Any]:
         tiers.append(tier)
 
     clients = []
-    client_names = draw(st.lists(names, max_size=4, unique_by=lambda s: s.translate(_FOLD)))
+    client_names = draw(st.lists(names, max_size=4, unique_by=name_key))
     for name in client_names:
         status = draw(st.sampled_from([s.value for s in ClientStatus]))
         client: dict[str, Any] = {"name": name, "status": status}

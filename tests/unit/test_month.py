@@ -9,10 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retainer_tui.domain.month import Month, MonthError, months_between
+from retainer_tui.domain.month import (
+    Month,
+    MonthError,
+    MonthOutOfRange,
+    accepted_date,
+    months_between,
+)
 
 PROPS = settings(max_examples=200, deadline=None)
 months = st.builds(Month, st.integers(1, 9999), st.integers(1, 12))
+accepted_months = st.builds(Month, st.integers(1990, 2099), st.integers(1, 12))
 
 
 @pytest.mark.parametrize(
@@ -23,12 +30,47 @@ months = st.builds(Month, st.integers(1, 9999), st.integers(1, 12))
         pytest.param("2026-12", Month(2026, 12), id="december"),
         pytest.param("  2026-11  ", Month(2026, 11), id="surrounding-spaces"),
         pytest.param("2026-11\n", Month(2026, 11), id="trailing-newline"),
-        pytest.param("0001-01", Month(1, 1), id="first-representable"),
-        pytest.param("9999-12", Month(9999, 12), id="last-representable"),
+        pytest.param("1990-01", Month(1990, 1), id="first-accepted"),
+        pytest.param("2099-12", Month(2099, 12), id="last-accepted"),
     ],
 )
 def test_parse_accepts(text: str, expected: Month) -> None:
     assert Month.parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("0001-01", id="first-representable"),
+        pytest.param("9999-12", id="last-representable"),
+        pytest.param("1989-12", id="a-month-before-the-range"),
+        pytest.param("2100-01", id="a-month-after-the-range"),
+        pytest.param("0000-05", id="year-zero"),
+        pytest.param("0226-01", id="typo-for-2026"),
+    ],
+)
+def test_parse_refuses_months_outside_1990_to_2099(text: str) -> None:
+    with pytest.raises(MonthOutOfRange, match="must be a month from 1990-01 to 2099-12"):
+        Month.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("0001-01", Month(1990, 1), id="long-ago-clamped-up"),
+        pytest.param("1989-12", Month(1990, 1), id="just-before-clamped-up"),
+        pytest.param("9999-12", Month(2099, 12), id="far-future-clamped-down"),
+        pytest.param("2026-11", Month(2026, 11), id="in-range-kept"),
+    ],
+)
+def test_stored_months_from_other_tools_are_brought_into_range(text: str, expected: Month) -> None:
+    assert Month.stored(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2026-13", "0000-00", "abc", ""])
+def test_stored_still_refuses_what_is_not_a_month(text: str) -> None:
+    with pytest.raises(MonthError):
+        Month.stored(text)
 
 
 @pytest.mark.parametrize(
@@ -38,7 +80,6 @@ def test_parse_accepts(text: str, expected: Month) -> None:
         pytest.param("   ", "YYYY-MM", id="blank"),
         pytest.param("2026-13", "01-12", id="month-13"),
         pytest.param("2026-00", "01-12", id="month-00"),
-        pytest.param("0000-05", "0001-9999", id="year-zero"),
         pytest.param("2026-1", "YYYY-MM", id="one-digit-month"),
         pytest.param("26-11", "YYYY-MM", id="two-digit-year"),
         pytest.param("2026/11", "YYYY-MM", id="slash"),
@@ -47,6 +88,8 @@ def test_parse_accepts(text: str, expected: Month) -> None:
         pytest.param("Nov 2026", "YYYY-MM", id="words"),
         pytest.param("-2026-11", "YYYY-MM", id="negative-year"),
         pytest.param("20261", "YYYY-MM", id="no-dash"),
+        pytest.param("\u0662\u0660\u0662\u0666-\u0661\u0661", "YYYY-MM", id="arabic-digits"),
+        pytest.param("x" * 5000, "YYYY-MM", id="a-pasted-novel"),
     ],
 )
 def test_parse_rejects_with_a_clear_message(text: str, words: str) -> None:
@@ -54,6 +97,7 @@ def test_parse_rejects_with_a_clear_message(text: str, words: str) -> None:
         Month.parse(text)
     assert "is not a month" in str(info.value)
     assert isinstance(info.value, ValueError)
+    assert len(str(info.value)) < 80
 
 
 @pytest.mark.parametrize(
@@ -188,11 +232,65 @@ def test_months_between(first: str, last: str, expected: list[str]) -> None:
 
 
 @PROPS
-@given(months)
+@given(accepted_months)
 def test_str_parse_round_trip(month: Month) -> None:
     text = str(month)
     assert len(text) == 7
+    assert month.accepted
     assert Month.parse(text) == month
+    assert Month.stored(text) == month
+
+
+def test_every_accepted_month_parses_and_round_trips() -> None:
+    seen = [
+        Month.parse(f"{year:04d}-{number:02d}")
+        for year in range(1990, 2100)
+        for number in range(1, 13)
+    ]
+    assert len(seen) == 110 * 12
+    assert seen == sorted(seen) and seen[0] == Month.MIN and seen[-1] == Month.MAX
+    assert all(str(m) == f"{m.year:04d}-{m.month:02d}" and m.accepted for m in seen)
+
+
+@PROPS
+@given(months)
+def test_parse_accepts_exactly_the_accepted_range(month: Month) -> None:
+    if Month.MIN <= month <= Month.MAX:
+        assert Month.parse(str(month)) == month
+    else:
+        with pytest.raises(MonthOutOfRange):
+            Month.parse(str(month))
+        assert Month.MIN <= Month.stored(str(month)) <= Month.MAX
+
+
+@PROPS
+@given(accepted_months, st.integers(-2000, 2000))
+def test_step_stays_in_range_or_says_where_it_ends(month: Month, step: int) -> None:
+    target = month.index + step
+    if Month.MIN.index <= target <= Month.MAX.index:
+        moved = month.step(step)
+        assert moved == month.plus(step) and moved.accepted
+    else:
+        edge = "December 2099 is the last" if step > 0 else "January 1990 is the first"
+        with pytest.raises(MonthError, match=edge):
+            month.step(step)
+
+
+def test_step_at_the_edges() -> None:
+    assert Month.MAX.step(-1) == Month(2099, 11)
+    assert Month.MIN.step(1) == Month(1990, 2)
+    with pytest.raises(MonthError, match="December 2099 is the last month"):
+        Month.MAX.step(1)
+    with pytest.raises(MonthError, match="January 1990 is the first month"):
+        Month.MIN.step(-1)
+    # Arithmetic for due dates and labels may still reach past the range.
+    assert Month.MAX.next() == Month(2100, 1)
+
+
+@PROPS
+@given(st.dates())
+def test_accepted_dates_are_those_in_accepted_months(day: date) -> None:
+    assert accepted_date(day) is (date(1990, 1, 1) <= day <= date(2099, 12, 31))
 
 
 @PROPS

@@ -121,7 +121,7 @@ def test_minimal_client_gets_defaults(db: Database) -> None:
         ("tier", "Tier 9", "no tier named 'Tier 9'"),
         ("fee_override", "-5", "cannot be negative"),
         ("fee_override", "abc", "not an amount"),
-        ("fee_override", "1e12", "too large"),
+        ("fee_override", "1,000,000,000,000", "too large"),
         ("fee_override", "10.005", "two decimals"),
         ("billing_day", "0", "between 1 and 28"),
         ("billing_day", "29", "between 1 and 28"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+import unicodedata
+from decimal import Decimal
 
 CURRENCY_SYMBOLS = {
     "USD": "$",
@@ -18,6 +20,15 @@ CURRENCY_SYMBOLS = {
 
 # A retainer above a billion a month is a typo, not a client.
 MAX_CENTS = 100_000_000_000
+MAX_AMOUNT = Decimal(MAX_CENTS) / 100
+
+# Digits, thousands grouped by commas in threes (or not at all), then up to two decimals.
+# A grouped number starts with 1-9: "0,500" reads as half a unit in half the world.
+_WHOLE = r"(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)"
+_AMOUNT_RE = re.compile(rf"{_WHOLE}(?:\.[0-9]{{1,2}})?")
+_TOO_PRECISE_RE = re.compile(rf"{_WHOLE}\.[0-9]{{3,}}")
+# A currency code before or after the number ("500 USD", "CHF 500", "eur500").
+_CODE_RE = re.compile(r"^[A-Za-z]{3}\s*[0-9.,]|[0-9.,]\s*[A-Za-z]{3}$")
 
 
 class MoneyError(ValueError):
@@ -25,7 +36,11 @@ class MoneyError(ValueError):
 
 
 def parse_money(text: str | int | Decimal) -> int:
-    """Read '3000', '3,000.50' or '$3000' (or a Decimal/int) into cents; reject the rest."""
+    """Read '3000', '3000.5', '3,000.00' (or a Decimal/int) into cents; reject the rest.
+
+    Only plain decimals: a comma groups thousands in the right places, a dot starts at most
+    two decimals. '3.000,00', '1,0,0', '€500', '1e3' and '-0.00' are refused rather than
+    guessed at (each guess has stored the wrong amount)."""
     if isinstance(text, bool):
         raise MoneyError("not an amount")
     if isinstance(text, int):
@@ -33,29 +48,36 @@ def parse_money(text: str | int | Decimal) -> int:
     elif isinstance(text, Decimal):
         value = text
     elif isinstance(text, str):
-        cleaned = text.strip().replace(",", "").replace("_", "")
-        for symbol in sorted(set(CURRENCY_SYMBOLS.values()), key=len, reverse=True):
-            if cleaned.startswith(symbol.strip()):
-                cleaned = cleaned[len(symbol.strip()) :].strip()
-                break
-        if not cleaned:
-            raise MoneyError("an amount is required")
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise MoneyError(f"{text.strip()!r} is not an amount") from None
+        value = _read_text(text)
     else:
-        raise MoneyError(f"{text!r} is not an amount")
+        raise MoneyError("not an amount; type a number such as 3000.00")
     if not value.is_finite():
         raise MoneyError("an amount must be a finite number")
-    if value < 0:
+    # is_signed() also catches -0, which compares equal to 0.
+    if value.is_signed():
         raise MoneyError("an amount cannot be negative")
     # Size first: scaling '1e999999999' would overflow the Decimal context.
-    if value > Decimal(MAX_CENTS) / 100:
-        raise MoneyError("that amount is too large")
+    if value > MAX_AMOUNT:
+        raise MoneyError(f"that amount is too large (at most {MAX_AMOUNT:,})")
     if value != value.quantize(Decimal("0.01")):
         raise MoneyError("an amount has at most two decimals")
     return int(value * 100)
+
+
+def _read_text(text: str) -> Decimal:
+    cleaned = text.strip()
+    if not cleaned:
+        raise MoneyError("an amount is required")
+    shown = repr(cleaned if len(cleaned) <= 30 else cleaned[:30] + "…")
+    if any(unicodedata.category(ch) == "Sc" for ch in cleaned) or _CODE_RE.search(cleaned):
+        raise MoneyError(f"{shown} holds a currency; type the number only (such as 3000.00)")
+    if cleaned.startswith("-"):
+        raise MoneyError("an amount cannot be negative")
+    if _TOO_PRECISE_RE.fullmatch(cleaned):
+        raise MoneyError("an amount has at most two decimals")
+    if not _AMOUNT_RE.fullmatch(cleaned):
+        raise MoneyError(f"{shown} is not an amount; write it like 3000, 3000.50 or 3,000.00")
+    return Decimal(cleaned.replace(",", ""))
 
 
 def to_decimal(cents: int) -> Decimal:

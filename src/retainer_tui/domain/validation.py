@@ -7,13 +7,18 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from retainer_tui.domain.money import MoneyError, parse_money
-from retainer_tui.domain.month import Month, MonthError
+from retainer_tui.domain.month import RANGE_TEXT, Month, MonthError, MonthOutOfRange, accepted_date
+from retainer_tui.domain.names import invisible_character
 
 MAX_COUNT = 1_000_000_000
 MAX_NAME = 200
 MAX_TEXT = 20_000
 MAX_HOURS_X100 = 744 * 100  # every hour of a 31-day month
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# More digits than any accepted number has: refused before Python's own int() limit answers
+# with advice about sys.set_int_max_str_digits().
+_MAX_DIGITS = 30
 # Single-line fields: C0/C1 controls (tab and line feed included), Unicode line separators,
 # and bidi overrides/isolates, which would reorder the columns of every table showing a name
 # (right-to-left letters themselves are fine).
@@ -32,6 +37,11 @@ def _text(value: object, what: str) -> str:
     raise InvalidValue(f"{what} must be text")
 
 
+def shown(text: str, limit: int = 30) -> str:
+    """Typed text quoted for a message, cut short when it is long."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
 def name(value: object, what: str = "name") -> str:
     """A required single-line name."""
     text = _text(value, what)
@@ -41,6 +51,9 @@ def name(value: object, what: str = "name") -> str:
         raise InvalidValue(f"{what} is too long (at most {MAX_NAME} characters)")
     if _LINE_BREAKING_RE.search(text):
         raise InvalidValue(f"{what} cannot contain control characters or line breaks")
+    hidden = invisible_character(text)
+    if hidden is not None:
+        raise InvalidValue(f"{what} contains an invisible character ({hidden}); remove it")
     return text
 
 
@@ -84,10 +97,12 @@ def count(value: object, what: str = "value") -> int:
         text = _text(value, what).replace(",", "").replace("_", "")
         if not text:
             raise InvalidValue(f"{what} is required")
-        if re.fullmatch(r"[+-]?\d+", text):
+        if re.fullmatch(r"[+-]?[0-9]+", text):
             if len(text.lstrip("+-0")) > len(str(MAX_COUNT)):
                 raise InvalidValue(f"{what} is too large (at most {MAX_COUNT:,})")
             number = int(text)
+        elif len(text) > 2 * _MAX_DIGITS:
+            raise InvalidValue(f"{what} must be a whole number, not {shown(text, 20)}")
         else:
             try:
                 as_dec = Decimal(text)
@@ -114,13 +129,19 @@ def hours_x100(value: object, what: str = "hours") -> int:
     """Hours as hundredths (12.5 → 1250): non-negative, at most two decimals."""
     if isinstance(value, bool):
         raise InvalidValue(f"{what} must be a number")
-    text = "" if value is None else str(value).strip().replace(",", "")
-    if not text:
-        raise InvalidValue(f"{what} is required")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise InvalidValue(f"{what} must be a number, not {text[:20]!r}") from None
+    if isinstance(value, int):
+        # Decimal(int), not str(int): a 5,000-digit int would raise Python's own advice.
+        number = Decimal(value)
+    else:
+        text = "" if value is None else str(value).strip().replace(",", "")
+        if not text:
+            raise InvalidValue(f"{what} is required")
+        if len(text) > 2 * _MAX_DIGITS:
+            raise InvalidValue(f"{what} must be a number, not {shown(text, 20)}")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise InvalidValue(f"{what} must be a number, not {shown(text, 20)}") from None
     if not number.is_finite():
         raise InvalidValue(f"{what} must be a finite number")
     if number < 0:
@@ -134,10 +155,19 @@ def hours_x100(value: object, what: str = "hours") -> int:
 
 
 def money(value: object, what: str = "amount") -> int:
+    """An amount in cents, 0 or more: plain decimals, optional thousands commas."""
     try:
         return parse_money(value)  # type: ignore[arg-type]
     except MoneyError as exc:
         raise InvalidValue(f"{what}: {exc}") from None
+
+
+def payment(value: object, what: str = "amount") -> int:
+    """A payment received, in cents: more than zero ("0" or "-0.00" marks nothing paid)."""
+    cents = money(value, what)
+    if cents <= 0:
+        raise InvalidValue(f"{what} must be more than zero")
+    return cents
 
 
 def day_of_month(value: object, what: str = "day") -> int:
@@ -149,12 +179,18 @@ def day_of_month(value: object, what: str = "day") -> int:
 
 
 def month(value: object, what: str = "month") -> Month:
+    """A month written YYYY-MM, from 1990-01 to 2099-12."""
     if isinstance(value, Month):
+        if not value.accepted:
+            raise InvalidValue(f"{what} must be a month {RANGE_TEXT}, not '{value}'")
         return value
+    text = _text(value, what)
     try:
-        return Month.parse(_text(value, what))
+        return Month.parse(text)
+    except MonthOutOfRange:
+        raise InvalidValue(f"{what} must be a month {RANGE_TEXT}, not {shown(text)}") from None
     except MonthError:
-        raise InvalidValue(f"{what} must be a month written YYYY-MM, not {value!r}") from None
+        raise InvalidValue(f"{what} must be a month written YYYY-MM, not {shown(text)}") from None
 
 
 def optional_month(value: object, what: str = "month") -> Month | None:
@@ -164,19 +200,26 @@ def optional_month(value: object, what: str = "month") -> Month | None:
 
 
 def a_date(value: object, what: str = "date") -> date:
+    """A real date written YYYY-MM-DD, from 1990-01-01 to 2099-12-31."""
     if isinstance(value, datetime):  # TOML reads 2026-11-02T10:00 as a datetime
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value, what)
-    try:
-        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else _bad()
-    except ValueError:
-        raise InvalidValue(f"{what} must be a real date written YYYY-MM-DD, not {text!r}") from None
-
-
-def _bad() -> date:
-    raise ValueError("bad date")
+        day = value.date()
+    elif isinstance(value, date):
+        day = value
+    else:
+        text = _text(value, what)
+        try:
+            if not _DATE_RE.fullmatch(text):
+                raise ValueError("not YYYY-MM-DD")
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise InvalidValue(
+                f"{what} must be a real date written YYYY-MM-DD, not {shown(text)}"
+            ) from None
+    if not accepted_date(day):
+        raise InvalidValue(
+            f"{what} must be a date from 1990-01-01 to 2099-12-31, not '{day.isoformat()}'"
+        )
+    return day
 
 
 def optional_date(value: object, what: str = "date") -> date | None:

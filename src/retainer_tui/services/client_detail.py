@@ -114,7 +114,7 @@ WHERE c.id = ?
 
 
 def _month_or_none(text: str | None) -> Month | None:
-    return Month.parse(text) if text else None
+    return Month.stored(text) if text else None
 
 
 def _date_or_none(text: str | None) -> date | None:
@@ -193,7 +193,7 @@ def _load(
         "SELECT metric_key, month, target FROM goal WHERE client_id = ? AND month <= ?",
         (client_id, last),
     ):
-        goals.setdefault(key, []).append((Month.parse(month), target))
+        goals.setdefault(key, []).append((Month.stored(month), target))
     actuals = {
         (key, month): actual
         for key, month, actual in conn.execute(
@@ -319,7 +319,7 @@ def _load(
             as_of,
             fee_cents=fee,
             billing_day=billing_day,
-            received={Month.parse(m): amount for m, (amount, _) in payments.items()},
+            received={Month.stored(m): amount for m, (amount, _) in payments.items()},
             billable_in=lambda m: billable(status, start, end, m),
             grace_days=grace_days,
         ),

@@ -319,7 +319,7 @@ def goal_history(
     steps: list[GoalStep] = []
     previous: dict[str, int] = {}
     for key, month, target in rows:
-        steps.append(GoalStep(key, Month.parse(month), target, previous.get(key)))
+        steps.append(GoalStep(key, Month.stored(month), target, previous.get(key)))
         previous[key] = target
     return tuple(steps)
 
@@ -335,7 +335,7 @@ def targets_in_force(
             "WHERE client_id = ? AND month <= ? GROUP BY metric_key",
             (client_id, str(m)),
         ).fetchall()
-    return {key: TargetInForce(key, target, Month.parse(set_in)) for key, target, set_in in rows}
+    return {key: TargetInForce(key, target, Month.stored(set_in)) for key, target, set_in in rows}
 
 
 # --- results and hours -------------------------------------------------------------------

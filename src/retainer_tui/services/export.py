@@ -405,7 +405,7 @@ def _csv_text(conn: sqlite3.Connection) -> str:
         if not months:
             continue
         cell_name = safe_cell(name)
-        first, last = Month.parse(months[0]), Month.parse(months[-1])
+        first, last = Month.stored(months[0]), Month.stored(months[-1])
         current: dict[str, int] = {}
         for index in range(first.index, last.index + 1):
             month = str(Month.from_index(index))

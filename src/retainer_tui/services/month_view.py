@@ -194,7 +194,7 @@ _cell_status = attrgetter("status")
 
 
 def _month_or_none(text: str | None) -> Month | None:
-    return Month.parse(text) if text else None
+    return Month.stored(text) if text else None
 
 
 def read_currency(conn: sqlite3.Connection) -> str:
@@ -267,7 +267,7 @@ def _paid_amounts(text: str | None) -> dict[Month, int]:
     if text:
         for item in text.split(","):
             month_t, cents = item.split(" ")
-            paid[Month.parse(month_t)] = int(cents)
+            paid[Month.stored(month_t)] = int(cents)
     return paid
 
 
@@ -343,7 +343,7 @@ def _payments_owed(
                 f"WHERE client_id IN ({marks}) AND month <= ?",
                 [*chunk, str(now)],
             ):
-                received[cid][Month.parse(month_t)] = cents
+                received[cid][Month.stored(month_t)] = cents
         for cid, (first, life, fee, billing_day) in unsure.items():
             found = owed_months(
                 first,
@@ -500,7 +500,7 @@ def _build(
             continue
         done = latest_index.get(latest)
         if done is None:
-            done = latest_index[latest] = Month.parse(latest).index
+            done = latest_index[latest] = Month.stored(latest).index
         if done - first + 1 == sent:  # the sent ones fill first..latest: owed after it
             owed[row[0]] = tuple(Month.from_index(i) for i in range(done + 1, last + 1))
         else:

@@ -21,6 +21,7 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.clients import ClientStatus, ServiceType
 from retainer_tui.domain.month import Month
+from retainer_tui.domain.names import name_key
 from retainer_tui.domain.pipeline import (
     ALL_STAGES,
     OBJECTION_KINDS,
@@ -275,7 +276,7 @@ def _prospect(row: tuple, objections: tuple[ObjectionInfo, ...] = ()) -> Prospec
         next_action_on=_date(next_on),
         objection_notes=objection_notes,
         billing_day=billing_day,
-        start_month=Month.parse(start) if start else None,
+        start_month=Month.stored(start) if start else None,
         client_tier_id=tier_id,
         client_tier=tier,
         client_fee_cents=fee,
@@ -362,7 +363,7 @@ def guaranteed_income(conn: sqlite3.Connection, month: Month) -> int:
     from retainer_tui.domain.income import guaranteed_monthly_income
 
     def month_or_none(text: str | None) -> Month | None:
-        return Month.parse(text) if text else None
+        return Month.stored(text) if text else None
 
     return guaranteed_monthly_income(
         (
@@ -557,16 +558,11 @@ def _insert_goals(conn: sqlite3.Connection, rec: Recorder, p: Prospect, month: M
 
 
 def _name_taken(conn: sqlite3.Connection, name: str, own_id: int | None) -> bool:
+    """Whether another client or prospect has this name, compared by name_key."""
     exclude = -1 if own_id is None else own_id
-    if conn.execute(
-        "SELECT 1 FROM client WHERE name = ? COLLATE NOCASE AND id != ?", (name, exclude)
-    ).fetchone():
-        return True
-    if name.isascii():
-        return False
-    wanted = name.casefold()
+    wanted = name_key(name)
     return any(
-        other.casefold() == wanted
+        name_key(other) == wanted
         for (other,) in conn.execute("SELECT name FROM client WHERE id != ?", (exclude,))
     )
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 from retainer_tui import paths
@@ -14,6 +16,7 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation
 from retainer_tui.domain.clients import ClientStatus, in_service
 from retainer_tui.domain.month import Month
+from retainer_tui.domain.names import NameLookupError, resolve_name
 from retainer_tui.domain.report_text import (
     PlannedTarget,
     ReportData,
@@ -121,18 +124,76 @@ def report_queue(
     """Every report owed as of the date (due or overdue, not sent), overdue first."""
     last = Month.of(as_of).previous()
     with db.read() as conn:
-        views = {
-            last: load_month_from(
-                conn, month=last, as_of=as_of, tolerance=tolerance, grace_days=grace_days
-            )
-        }
-        owed = {m for c in views[last].clients for m in c.reports_owed}
-        for month in sorted(owed - {last}):
-            views[month] = load_month_from(
-                conn, month=month, as_of=as_of, tolerance=tolerance, grace_days=grace_days
-            )
+        view = load_month_from(
+            conn, month=last, as_of=as_of, tolerance=tolerance, grace_days=grace_days
+        )
+        owing = {c.id: c.reports_owed for c in view.clients if c.reports_owed}
+        statuses = _owed_statuses(conn, owing, as_of, as_fraction(tolerance))
         due_days = dict(conn.execute("SELECT id, report_due_day FROM client").fetchall())
-    return queue_from_views(views, due_days, as_of)
+    items: list[QueueItem] = []
+    for client in view.clients:
+        due_day = due_days.get(client.id, 5)
+        for month in client.reports_owed:
+            items.append(
+                QueueItem(
+                    client_id=client.id,
+                    client=client.name,
+                    month=month,
+                    due_on=report_due_date(month, due_day),
+                    state=report_state(month, as_of, report_due_day=due_day, sent_on=None),
+                    month_status=statuses[client.id, month],
+                    as_of=as_of,
+                )
+            )
+    return sort_queue(items)
+
+
+def _owed_statuses(
+    conn: sqlite3.Connection,
+    owing: dict[int, tuple[Month, ...]],
+    as_of: date,
+    tolerance: Fraction,
+) -> dict[tuple[int, Month], MetricStatus]:
+    """Each owing client's status in each owed month, from its goals and results read once.
+
+    The same rule as the month view (targets carry forward, 0 stops tracking, worst
+    metric wins) without building a whole month view per owed month: a client in service
+    since 1990 owes hundreds of months, and a view each made `reports` quadratic."""
+    goals: dict[int, dict[str, list[tuple[str, int]]]] = {cid: {} for cid in owing}
+    actuals: dict[int, dict[tuple[str, str], int]] = {cid: {} for cid in owing}
+    ids = list(owing)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for cid, key, month_t, target in conn.execute(
+            f"SELECT client_id, metric_key, month, target FROM goal"
+            f" WHERE client_id IN ({marks}) ORDER BY month",
+            chunk,
+        ):
+            goals[cid].setdefault(key, []).append((month_t, target))
+        for cid, key, month_t, actual in conn.execute(
+            f"SELECT client_id, metric_key, month, actual FROM result WHERE client_id IN ({marks})",
+            chunk,
+        ):
+            actuals[cid][key, month_t] = actual
+    statuses: dict[tuple[int, Month], MetricStatus] = {}
+    for cid, months in owing.items():
+        history = {key: ([m for m, _ in steps], [t for _, t in steps])
+                   for key, steps in goals[cid].items()}  # fmt: skip
+        delivered = actuals[cid]
+        for month in months:
+            text = str(month)
+            cells = []
+            for key, (set_in, targets) in history.items():
+                # The latest target set in this month or before (months compare as text,
+                # as the month view's SQL compares them).
+                found = bisect_right(set_in, text)
+                if found and targets[found - 1] > 0:
+                    target = targets[found - 1]
+                    actual = delivered.get((key, text))
+                    cells.append(metric_status(target, actual, month, as_of, tolerance))
+            statuses[cid, month] = worst_status(cells)
+    return statuses
 
 
 def recent_sent(
@@ -152,21 +213,26 @@ def recent_sent(
         params += (limit,)
     with db.read() as conn:
         rows = conn.execute(sql, params).fetchall()
-    return [SentItem(cid, name, Month.parse(m), date.fromisoformat(s)) for cid, name, m, s in rows]
+    return [SentItem(cid, name, Month.stored(m), date.fromisoformat(s)) for cid, name, m, s in rows]
 
 
 # ---------------------------------------------------------------- one report
 
 
 def find_client(db: Database, name: str) -> ClientRef:
-    """The client with this name, compared case-insensitively; ReportError when none."""
-    wanted = " ".join(name.split()).casefold()
+    """The client this name (or the start of one) means, compared by name_key; ReportError
+    listing the candidates, or suggesting close names, when it means none or several."""
     with db.read() as conn:
-        rows = conn.execute("SELECT id, name FROM client ORDER BY id").fetchall()
-    for cid, client_name in rows:
-        if " ".join(client_name.split()).casefold() == wanted:
-            return ClientRef(cid, client_name)
-    raise ReportError(f"no client named {name.strip()!r}; `retainer status` lists them")
+        rows = conn.execute(
+            "SELECT id, name FROM client ORDER BY name COLLATE NOCASE, id"
+        ).fetchall()
+    try:
+        index = resolve_name(name, [str(n) for _, n in rows])
+    except NameLookupError as exc:
+        hint = "" if exc.candidates else "; `retainer status` lists them"
+        raise ReportError(f"{exc}{hint}") from None
+    cid, client_name = rows[index]
+    return ClientRef(cid, client_name)
 
 
 _CLIENT_SQL = """
@@ -198,7 +264,7 @@ def _actuals(conn: sqlite3.Connection, client_id: int, month: Month) -> dict[str
 
 
 def _month_or_none(text: str | None) -> Month | None:
-    return Month.parse(text) if text else None
+    return Month.stored(text) if text else None
 
 
 def load_report_data(
@@ -306,8 +372,9 @@ def report_markdown(
 
 
 def default_report_month(as_of: date) -> Month:
-    """The latest month whose report can be due: the month before the as-of date's."""
-    return Month.of(as_of).previous()
+    """The latest month whose report can be due: the month before the as-of date's (never
+    before 1990-01, the first month the app knows)."""
+    return max(Month.of(as_of).previous(), Month.MIN)
 
 
 # ---------------------------------------------------------------- actions

@@ -74,8 +74,8 @@ def load_grid(db: Database, *, month: Month) -> GridData:
             actuals.setdefault(cid, {})[key] = actual
     rows = []
     for cid, name, status, start, end, tier, included, hours in clients:
-        start_m = Month.parse(start) if start else None
-        end_m = Month.parse(end) if end else None
+        start_m = Month.stored(start) if start else None
+        end_m = Month.stored(end) if end else None
         if not in_service(status, start_m, end_m, month):
             continue
         rows.append(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
+from retainer_tui.domain.names import name_key
 from retainer_tui.services.clients import _name_taken
 from retainer_tui.services.errors import FormInvalid, InUse, NotFound
 from retainer_tui.services.undo import Change, Recorder, UndoStack, record, touch_dependents
@@ -231,9 +232,9 @@ def clean_services(services: tuple[str, ...] | list[str]) -> list[str]:
     seen: set[str] = set()
     for number, service in enumerate(services, 1):
         text = v.name(service, f"service {number}")
-        if text.casefold() in seen:
+        if name_key(text) in seen:
             raise v.InvalidValue(f"service {number}, {text!r}, is listed twice")
-        seen.add(text.casefold())
+        seen.add(name_key(text))
         cleaned.append(text)
     return cleaned
 

@@ -35,8 +35,8 @@ Command = tuple[str, str, Callable[[], object]]
 
 
 def month_candidates(around: Month) -> list[Month]:
-    """Three years back to one year ahead of the as-of month."""
-    return [around.plus(offset) for offset in range(-36, 13)]
+    """Three years back to one year ahead of the as-of month (within 1990-01..2099-12)."""
+    return [m for m in (around.plus(offset) for offset in range(-36, 13)) if m.accepted]
 
 
 def parse_month(text: str) -> Month | None:
@@ -48,9 +48,12 @@ def parse_month(text: str) -> Month | None:
         pass
     names = {n.lower(): i for i, n in enumerate(calendar.month_name) if n}
     names |= {n.lower(): i for i, n in enumerate(calendar.month_abbr) if n}
-    match = re.fullmatch(r"([a-z]+)\.?\s*(\d{4})?", text)
+    match = re.fullmatch(r"([a-z]+)\.?\s*([0-9]{4})?", text)
     if match and match.group(1) in names and match.group(2):
-        return Month(int(match.group(2)), names[match.group(1)])
+        year = int(match.group(2))
+        # "march 0000" or "march 2150": no month the app goes to.
+        if Month.MIN.year <= year <= Month.MAX.year:
+            return Month(year, names[match.group(1)])
     return None
 
 

@@ -18,6 +18,7 @@ from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.money import format_money
 from retainer_tui.services.client_detail import ClientDetail, load_client_detail
 from retainer_tui.tui.keys import DETAIL_KEYS, bindings
+from retainer_tui.tui.month_step import month_step
 from retainer_tui.tui.theme_colors import ThemeColors
 from retainer_tui.tui.widgets.metric_trends import MetricTrends
 from retainer_tui.tui.widgets.month_history import MonthHistoryTable
@@ -193,12 +194,14 @@ class ClientDetailScreen(Screen[None]):
         self.dismiss(None)
 
     def action_previous_month(self) -> None:
-        self.retainer.set_month(self.retainer.month.previous())
-        self.load()
+        if (month := month_step(self, self.retainer.month, -1)) is not None:
+            self.retainer.set_month(month)
+            self.load()
 
     def action_next_month(self) -> None:
-        self.retainer.set_month(self.retainer.month.next())
-        self.load()
+        if (month := month_step(self, self.retainer.month, 1)) is not None:
+            self.retainer.set_month(month)
+            self.load()
 
     def action_edit_client(self) -> None:
         self.retainer.open_edit_client(self.client_id)

@@ -17,6 +17,7 @@ from retainer_tui.domain.month import Month
 from retainer_tui.services.month_view import MonthView, load_month
 from retainer_tui.tui.client_rows import SORT_LABELS, Filter, SortKey, visible_rows
 from retainer_tui.tui.keys import DASHBOARD_KEYS, bindings
+from retainer_tui.tui.month_step import month_step
 from retainer_tui.tui.widgets.client_table import ClientTable
 from retainer_tui.tui.widgets.summary_bar import SummaryBar
 
@@ -177,10 +178,12 @@ class DashboardScreen(Screen[None]):
             self.load()
 
     def action_previous_month(self) -> None:
-        self.set_month(self.month.previous())
+        if (month := month_step(self, self.month, -1)) is not None:
+            self.set_month(month)
 
     def action_next_month(self) -> None:
-        self.set_month(self.month.next())
+        if (month := month_step(self, self.month, 1)) is not None:
+            self.set_month(month)
 
     def action_this_month(self) -> None:
         self.set_month(Month.of(self.retainer.today))

@@ -21,6 +21,7 @@ from retainer_tui.domain.report_text import ReportData, render_report
 from retainer_tui.domain.reports import ReportState
 from retainer_tui.services import reports
 from retainer_tui.tui.keys import bindings
+from retainer_tui.tui.month_step import month_step
 from retainer_tui.tui.report_keys import HIGHLIGHTS_KEYS, REPORT_DIALOG_KEYS, REPORT_KEYS
 from retainer_tui.tui.screens.form_base import data_written, undo_stack
 
@@ -372,7 +373,9 @@ class ReportPreviewScreen(Screen[None]):
         await self._show(data)
 
     async def action_previous_month(self) -> None:
-        await self._go(self.month.previous())
+        if (month := month_step(self, self.month, -1)) is not None:
+            await self._go(month)
 
     async def action_next_month(self) -> None:
-        await self._go(self.month.next())
+        if (month := month_step(self, self.month, 1)) is not None:
+            await self._go(month)

@@ -24,6 +24,7 @@ from retainer_tui.services.results_grid import GridData, load_grid
 from retainer_tui.tui.cells import STATUS_GLYPHS, hours_label
 from retainer_tui.tui.entry_keys import GRID_KEYS
 from retainer_tui.tui.keys import bindings
+from retainer_tui.tui.month_step import month_step
 from retainer_tui.tui.screens.form_base import undo_stack
 from retainer_tui.tui.widgets.results_grid import HOURS, CellOutcome, ResultsGrid
 
@@ -271,10 +272,12 @@ class ResultsGridScreen(Screen[None]):
         self.load()
 
     def action_previous_month(self) -> None:
-        self._change_month(self.month.previous())
+        if (month := month_step(self, self.month, -1)) is not None:
+            self._change_month(month)
 
     def action_next_month(self) -> None:
-        self._change_month(self.month.next())
+        if (month := month_step(self, self.month, 1)) is not None:
+            self._change_month(month)
 
     def action_back(self) -> None:
         grid = self.grid
