@@ -30,14 +30,12 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _as_of(text: str) -> date:
-    """--as-of: a real date from 1990-01-01 to 2099-12-31."""
-    from retainer_tui.domain.validation import InvalidValue, a_date
-
     try:
-        return a_date(text, "--as-of")
-    except InvalidValue as exc:
-        # argparse names the option itself: "argument --as-of: must be …".
-        raise argparse.ArgumentTypeError(str(exc).removeprefix("--as-of ")) from None
+        return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("bad")
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a real date written YYYY-MM-DD"
+        ) from None
 
 
 def _common() -> argparse.ArgumentParser:
@@ -142,9 +140,13 @@ def _settings() -> Settings:
 
 
 def _open(args: argparse.Namespace, settings: Settings, *, create: bool = True) -> Database:
+    """The command's database; create=False refuses a missing one. No folder is ever made
+    but the default data folder (a mistyped --db must leave nothing behind)."""
     from retainer_tui.db.migrate import open_database
 
     path = paths.db_path(getattr(args, "db", None))
+    if create and not path.exists() and path.absolute() == paths.default_db_path().absolute():
+        paths.make_data_dir()
     return open_database(
         path, create=create, backup_dir=paths.backups_dir(path), currency=settings.currency
     )
@@ -208,15 +210,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from retainer_tui.domain import validation
-    from retainer_tui.domain.month import Month
+    from retainer_tui.domain.month import Month, MonthError
     from retainer_tui.services.month_view import load_month
     from retainer_tui.services.status_json import status_object, status_table
 
     settings = _settings()
     today = _today(args)
-    month = Month.of(today) if args.month is None else validation.month(args.month, "--month")
-    db = _open(args, settings)
+    try:
+        month = Month.parse(args.month) if args.month else Month.of(today)
+    except MonthError:
+        raise CommandError(f"--month {args.month!r} is not a month written YYYY-MM") from None
+    db = _open(args, settings, create=False)
     view = load_month(
         db,
         month=month,
@@ -238,7 +242,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt is None:
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
         fmt = suffix if suffix in ("toml", "json", "csv") else "toml"
-    db = _open(args, _settings())
+    db = _open(args, _settings(), create=False)
     _write_output(export_data(db, fmt), args.output)
     return 0
 
@@ -367,7 +371,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from retainer_tui.domain import validation
+    from retainer_tui.domain.month import Month, MonthError
     from retainer_tui.services.reports import (
         ReportError,
         default_report_month,
@@ -377,11 +381,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     settings = _settings()
     today = _today(args)
-    month = (
-        default_report_month(today)
-        if args.month is None
-        else validation.month(args.month, "--month")
-    )
+    try:
+        month = Month.parse(args.month) if args.month else default_report_month(today)
+    except MonthError:
+        raise CommandError(f"--month {args.month!r} is not a month written YYYY-MM") from None
     db = _open(args, settings, create=False)
     try:
         client = find_client(db, args.client)
@@ -475,7 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        if isinstance(exc, _known_errors()):
+        if isinstance(exc, (*_known_errors(), paths.EmptyPath)):
             lines = str(exc).strip().splitlines() or [type(exc).__name__]
             lines = _shown(lines)
             sys.stderr.write(f"retainer: {lines[0]}\n")

@@ -28,14 +28,40 @@ def default_db_path() -> Path:
     return data_dir() / "retainer.db"
 
 
+class EmptyPath(ValueError):
+    """--db was given but blank (a shell variable that expanded to nothing)."""
+
+
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """--db wins, then $RETAINER_DB, then the platform's data directory."""
-    if explicit:
+    """--db wins, then $RETAINER_DB, then the platform's data directory.
+
+    A blank --db is refused rather than read as "the default": `--db "$DIR/x.db"` with an
+    unset DIR must not quietly open the real database. An empty $RETAINER_DB counts as
+    unset, as an empty XDG variable does.
+    """
+    if explicit is not None:
+        if not os.fspath(explicit).strip():
+            raise EmptyPath("--db is empty; give the database file's path")
         return Path(explicit).expanduser()
-    from_env = os.environ.get(DB_ENV)
-    if from_env:
+    from_env = os.environ.get(DB_ENV, "")
+    if from_env.strip():
         return Path(from_env).expanduser()
     return default_db_path()
+
+
+def make_data_dir() -> Path:
+    """Create the default data folder (and any missing parent) owner-only, whatever the
+    umask; a folder that already exists is left as it is."""
+    folder = data_dir()
+    missing: list[Path] = []
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for part in reversed(missing):
+        part.mkdir(mode=0o700, exist_ok=True)
+        part.chmod(0o700)
+    return folder
 
 
 def backups_dir(db: Path | None = None) -> Path:

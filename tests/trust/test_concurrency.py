@@ -112,6 +112,7 @@ def test_first_start_of_several_copies_at_once_creates_one_database(tmp_path: Pa
     """Four copies started together on a path with no database yet: one file is made,
     and every copy's first client is in it (none wrote into a file that was replaced)."""
     path = tmp_path / "new" / "retainer.db"
+    path.parent.mkdir()  # the folder exists (open_database never makes one); the file not
     run_together(tmp_path / "go", *(("open", str(path), f"Copy {i}") for i in range(4)))
     assert names(path) == {f"Copy {i}" for i in range(4)}
     assert checks(path) == ("ok", [])

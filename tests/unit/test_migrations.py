@@ -158,8 +158,9 @@ def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
 def test_folder_that_cannot_be_created(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(DatabaseError, match="cannot create the folder"):
+    with pytest.raises(DatabaseError, match="does not exist; check --db"):
         open_database(blocker / "sub" / "r.db")
+    assert blocker.read_text() == "x"
 
 
 def test_upgrade_from_the_first_revision_keeps_every_row(db_path: Path, tmp_path: Path) -> None:

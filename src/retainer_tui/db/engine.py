@@ -1,4 +1,5 @@
-"""Opening the SQLite file: checks, WAL, foreign keys, busy timeout, owner-only permissions."""
+"""Opening the SQLite file: checks, WAL, foreign keys, busy timeout, owner-only permissions,
+and the guard that stops writing when the file under us is no longer the one opened."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retainer_tui.db.errors import DatabaseBusy, DatabaseError, ReadOnlyDatabase
+from retainer_tui.db.errors import DatabaseBusy, DatabaseError, DatabaseMoved, ReadOnlyDatabase
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -26,6 +28,24 @@ def _pragmas(conn: sqlite3.Connection, *, readonly: bool) -> None:
         conn.execute("PRAGMA synchronous = NORMAL")
 
 
+EMPTY = "an empty file"
+NOT_SQLITE = "not an SQLite database"
+
+
+def header_problem(path: Path) -> str | None:
+    """What the file's header shows is wrong, in a few words ("an empty file", "not an
+    SQLite database", "cut short: 4,096 bytes missing"); None when it looks whole.
+    An OSError from reading it is the caller's."""
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if not header:
+        return EMPTY
+    if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
+        return NOT_SQLITE
+    missing = _missing_bytes(path, header)
+    return f"cut short: {missing:,} bytes missing" if missing else None
+
+
 def check_file(path: Path) -> None:
     """Refuse anything at the path that is not an SQLite database, without touching it."""
     if path.is_dir():
@@ -33,24 +53,22 @@ def check_file(path: Path) -> None:
     if not path.exists():
         return
     try:
-        with path.open("rb") as fh:
-            header = fh.read(100)
+        problem = header_problem(path)
     except OSError as exc:
         raise DatabaseError(
             f"{path}: cannot be read ({exc.strerror}); check its permissions"
         ) from None
-    if not header:
+    if problem == EMPTY:
         raise DatabaseError(
             f"{path}: is an empty file, not a retainer database; remove it or choose another path"
         )
-    if header[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
+    if problem == NOT_SQLITE:
         raise DatabaseError(
             f"{path}: is not an SQLite database; check the path (nothing was changed)"
         )
-    missing = _missing_bytes(path, header)
-    if missing:
+    if problem:
         raise DatabaseError(
-            f"{path}: the database file is damaged (cut short: {missing:,} bytes missing); "
+            f"{path}: the database file is damaged ({problem}); "
             "nothing was changed; restore a backup (retainer backup --list)"
         )
 
@@ -96,13 +114,11 @@ def _missing_bytes(path: Path, header: bytes) -> int:
 
 
 def create_file(path: Path) -> None:
-    """Create the folder and an empty owner-only file so SQLite inherits 0600."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
+    """Create an empty owner-only file (so SQLite's files inherit 0600); never a folder."""
+    if not path.parent.is_dir():
         raise DatabaseError(
-            f"{path.parent}: cannot create the folder ({exc.strerror}); choose another --db path"
-        ) from None
+            f"{path}: the folder {path.parent} does not exist; check --db (nothing was created)"
+        )
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
@@ -117,6 +133,71 @@ def create_file(path: Path) -> None:
 def readonly_uri(path: Path) -> str:
     """An SQLite URI opening path read-only, %-quoted: a folder named "Clients #2" works."""
     return f"{path.absolute().as_uri()}?mode=ro"
+
+
+def existing_uri(path: Path) -> str:
+    """An SQLite URI opening path for writing that fails when no file is there: a plain
+    connect would create a new, empty database in place of one deleted under us."""
+    return f"{path.absolute().as_uri()}?mode=rw"
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """Which file sits at a path: device and inode, and whether it holds anything.
+
+    Only stat(): opening and closing the database file from this process would drop
+    every POSIX lock SQLite's connections hold on it (and let other processes write
+    through them), so the file is never read here while connections may be open.
+    """
+
+    dev: int
+    ino: int
+    empty: bool
+
+    @classmethod
+    def of(cls, path: Path) -> FileIdentity | None:
+        """The file at path now (None when there is none): one stat()."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return cls(st.st_dev, st.st_ino, st.st_size == 0)
+
+    def same_file(self, other: FileIdentity | None) -> bool:
+        """Whether other is this file, still holding data (truncated to nothing is not;
+        a file recorded empty is the new database being built)."""
+        if other is None or (self.dev, self.ino) != (other.dev, other.ino):
+            return False
+        return self.empty or not other.empty
+
+
+WAL_HEADER_BYTES = 32
+
+# What each path was when this process opened it (open_database), so that a Database
+# made later for the same path (a screen's kept connection) checks against that file,
+# not against whatever has taken its place since.
+_opened: dict[str, FileIdentity] = {}
+
+
+def remember_opened(path: Path) -> None:
+    """Record the file now at path as the one this process opened."""
+    found = FileIdentity.of(path)
+    if found is not None:
+        _opened[os.path.abspath(path)] = found
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that remembers the -wal file it had open (a removed one is detected)."""
+
+    wal: tuple[int, int] | None = None
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def translate(exc: Exception, path: Path) -> DatabaseError:
@@ -144,20 +225,76 @@ class Database:
         self.path = path
         self.readonly = readonly
         self._engine: Engine | None = None
+        self._wal_path = Path(f"{path}-wal")
+        self._identity = _opened.get(os.path.abspath(path)) or FileIdentity.of(path)
+
+    def _moved(self, *, writing: bool) -> DatabaseMoved:
+        saved = "nothing was saved; " if writing else ""
+        return DatabaseMoved(
+            f"{self.path}: the database file was moved, replaced or deleted while the app "
+            f"was open; {saved}restart retainer"
+        )
+
+    def _check_file(self, *, writing: bool) -> None:
+        """Refuse when the file at the path is not the one opened (a stat, no more)."""
+        now = FileIdentity.of(self.path)
+        if self._identity is None:
+            if now is None:
+                raise DatabaseError(f"{self.path}: no such database; check --db")
+            self._identity = now
+        elif not self._identity.same_file(now):
+            raise self._moved(writing=writing)
+        elif self._identity.empty:
+            self._identity = now  # the new database has been written: from now on, whole
+
+    def _check_wal(self, conn: sqlite3.Connection, *, writing: bool) -> None:
+        """A -wal this connection has seen, now gone from the path while its -shm (the
+        index of what the -wal holds) is still there: it was deleted under us, and a kept
+        connection would go on writing into the deleted file. (Only "gone", not "another
+        file": with several processes SQLite may itself start a new -wal meanwhile.)"""
+        if not isinstance(conn, _Connection) or self.readonly:
+            return
+        now = _inode(self._wal_path)
+        if now is not None:
+            conn.wal = now
+        elif conn.wal is not None and Path(f"{self.path}-shm").exists():
+            raise self._wal_gone(writing=writing)
+
+    def _wal_gone(self, *, writing: bool) -> DatabaseMoved:
+        saved = "nothing more was saved; " if writing else ""
+        return DatabaseMoved(
+            f"{self.path}: its -wal file (the latest changes) was deleted while the app "
+            f"was open; {saved}restart retainer"
+        )
+
+    def _verify(self, conn: sqlite3.Connection, *, writing: bool) -> None:
+        self._check_file(writing=writing)
+        self._check_wal(conn, writing=writing)
 
     def _open(self) -> sqlite3.Connection:
         timeout = BUSY_TIMEOUT_MS / 1000
-        if self.readonly:
-            return sqlite3.connect(readonly_uri(self.path), uri=True, timeout=timeout)
-        return sqlite3.connect(self.path, timeout=timeout)
+        uri = readonly_uri(self.path) if self.readonly else existing_uri(self.path)
+        return sqlite3.connect(uri, uri=True, timeout=timeout, factory=_Connection)
 
     def connect(self) -> sqlite3.Connection:
         """A new sqlite3 connection with the pragmas set; the caller closes it."""
+        self._check_file(writing=False)
         try:
             conn = self._open()
+        except sqlite3.Error as exc:
+            self._check_file(writing=False)  # deleted between the check and the open
+            raise translate(exc, self.path) from None
+        try:
             _pragmas(conn, readonly=self.readonly)
         except sqlite3.Error as exc:
+            # Not closed here: closing the last connection checkpoints the -wal into a
+            # file about to be refused as damaged, and deletes the -wal.
             raise translate(exc, self.path) from None
+        try:
+            self._verify(conn, writing=False)
+        except DatabaseError:
+            conn.close()
+            raise
         return conn
 
     def _acquire(self) -> sqlite3.Connection:
@@ -172,35 +309,61 @@ class Database:
         """A connection for a consistent read (one snapshot for the whole block)."""
         conn = self._acquire()
         try:
+            self._verify(conn, writing=False)
             conn.execute("BEGIN")
             yield conn
         except sqlite3.Error as exc:
-            raise translate(exc, self.path) from None
+            raise self._explain(exc, writing=False) from None
         finally:
             self._release(conn)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One short write transaction; rolled back whole on any error."""
+        """One short write transaction; rolled back whole on any error, and when the file
+        under us was deleted or replaced meanwhile (then nothing is committed)."""
         if self.readonly:
             raise ReadOnlyDatabase(
                 f"{self.path}: opened read-only (no write permission); nothing was changed"
             )
+        self._check_file(writing=True)
         conn = self._acquire()
         try:
+            self._verify(conn, writing=True)
             conn.execute("BEGIN IMMEDIATE")
             yield conn
+            self._verify(conn, writing=True)
             conn.commit()
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.rollback()
-            raise translate(exc, self.path) from None
+            raise self._explain(exc, writing=True) from None
         except BaseException:
             if conn.in_transaction:
                 conn.rollback()
             raise
         finally:
             self._release(conn)
+
+    def _explain(self, exc: sqlite3.Error, *, writing: bool) -> DatabaseError:
+        """An I/O error after the file or its -wal went away says that, not "disk I/O"."""
+        name = getattr(exc, "sqlite_errorname", "")
+        if name.startswith("SQLITE_IOERR"):
+            try:
+                self._check_file(writing=writing)
+            except DatabaseError as moved:
+                return moved
+        if name == "SQLITE_IOERR_SHORT_READ" and self._wal_replaced():
+            return self._wal_gone(writing=writing)
+        return translate(exc, self.path)
+
+    def _wal_replaced(self) -> bool:
+        """The -shm still indexes frames but the -wal at the path has not even a header:
+        the -wal was deleted under an open connection and SQLite made a new, empty one."""
+        shm = Path(f"{self.path}-shm")
+        try:
+            return shm.stat().st_size > 0 and self._wal_path.stat().st_size < WAL_HEADER_BYTES
+        except OSError:
+            return False
 
     @property
     def engine(self) -> Engine:

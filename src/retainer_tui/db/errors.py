@@ -11,3 +11,7 @@ class ReadOnlyDatabase(DatabaseError):
 
 class DatabaseBusy(DatabaseError):
     """Another process held the database longer than the busy timeout."""
+
+
+class DatabaseMoved(DatabaseError):
+    """The file at the path is no longer the one opened (deleted, replaced, -wal removed)."""

@@ -13,6 +13,7 @@ from retainer_tui.db.engine import (
     create_file,
     is_wal,
     quick_check,
+    remember_opened,
     translate,
 )
 from retainer_tui.db.errors import DatabaseError
@@ -115,14 +116,13 @@ def open_database(
     check_file(path)
     if not path.exists():
         if not create:
-            raise DatabaseError(f"{path}: no such database; check the path")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
+            raise DatabaseError(f"{path}: no such database; check --db (nothing was created)")
+        # Never a folder: a mistyped --db must not leave a tree of them behind (the
+        # caller makes the default data folder itself).
+        if not path.parent.is_dir():
             raise DatabaseError(
-                f"{path.parent}: cannot create the folder ({exc.strerror}); "
-                "choose another --db path"
-            ) from None
+                f"{path}: the folder {path.parent} does not exist; check --db (nothing was created)"
+            )
         if not os.access(path.parent, os.W_OK):
             raise DatabaseError(
                 f"{path.parent}: the folder is not writable; choose another --db path"
@@ -134,6 +134,7 @@ def open_database(
         except Exception as exc:
             raise translate(exc, path) from None
         if created:
+            remember_opened(path)
             return Database(path)
         check_file(path)
     readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
@@ -161,6 +162,7 @@ def open_database(
             f"{path}: the database file is damaged ({problem}); nothing was changed; "
             "restore a backup (retainer backup --list)"
         )
+    remember_opened(path)
     db = Database(path, readonly=readonly)
     if revision == SCHEMA_HEAD:
         return db

@@ -96,12 +96,23 @@ def daily_backup(db: Database, folder: Path, *, today: str, keep: int) -> Path |
 
 def check_backup_file(path: Path) -> None:
     """Refuse to restore anything that is not a readable retainer database."""
-    from retainer_tui.db.engine import check_file
+    from retainer_tui.db.engine import EMPTY, NOT_SQLITE, header_problem
     from retainer_tui.db.migrate import KNOWN_REVISIONS, current_revision
 
     if not path.is_file():
         raise DatabaseError(f"{path}: no such backup file")
-    check_file(path)
+    # Every message names the backup and says it is the backup: the live database is
+    # not looked at (nor changed) until the backup has passed.
+    try:
+        problem = header_problem(path)
+    except OSError as exc:
+        raise DatabaseError(f"{path}: the backup cannot be read ({exc.strerror})") from None
+    if problem:
+        what = "is not a backup" if problem in (EMPTY, NOT_SQLITE) else "the backup is damaged"
+        raise DatabaseError(
+            f"{path}: {what} ({problem}); nothing was changed; "
+            "choose another one (retainer backup --list)"
+        )
     try:
         conn = sqlite3.connect(readonly_uri(path), uri=True)
         try:
@@ -110,9 +121,14 @@ def check_backup_file(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise DatabaseError(f"{path}: cannot be read as a database ({exc})") from None
+        raise DatabaseError(
+            f"{path}: the backup cannot be read as a database ({exc}); nothing was changed"
+        ) from None
     if ok != "ok":
-        raise DatabaseError(f"{path}: the backup is damaged ({ok}); choose another one")
+        raise DatabaseError(
+            f"{path}: the backup is damaged ({ok}); nothing was changed; "
+            "choose another one (retainer backup --list)"
+        )
     if revision not in KNOWN_REVISIONS:
         raise DatabaseError(f"{path}: not a retainer-tui backup this version can restore")
 
