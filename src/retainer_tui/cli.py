@@ -30,12 +30,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _as_of(text: str) -> date:
+    """--as-of: a real date from 1990-01-01 to 2099-12-31."""
+    from retainer_tui.domain.validation import InvalidValue, a_date
+
     try:
-        return date.fromisoformat(text) if len(text) == 10 else date.fromisoformat("bad")
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a real date written YYYY-MM-DD"
-        ) from None
+        return a_date(text, "--as-of")
+    except InvalidValue as exc:
+        # argparse names the option itself: "argument --as-of: must be …".
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--as-of ")) from None
 
 
 def _common() -> argparse.ArgumentParser:
@@ -210,16 +212,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from retainer_tui.domain.month import Month, MonthError
+    from retainer_tui.domain import validation
+    from retainer_tui.domain.month import Month
     from retainer_tui.services.month_view import load_month
     from retainer_tui.services.status_json import status_object, status_table
 
     settings = _settings()
     today = _today(args)
-    try:
-        month = Month.parse(args.month) if args.month else Month.of(today)
-    except MonthError:
-        raise CommandError(f"--month {args.month!r} is not a month written YYYY-MM") from None
+    month = Month.of(today) if args.month is None else validation.month(args.month, "--month")
     db = _open(args, settings, create=False)
     view = load_month(
         db,
@@ -371,7 +371,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from retainer_tui.domain.month import Month, MonthError
+    from retainer_tui.domain import validation
     from retainer_tui.services.reports import (
         ReportError,
         default_report_month,
@@ -381,10 +381,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     settings = _settings()
     today = _today(args)
-    try:
-        month = Month.parse(args.month) if args.month else default_report_month(today)
-    except MonthError:
-        raise CommandError(f"--month {args.month!r} is not a month written YYYY-MM") from None
+    month = (
+        default_report_month(today)
+        if args.month is None
+        else validation.month(args.month, "--month")
+    )
     db = _open(args, settings, create=False)
     try:
         client = find_client(db, args.client)
