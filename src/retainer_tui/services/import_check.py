@@ -95,7 +95,7 @@ class Validator(RowReader):
         self.plan = Plan()
         self.memo: dict[Any, Any] = {}
         self.metric_keys = set(BUILTIN_KEYS) | set(ctx.metrics)
-        self.tier_names = _NameKeys(ctx.tiers)
+        self.tier_names: set[str] = _NameKeys(ctx.tiers)
         self.seen_metrics: set[str] = set()
 
     def problem(self, place: str, message: str) -> None:

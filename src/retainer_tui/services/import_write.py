@@ -138,7 +138,9 @@ def apply(
     return {kind: count.tally() for kind, count in counts.items()}
 
 
-def _metrics(conn: sqlite3.Connection, plan: Plan, ctx: Context, count: _Count, write: bool):
+def _metrics(
+    conn: sqlite3.Connection, plan: Plan, ctx: Context, count: _Count, write: bool
+) -> None:
     position = ctx.metric_position
     new, changed = [], []
     for m in plan.metrics:

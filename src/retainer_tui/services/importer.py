@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
@@ -54,7 +55,7 @@ def import_text(
         raise DataFileError(problems)
     if dry_run:
         with db.read() as conn:
-            counts = apply(conn, plan, ctx, replace=replace, write=False)
+            counts: dict[str, Any] = apply(conn, plan, ctx, replace=replace, write=False)
         return ImportSummary(**counts)
     backup = None
     if replace and not ctx.fresh:
