@@ -75,10 +75,10 @@ def test_json_figures_by_hand(db, db_path, capsys) -> None:
         "lost": (1, "0.00"),
     }
     assert data["trials"] == {"retained": 1, "lost": 1, "conversion_rate": 0.5}
-    # 3,000 + 2,000 + Neri's 5,000 since its retention.
-    assert data["guaranteed_monthly_income"] == "10000.00"
+    # 3,000 + 2,000 in November: Neri is retained from December, so counts from then.
+    assert data["guaranteed_monthly_income"] == "5000.00"
     assert data["open_proposals"] == {"count": 1, "value": "10000.00"}
-    assert data["guaranteed_if_all_sign"] == "20000.00"
+    assert data["guaranteed_if_all_sign"] == "15000.00"
     names = [p["name"] for p in data["prospects"]]
     assert names == ["Gialli Srl", "Verdi Studio", "Neri Shop", "Blu Cafe"]
     verdi = data["prospects"][1]
@@ -105,7 +105,7 @@ def test_table(db, db_path, capsys) -> None:
     assert (code, err) == (0, "")
     assert "Proposal sent              1      $10,000" in out
     assert "Trial → retainer: 1 of 2 trials retained (50%)" in out
-    assert "Guaranteed monthly income: $10,000; $20,000 if every open proposal signs" in out
+    assert "Guaranteed monthly income: $5,000; $15,000 if every open proposal signs" in out
     assert "OVERDUE 2026-11-13  Follow up: which tier do they choose?" in out
     assert "lost: No budget after the trial" in out
 
