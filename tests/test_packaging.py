@@ -79,6 +79,8 @@ def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -
     code = (
         "import sys, retainer_tui, retainer_tui.paths as p;"
         "print(retainer_tui.__file__); print(p.styles_dir());"
+        "from retainer_tui.db.migrate import open_database;"
+        "p.make_data_dir(); open_database(p.default_db_path()).dispose();"
         "from retainer_tui.cli import main; sys.argv=['retainer'];"
         "raise SystemExit(main(['status', '--json', '--as-of', '2026-11-20']))"
     )

@@ -54,6 +54,7 @@ def umask(value: int) -> Iterator[None]:
 def test_database_wal_and_backups_are_private_whatever_the_umask(tmp_path: Path, mask: int) -> None:
     with umask(mask):
         path = tmp_path / "data" / "retainer.db"
+        path.parent.mkdir(mode=0o700)
         db = open_database(path)
         save_client(db, draft=ClientDraft(name=SECRET))
         holder = db.connect()  # keeps the WAL and shared-memory files in place

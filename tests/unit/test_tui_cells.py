@@ -60,6 +60,7 @@ def test_data_watcher_watches_the_right_file_in_an_odd_folder(tmp_path: Path) ->
     """A '#' or '?' in the folder name must not make the watcher open another file."""
     from retainer_tui.db.migrate import open_database
 
+    (tmp_path / "we#ird?dir").mkdir()
     db = open_database(tmp_path / "we#ird?dir" / "retainer.db")
     add_client(db, "Rossi Bakery")
     watcher = DataWatcher(db.path)
