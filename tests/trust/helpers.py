@@ -42,3 +42,11 @@ def checks(path: Path) -> tuple[str, list[tuple]]:
         return ok, broken
     finally:
         conn.close()
+
+
+def screen_text(app: object) -> str:
+    """Every character drawn on the app's screen (toasts included), line by line."""
+    from rich.segment import Segment
+
+    strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
+    return "\n".join("".join(seg.text for seg in Segment.filter_control(s)) for s in strips)

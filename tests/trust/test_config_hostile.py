@@ -21,7 +21,7 @@ from retainer_tui.config import ConfigError, Settings, load_settings, save_setti
 from retainer_tui.db.engine import Database
 from retainer_tui.tui.keys import check_keymap
 from tests.trust import tally
-from tests.trust.test_injection import screen_text
+from tests.trust.helpers import screen_text
 from tests.ui.conftest import SIZE, AppMaker, settle
 
 
