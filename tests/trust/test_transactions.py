@@ -84,7 +84,7 @@ def actions() -> dict[str, Action]:
         ),
         "clear hours": lambda db, k: entries.clear_hours(db, client_id=k["rossi"].id, month=OCT),
         "payment": lambda db, k: entries.mark_payment(
-            db, client_id=k["rossi"].id, month=NOV, today=AS_OF
+            db, client_id=k["rossi"].id, month=NOV, amount="10", today=AS_OF
         ),
         "unmark payment": lambda db, k: entries.unmark_payment(
             db, client_id=k["rossi"].id, month=OCT
@@ -148,7 +148,8 @@ def ready(sample_db: Database) -> dict[str, Any]:
     assert rossi is not None
     entries.set_hours(db, client_id=rossi.id, month=OCT, hours="2")
     entries.set_goals(db, client_id=rossi.id, month=OCT, targets={"conversions": "3"})
-    entries.mark_payment(db, client_id=rossi.id, month=OCT, today=AS_OF)
+    # An instalment: the sample may hold October paid in full already.
+    entries.mark_payment(db, client_id=rossi.id, month=OCT, amount="10", today=AS_OF)
     entries.set_result(db, client_id=rossi.id, metric="new_followers", month=OCT, actual=5)
     prospect = clients.save_client(
         db, draft=clients.ClientDraft(name="Prospect Co", status="prospect", stage="first call")

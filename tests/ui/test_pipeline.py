@@ -202,7 +202,8 @@ async def test_from_the_first_call_to_an_active_client_with_keys_only(
         assert goals == [("conversions", "2026-11", 10), ("new_followers", "2026-11", 500)]
         assert dashboard_income(app) == (300_000, "Guaranteed $3,000/mo")
 
-        # r: retain on the chosen tier from the month after the trial; income rises at once.
+        # r: retain on the chosen tier from the month after the trial; the month shown keeps
+        # its income (the client counts from January).
         await pilot.press("r")
         await settle(app, pilot)
         assert isinstance(app.screen, RetainFormScreen)
@@ -219,7 +220,7 @@ async def test_from_the_first_call_to_an_active_client_with_keys_only(
             "2027-01",
         )
         assert prospect_row(db, cid)["trial_outcome"] == "retained"
-        assert dashboard_income(app) == (800_000, "Guaranteed $8,000/mo")
+        assert dashboard_income(app) == (300_000, "Guaranteed $3,000/mo")
         assert screen.view.figures.trial_conversion == 1
         assert screen.table.highlighted().stage is Stage.RETAINED
 
