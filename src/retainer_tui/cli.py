@@ -268,6 +268,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     settings = _settings()
     path = paths.db_path(getattr(args, "db", None))
     new = not path.exists()
+    if new and not path.parent.is_dir() and path != paths.default_db_path():
+        # Even a dry run: "would import into a new database" at a path that cannot hold
+        # one would let a typo in --db pass a check.
+        raise CommandError(
+            f"{path}: the folder {path.parent} does not exist; check --db (nothing was created)"
+        )
     try:
         if new:
             # Checked against an empty database first, so a refused file creates nothing;
