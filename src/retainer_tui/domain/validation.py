@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -54,6 +55,9 @@ def name(value: object, what: str = "name") -> str:
     hidden = invisible_character(text)
     if hidden is not None:
         raise InvalidValue(f"{what} contains an invisible character ({hidden}); remove it")
+    if all(unicodedata.category(ch).startswith(("M", "Z")) for ch in text):
+        # Only accents with nothing under them: a name that shows as blank.
+        raise InvalidValue(f"{what} needs a letter, digit or sign, not only accents")
     return text
 
 
@@ -97,6 +101,9 @@ def count(value: object, what: str = "value") -> int:
         text = _text(value, what).replace(",", "").replace("_", "")
         if not text:
             raise InvalidValue(f"{what} is required")
+        if not text.isascii():
+            # Decimal() reads '１２' and '١٢' as 12: digits are written 0-9, one way.
+            raise InvalidValue(f"{what} must be a whole number written with 0-9")
         if re.fullmatch(r"[+-]?[0-9]+", text):
             if len(text.lstrip("+-0")) > len(str(MAX_COUNT)):
                 raise InvalidValue(f"{what} is too large (at most {MAX_COUNT:,})")
@@ -136,6 +143,8 @@ def hours_x100(value: object, what: str = "hours") -> int:
         text = "" if value is None else str(value).strip().replace(",", "")
         if not text:
             raise InvalidValue(f"{what} is required")
+        if not text.isascii():
+            raise InvalidValue(f"{what} must be a number written with 0-9")
         if len(text) > 2 * _MAX_DIGITS:
             raise InvalidValue(f"{what} must be a number, not {shown(text, 20)}")
         try:
