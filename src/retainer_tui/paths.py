@@ -42,6 +42,8 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if explicit is not None:
         if not os.fspath(explicit).strip():
             raise EmptyPath("--db is empty; give the database file's path")
+        if "\x00" in os.fspath(explicit):
+            raise EmptyPath("--db holds a NUL character, which no file name can; check --db")
         return Path(explicit).expanduser()
     from_env = os.environ.get(DB_ENV, "")
     if from_env.strip():
