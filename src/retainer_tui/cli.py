@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -158,22 +157,17 @@ def _today(args: argparse.Namespace) -> date:
     return getattr(args, "as_of", None) or date.today()
 
 
-def _write_output(text: str, output: str | None) -> None:
-    if not output:
+def _write_output(text: str, output: str | None, db: Database) -> None:
+    """Standard output, or the -o file by the rules in services/output_file.py."""
+    from retainer_tui.services.output_file import STDOUT, OutputRefused, write_output
+
+    if not output or output == STDOUT:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    target = Path(output).expanduser()
-    if target.is_dir():
-        raise CommandError(f"{target}: is a folder; give a file name")
-    partial = target.with_name(f".{target.name}.partial")
     try:
-        fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise CommandError(f"{target}: cannot be written ({exc.strerror})") from None
+        write_output(output, text, database=db.path, backups=paths.backups_dir(db.path))
+    except OutputRefused as exc:
+        raise CommandError(str(exc)) from None
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -243,7 +237,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
         fmt = suffix if suffix in ("toml", "json", "csv") else "toml"
     db = _open(args, _settings(), create=False)
-    _write_output(export_data(db, fmt), args.output)
+    _write_output(export_data(db, fmt), args.output, db)
     return 0
 
 
@@ -328,11 +322,28 @@ def cmd_backup(args: argparse.Namespace) -> int:
             sys.stdout.write(f"{when}  {info.st_size / 1024:>9,.0f} KiB  {item}\n")
         return 0
     db = _open(args, _settings(), create=False)
-    if args.output:
-        target = Path(args.output).expanduser()
-    else:
+    if not args.output:
         target = paths.backups_dir(db.path) / f"{db.path.stem}-manual-{_stamp()}.db"
-    written = backup_database(db, target)
+        sys.stdout.write(f"{backup_database(db, target)}\n")
+        return 0
+    import tempfile
+
+    from retainer_tui.services.output_file import OutputRefused, resolve_output, write_output
+
+    # The -o rules, but the backups folder is a backup's own home: allowed here.
+    try:
+        out = resolve_output(args.output, database=db.path)
+        if out.real is not None and out.kind in ("file", "new"):
+            written = backup_database(db, out.real)  # atomic and 0600 itself
+        else:  # standard output, a device or a pipe: copied in place from a checked copy
+            with tempfile.TemporaryDirectory(prefix="retainer-backup-") as folder:
+                copy = backup_database(db, Path(folder) / "backup.db")
+                write_output(out, copy)
+            if out.real is None:
+                return 0  # the bytes are the output: nothing else goes to stdout
+            written = out.real
+    except OutputRefused as exc:
+        raise CommandError(str(exc)) from None
     sys.stdout.write(f"{written}\n")
     return 0
 
@@ -404,7 +415,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         from retainer_tui.domain.terminal_text import visible
 
         text = visible(text, multiline=True)  # printed: a terminal reads it
-    _write_output(text, args.output)
+    _write_output(text, args.output, db)
     return 0
 
 

@@ -1080,12 +1080,24 @@ def default_proposal_path(client: str, *, markdown: bool) -> Path:
     return paths.documents_dir() / proposal_file_name(client, markdown=markdown)
 
 
-def export_proposal(path: Path, *, subject: str, body: str, markdown: bool) -> Path:
-    """Write the proposal (subject first) to a file readable by its owner only."""
-    from retainer_tui.services.reports import ReportError, export_report
+def export_proposal(
+    path: Path,
+    *,
+    subject: str,
+    body: str,
+    markdown: bool,
+    database: Path | None = None,
+    overwrite: bool = True,
+) -> Path:
+    """Write the proposal (subject first) to a file readable by its owner only, by the same
+    rules as a report's export (ExportExists when overwrite=False meets a file)."""
+    from retainer_tui.services.reports import ExportExists, ReportError, export_report
 
+    text = proposal_document(subject, body, markdown=markdown)
     try:
-        return export_report(path, proposal_document(subject, body, markdown=markdown))
+        return export_report(path, text, database=database, overwrite=overwrite)
+    except ExportExists:
+        raise
     except ReportError as exc:
         raise PipelineError(str(exc)) from None
 

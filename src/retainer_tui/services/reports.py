@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -449,26 +448,36 @@ def default_export_path(client: str, month: Month) -> Path:
     return paths.documents_dir() / report_file_name(client, month)
 
 
-def export_report(path: Path, text: str) -> Path:
-    """Write the report to path, readable by its owner only (0600), replacing it whole."""
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise ReportError(f"{path}: is a folder; give a file name")
+class ExportExists(ReportError):
+    """The export's file exists and overwrite was not asked for (the app asks first)."""
+
+
+def export_report(
+    path: Path, text: str, *, database: Path | None = None, overwrite: bool = True
+) -> Path:
+    """Write the report to path by the -o rules (services/output_file.py): private (0600),
+    replaced whole; the database, its side files and its backups folder are refused; only
+    the documents folder is made if missing (0700). overwrite=False refuses an existing
+    file with ExportExists."""
+    from retainer_tui.services.output_file import OutputExists, OutputRefused, write_output
+
+    backups = paths.backups_dir(database) if database is not None else None
+    target = Path(path).expanduser().absolute()  # "-" is a file named "-": no stdout here
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportError(f"{path.parent}: cannot create the folder ({exc.strerror})") from None
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        fd = os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(partial, 0o600)
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ReportError(f"{path}: cannot be written ({exc.strerror})") from None
-    return path
+        written = write_output(
+            target,
+            text,
+            database=database,
+            backups=backups,
+            make_folder=paths.documents_dir(),
+            overwrite=overwrite,
+        )
+    except OutputExists as exc:
+        raise ExportExists(str(exc)) from None
+    except OutputRefused as exc:
+        raise ReportError(str(exc)) from None
+    assert written is not None
+    return written
 
 
 def queue_object(items: list[QueueItem], as_of: date) -> dict[str, object]:

@@ -230,14 +230,26 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
         def chosen(path: Path | None) -> None:
             if path is None:
                 return
-            try:
-                written = pl.export_proposal(
-                    path, subject=self.subject, body=self.body, markdown=self.markdown
-                )
-            except pl.PipelineError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(f"Exported to {written}", title="Proposal exported", markup=False)
+            from retainer_tui.tui.export_confirm import export_to
+
+            subject, body, markdown = self.subject, self.body, self.markdown
+            export_to(
+                self,
+                path,
+                database=self.db.path,
+                what="proposal",
+                write=lambda overwrite: pl.export_proposal(
+                    path,
+                    subject=subject,
+                    body=body,
+                    markdown=markdown,
+                    database=self.db.path,
+                    overwrite=overwrite,
+                ),
+                done=lambda written: self.notify(
+                    f"Exported to {written}", title="Proposal exported", markup=False
+                ),
+            )
 
         self.app.push_screen(ExportPathScreen(default), chosen)
 

@@ -301,12 +301,20 @@ class ReportPreviewScreen(Screen[None]):
         def chosen(path: Path | None) -> None:
             if path is None:
                 return
-            try:
-                written = reports.export_report(path, text)
-            except reports.ReportError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(str(written), title="Report exported", markup=False)
+            from retainer_tui.tui.export_confirm import export_to
+
+            export_to(
+                self,
+                path,
+                database=self.db.path,
+                what="report",
+                write=lambda overwrite: reports.export_report(
+                    path, text, database=self.db.path, overwrite=overwrite
+                ),
+                done=lambda written: self.notify(
+                    str(written), title="Report exported", markup=False
+                ),
+            )
 
         self.app.push_screen(PathScreen(default), chosen)
 
