@@ -33,6 +33,7 @@ REPORT_LABELS: dict[ReportState, str] = {
 }
 PAYMENT_LABELS: dict[PaymentState, str] = {
     PaymentState.RECEIVED: "✓ paid",
+    PaymentState.PARTIAL: "◑ partial",
     PaymentState.EXPECTED: "○ expected",
     PaymentState.LATE: "! late",
     PaymentState.NOT_APPLICABLE: "—",
@@ -121,8 +122,25 @@ def report_text(
     return text
 
 
-def payment_text(state: PaymentState, colors: ThemeColors) -> Text:
-    return Text(PAYMENT_LABELS[state], style=colors.payment(state))
+def payment_text(
+    state: PaymentState,
+    colors: ThemeColors,
+    *,
+    owed_cents: int = 0,
+    currency: str = "USD",
+    owed_elsewhere: int = 0,
+) -> Text:
+    """The month's payment state; a partial one with what is still owed of it, plus '+N'
+    other months still owed (as the report cell does)."""
+    label = PAYMENT_LABELS[state]
+    if state is PaymentState.PARTIAL and owed_cents:
+        # The glyph says partial; the room goes to what is still owed ("◑ $200").
+        owed = format_money(owed_cents, currency, cents_shown=owed_cents % 100 != 0)
+        label = f"◑ {owed}"
+    text = Text(label, style=colors.payment(state))
+    if owed_elsewhere:
+        text.append(f" +{owed_elsewhere}", style=colors.bad)
+    return text
 
 
 def money_text(cents: int, currency: str) -> Text:

@@ -73,9 +73,10 @@ _REPORT_RANK = {
 }
 _PAYMENT_RANK = {
     PaymentState.LATE: 0,
-    PaymentState.EXPECTED: 1,
-    PaymentState.RECEIVED: 2,
-    PaymentState.NOT_APPLICABLE: 3,
+    PaymentState.PARTIAL: 1,
+    PaymentState.EXPECTED: 2,
+    PaymentState.RECEIVED: 3,
+    PaymentState.NOT_APPLICABLE: 4,
 }
 
 
@@ -127,7 +128,7 @@ class SortKey:
                 _REPORT_RANK[c.report],
                 _name(c),
             ),
-            "payment": lambda c: (_PAYMENT_RANK[c.payment], _name(c)),
+            "payment": lambda c: (-c.total_owed_cents, _PAYMENT_RANK[c.payment], _name(c)),
         }
         return keys.get(column, keys["attention"])
 

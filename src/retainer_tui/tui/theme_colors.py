@@ -91,6 +91,7 @@ class ThemeColors:
     def payment(self, state: PaymentState) -> Style:
         return {
             PaymentState.RECEIVED: self.good,
+            PaymentState.PARTIAL: self.warning,
             PaymentState.EXPECTED: self.muted,
             PaymentState.LATE: self.bad + Style(bold=True),
             PaymentState.NOT_APPLICABLE: self.muted,

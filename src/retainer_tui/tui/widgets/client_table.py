@@ -424,5 +424,14 @@ class ClientTable(ScrollView, can_focus=True):
                     cells.report_text(client.report, elsewhere, client.overdue_owed > 0, colors)
                 )
             elif key == "payment":
-                row.append(cells.payment_text(client.payment, colors))
+                elsewhere = sum(1 for m, _ in client.payments_owed if m != self._month)
+                row.append(
+                    cells.payment_text(
+                        client.payment,
+                        colors,
+                        owed_cents=client.owed_this_month_cents,
+                        currency=self._currency,
+                        owed_elsewhere=elsewhere,
+                    )
+                )
         return row

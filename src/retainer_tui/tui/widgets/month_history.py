@@ -14,8 +14,13 @@ from retainer_tui.tui.theme_colors import ThemeColors
 from retainer_tui.tui.widgets.column_plan import FULL_METRIC, SHORT_LABELS
 
 
-def _payment(month: HistoryMonth, colors: ThemeColors) -> Text:
-    text = cells.payment_text(month.payment, colors)
+def _payment(month: HistoryMonth, colors: ThemeColors, currency: str) -> Text:
+    text = cells.payment_text(
+        month.payment, colors, owed_cents=month.payment_owed_cents, currency=currency
+    )
+    if month.payment is PaymentState.LATE and month.payment_owed_cents:
+        owed = cells.format_money(month.payment_owed_cents, currency, cents_shown=False)
+        text.append(f" {owed}", style=colors.bad)
     if month.payment is PaymentState.RECEIVED and month.payment_received_on:
         text.append(f" {month.payment_received_on:%d %b}", style=colors.muted)
     return text
@@ -59,7 +64,7 @@ class MonthHistoryTable(DataTable[Text]):
                     cells.hours_text(month.hours_x100, None, colors)
                     if month.hours_x100 is not None
                     else Text(""),
-                    _payment(month, colors),
+                    _payment(month, colors, detail.currency),
                     _report(month, colors),
                 ]
             else:
@@ -71,7 +76,7 @@ class MonthHistoryTable(DataTable[Text]):
                         for c in month.cells
                     ),
                     cells.hours_text(month.hours_x100, month.included_hours, colors),
-                    _payment(month, colors),
+                    _payment(month, colors, detail.currency),
                     _report(month, colors),
                 ]
             self.add_row(*row, key=str(month.month))

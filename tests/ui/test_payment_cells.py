@@ -1,0 +1,42 @@
+"""The dashboard's payment cell tells what is still owed: a partial month's amount left,
+and '+N' other months still unpaid (arrears do not vanish in the next month)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from retainer_tui.db.engine import Database
+from tests.factories import add_client, mark_paid
+from tests.ui.conftest import SIZE, AppMaker, settle
+
+
+def _payment_cell(app: object, name: str) -> str:
+    table = app.dashboard.table  # type: ignore[attr-defined]
+    column = table.column_keys.index("payment")
+    for row in range(table.row_count):
+        cells = table.row_cells(row)
+        if any(name in cell.plain for cell in cells):
+            return cells[column].plain
+    raise AssertionError(f"{name} is not on the dashboard")
+
+
+async def test_a_partial_payment_shows_what_is_still_owed_and_earlier_arrears(
+    db: Database, make_app: AppMaker, as_of: date
+) -> None:
+    assert as_of.month == 11 and as_of.day > 8, "October's grace has passed"
+    owing = add_client(db, "Owing Studio", fee_cents=320_000, start="2026-09")
+    mark_paid(db, owing, "2026-09", 320_000, "2026-09-02")  # October left unpaid
+    mark_paid(db, owing, "2026-11", 300_000, "2026-11-02")  # $200 short
+    paid = add_client(db, "Paid Bakery", fee_cents=100_000, start="2026-09")
+    for month in ("2026-09", "2026-10", "2026-11"):
+        mark_paid(db, paid, month, 100_000, f"{month}-02")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert _payment_cell(app, "Owing Studio") == "◑ $200 +1"
+        assert _payment_cell(app, "Paid Bakery") == "✓ paid"
+        # Next month October is still owed, and November's $200 with it.
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        assert _payment_cell(app, "Owing Studio").endswith("+2")
+        assert "+" not in _payment_cell(app, "Paid Bakery")
