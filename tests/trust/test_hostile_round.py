@@ -93,7 +93,10 @@ FILES: dict[str, tuple[str, bytes]] = {
     "date feb 30": ("toml", (H + C.format(n="D") + "next_action_on = 2026-02-30\n").encode()),
     "month 13": ("toml", (H + C.format(n="M").replace("2026-01", "2026-13")).encode()),
     "month leading +": ("toml", (H + C.format(n="M").replace("2026-01", "+2026-01")).encode()),
-    "month full-width": ("toml", (H + C.format(n="M").replace("2026-01", "２０２６-０１")).encode()),
+    "month full-width": (
+        "toml",
+        (H + C.format(n="M").replace("2026-01", "２０２６-０１")).encode(),
+    ),
     "fee full-width": ("toml", (H + '[[tiers]]\nname="T"\nmonthly_fee="１２"\n').encode()),
     "fee arabic-indic": ("toml", (H + '[[tiers]]\nname="T"\nmonthly_fee="١٢"\n').encode()),
     "fee leading +": ("toml", (H + '[[tiers]]\nname="T"\nmonthly_fee="+12"\n').encode()),

@@ -22,9 +22,7 @@ def guaranteed_monthly_income(
 ) -> int:
     """Sum of the monthly fees (cents) of the clients on retainer in the month, from
     (status, start, end, fee) tuples."""
-    return sum(
-        fee for status, start, end, fee in clients if on_retainer(status, start, end, month)
-    )
+    return sum(fee for status, start, end, fee in clients if on_retainer(status, start, end, month))
 
 
 def annual_run_rate(monthly_cents: int) -> int:
