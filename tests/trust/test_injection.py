@@ -43,7 +43,6 @@ def test_cli_tables_show_escapes(
     assert visible(text) in out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the app widgets do not escape names yet")
 @pytest.mark.parametrize("text", [*HOSTILE, "[red]x[/red]", "[link=http://x]y[/link]"])
 async def test_app_screens_show_escapes(
     sample_db: Database, db_path: Path, make_app: AppMaker, text: str

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
+from rich.style import Style
 from rich.text import Text
 
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.payments import PaymentState
 from retainer_tui.domain.reports import ReportState
 from retainer_tui.domain.status import MetricStatus
+from retainer_tui.domain.terminal_text import visible
 from retainer_tui.tui.theme_colors import ThemeColors
 
 STATUS_GLYPHS: dict[MetricStatus, str] = {
@@ -39,6 +42,15 @@ PAYMENT_LABELS: dict[PaymentState, str] = {
     PaymentState.NOT_APPLICABLE: "—",
 }
 OVER_HOURS_FLAG = "⚑"
+
+
+def shown(text: str, style: str | Style = "", *, multiline: bool = False, **kwargs: Any) -> Text:
+    """Text from the database as a cell or label: control characters shown as escapes (a
+    name written by another tool must not retitle or clear the terminal), and never read
+    as Rich markup (a plain str in a DataTable or Rich Table would be)."""
+    return Text(visible(text, multiline=multiline), style=style, **kwargs)
+
+
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 

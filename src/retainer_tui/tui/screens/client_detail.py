@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Static
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.money import format_money
 from retainer_tui.services.client_detail import ClientDetail, load_client_detail
+from retainer_tui.tui import cells
 from retainer_tui.tui.keys import DETAIL_KEYS, bindings
 from retainer_tui.tui.month_step import month_step
 from retainer_tui.tui.theme_colors import ThemeColors
@@ -33,7 +34,7 @@ def _facts(rows: list[tuple[str, str | Text]]) -> Table:
     table.add_column(overflow="fold")
     for label, value in rows:
         if value:
-            table.add_row(label, value)
+            table.add_row(label, cells.shown(value) if isinstance(value, str) else value)
     return table
 
 
@@ -172,7 +173,7 @@ class ClientDetailScreen(Screen[None]):
         if detail is None:
             return
         colors = ThemeColors.from_app(self.app)
-        title = Text(detail.name, style="bold")
+        title = cells.shown(detail.name, style="bold")
         if detail.company:
             title.append(f"  {detail.company}", style=colors.muted)
         self.query_one("#detail-title", Static).update(title)
@@ -185,7 +186,9 @@ class ClientDetailScreen(Screen[None]):
         self.query_one(MonthHistoryTable).show(detail)
         await self.query_one(MetricTrends).show(detail)
         self.query_one("#notes", Static).update(
-            Text(detail.notes) if detail.notes.strip() else Text("No notes.", style=colors.muted)
+            cells.shown(detail.notes, multiline=True)
+            if detail.notes.strip()
+            else Text("No notes.", style=colors.muted)
         )
 
     # -- keys ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.pipeline import ALL_STAGES, Stage, conversion_text
+from retainer_tui.domain.terminal_text import visible
 from retainer_tui.services import pipeline as pl
 from retainer_tui.services.errors import ServiceError
 from retainer_tui.tui.keys import bindings
@@ -302,8 +303,10 @@ class PipelineScreen(Screen[None]):
                 Text(row.stage.description, style=self._style("muted")),
                 Text(""),
             )
-        name = Text("  " + p.name, style=Style(bold=True) if p.overdue(view.as_of) else Style())
-        tier = Text(p.tier or DASH, style=Style() if p.tier else self._style("muted"))
+        name = Text(
+            "  " + visible(p.name), style=Style(bold=True) if p.overdue(view.as_of) else Style()
+        )
+        tier = Text(visible(p.tier or DASH), style=Style() if p.tier else self._style("muted"))
         fee = Text(money(p.value_cents, cur) if p.value_cents else DASH, justify="right")
         if p.stage is Stage.RETAINED:
             on = p.retained_on.isoformat() if p.retained_on else ""
@@ -313,7 +316,7 @@ class PipelineScreen(Screen[None]):
             action = Text(f"Lost: {p.lost_reason or 'no reason given'}", style=self._style("muted"))
             when = Text(p.lost_on.isoformat() if p.lost_on else "", style=self._style("muted"))
         else:
-            action = Text(p.next_action or "(no next action: e to set one)")
+            action = Text(visible(p.next_action or "(no next action: e to set one)"))
             if not p.next_action:
                 action.stylize(self._style("muted"))
             label, look = when_text(p.next_action_on, view.as_of)
@@ -483,12 +486,12 @@ def detail_text(p: pl.Prospect, view: pl.PipelineView, style: Any) -> Text:
         if text:
             text.append("\n")
         text.append(f"{label}: ", style=style("muted"))
-        text.append(value)
+        text.append(visible(value) if isinstance(value, str) else value)
 
-    head = Text(p.name, style=Style(bold=True))
+    head = Text(visible(p.name), style=Style(bold=True))
     who = [x for x in (p.company, p.decision_maker, p.email, p.phone) if x]
     if who:
-        head.append(" · " + " · ".join(who))
+        head.append(visible(" · " + " · ".join(who)))
     head.append(f"  [{p.stage.label}]", style=style("heading"))
     text.append(head)
     if p.workload or p.goals:
@@ -508,7 +511,7 @@ def detail_text(p: pl.Prospect, view: pl.PipelineView, style: Any) -> Text:
             if i:
                 parts.append(" · ")
             parts.append(f"{o.kind.label}: ", style=Style(bold=True))
-            parts.append(o.text)
+            parts.append(visible(o.text))
             parts.append(" → ")
             parts.append(o.answer or "no answer yet", style=Style() if o.answer else style("bad"))
         line("Objections", parts)

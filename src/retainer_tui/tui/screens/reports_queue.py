@@ -17,7 +17,7 @@ from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.month import Month
 from retainer_tui.services import reports
 from retainer_tui.services.reports import QueueItem, SentItem
-from retainer_tui.tui.cells import status_text
+from retainer_tui.tui.cells import shown, status_text
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.report_keys import OPEN_REPORT, REPORTS_KEYS
 from retainer_tui.tui.screens.form_base import data_written, undo_stack
@@ -43,7 +43,7 @@ def queue_cells(item: QueueItem, colors: ThemeColors) -> tuple[Text | str, ...]:
             "due today" if left == 0 else f"due in {_days(left)}", style=colors.report(item.state)
         )
     return (
-        item.client,
+        shown(item.client),
         item.month.short_label(),
         item.due_on.isoformat(),
         state,
@@ -168,7 +168,10 @@ class ReportsScreen(Screen[None]):
         sent_table.clear()
         for index, sent in enumerate(self.sent):
             sent_table.add_row(
-                sent.client, sent.month.short_label(), sent.sent_on.isoformat(), key=str(index)
+                shown(sent.client),
+                sent.month.short_label(),
+                sent.sent_on.isoformat(),
+                key=str(index),
             )
         if self.sent:
             sent_table.move_cursor(row=min(max(keep, 0), len(self.sent) - 1))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +21,7 @@ from retainer_tui.services.errors import FormInvalid, ServiceError
 from retainer_tui.services.kept_connection import KeptConnection
 from retainer_tui.services.results_grid import GridData, load_grid
 from retainer_tui.tui.cells import STATUS_GLYPHS, hours_label
+from retainer_tui.tui.cells import shown as escaped
 from retainer_tui.tui.entry_keys import GRID_KEYS
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.month_step import month_step
@@ -211,13 +211,13 @@ class ResultsGridScreen(Screen[None]):
         client_id, column = cell
         row = grid.rows_by_id[client_id]
         colors = grid.colors
-        text = Text(row.name, style="bold")
+        text = escaped(row.name, style="bold")
         label = (
             "Hours"
             if column == HOURS
             else next((m.label for m in grid.data.metrics if m.key == column), column)
         )
-        text.append(f" · {label}")
+        text.append(escaped(f" · {label}"))
         editing = grid.editing
         typed = editing.text if editing and (editing.client_id, editing.column) == cell else None
         saved = grid.values.get(cell)

@@ -32,6 +32,7 @@ from retainer_tui.services.tiers import (
     save_tier,
     validate_tier,
 )
+from retainer_tui.tui.cells import shown
 from retainer_tui.tui.entry_keys import TIER_FORM_KEYS, TIERS_KEYS
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.screens.confirm import Choice, ChoiceScreen, ConfirmScreen
@@ -96,7 +97,7 @@ class TiersScreen(Screen[None]):
             if tier.clients and tier.following != tier.clients:
                 clients = f"{tier.clients} ({tier.clients - tier.following}*)"
             table.add_row(
-                tier.name,
+                shown(tier.name),
                 Text(
                     format_money(tier.monthly_fee_cents, self.currency, cents_shown=False),
                     justify="right",
@@ -136,7 +137,7 @@ class TiersScreen(Screen[None]):
             box.update("No tiers yet: press n to add one.")
             return
         text = Text()
-        text.append(f"{tier.name}", style="bold")
+        text.append(shown(tier.name, style="bold"))
         text.append(
             f" · {format_money(tier.monthly_fee_cents, self.currency, cents_shown=False)}/mo"
         )
@@ -148,7 +149,9 @@ class TiersScreen(Screen[None]):
                 text.append(f" ({pinned}* pay a fee of their own)")
         text.append("\n")
         for number, service in enumerate(tier.services, 1):
-            text.append(f"{number:>2}. {service}\n")
+            text.append(f"{number:>2}. ")
+            text.append(shown(service))
+            text.append("\n")
         if not tier.services:
             text.append("No services listed.\n")
         box.update(text)

@@ -384,12 +384,14 @@ class ClientTable(ScrollView, can_focus=True):
         for column in self._plan.columns:
             key = column.key
             if key == "name":
-                name = Text(client.name)
+                name = cells.shown(client.name)
                 if client.over_hours and not hours_shown:
                     name.append(f" {cells.OVER_HOURS_FLAG}", style=colors.warning)
                 row.append(name)
             elif key == "tier":
-                row.append(Text(client.tier or "—", style="" if client.tier else colors.muted))
+                row.append(
+                    cells.shown(client.tier or "—", style="" if client.tier else colors.muted)
+                )
             elif key == "fee":
                 row.append(cells.money_text(client.monthly_fee_cents, self._currency))
             elif key == "status":

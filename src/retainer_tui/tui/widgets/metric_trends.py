@@ -7,6 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Sparkline, Static
 
 from retainer_tui.services.client_detail import ClientDetail
+from retainer_tui.tui import cells
 from retainer_tui.tui.cells import compact_number, hours_label
 
 
@@ -18,7 +19,7 @@ class TrendRow(Horizontal):
         self.label, self.data, self.summary = label, data, summary
 
     def compose(self) -> ComposeResult:
-        yield Static(self.label, classes="trend-label")
+        yield Static(cells.shown(self.label), classes="trend-label")
         yield Sparkline(self.data, classes="trend-line")
         yield Static(self.summary, classes="trend-summary")
 

@@ -52,7 +52,7 @@ class MonthHistoryTable(DataTable[Text]):
                 if len(metric.label) <= FULL_METRIC
                 else (SHORT_LABELS.get(metric.key, metric.label[: FULL_METRIC - 1] + "…"))
             )
-            self.add_column(label, width=FULL_METRIC, key=f"m:{metric.key}")
+            self.add_column(cells.shown(label), width=FULL_METRIC, key=f"m:{metric.key}")
         self.add_column("Hours", width=9, key="hours")
         self.add_column("Payment", width=17, key="payment")
         self.add_column("Report", width=16, key="report")

@@ -24,6 +24,7 @@ from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.status import MetricStatus, expected_by_now, metric_status
 from retainer_tui.services.results_grid import GridData, GridRow
+from retainer_tui.tui import cells
 from retainer_tui.tui.cells import STATUS_GLYPHS, compact_number, hours_label
 from retainer_tui.tui.theme_colors import ThemeColors
 
@@ -173,7 +174,7 @@ class ResultsGrid(DataTable[Text]):
                 if len(metric.label) <= CELL_WIDTH
                 else metric.label[: CELL_WIDTH - 1] + "…"
             )
-            self.add_column(Text(label, justify="right"), width=CELL_WIDTH, key=metric.key)
+            self.add_column(cells.shown(label, justify="right"), width=CELL_WIDTH, key=metric.key)
         self.add_column(Text("Hours", justify="right"), width=10, key=HOURS)
         for row in data.rows:
             self.add_row(
@@ -190,7 +191,7 @@ class ResultsGrid(DataTable[Text]):
         self.post_message(self.EditChanged())
 
     def _name_cell(self, row: GridRow) -> Text:
-        text = Text(row.name, no_wrap=True, overflow="ellipsis")
+        text = cells.shown(row.name, no_wrap=True, overflow="ellipsis")
         if row.status.value == "trial":
             text.append(" (trial)", style=self.colors.muted)
         return text
