@@ -171,19 +171,24 @@ def _write_output(text: str, output: str | None, db: Database) -> None:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from retainer_tui.services.backup import daily_backup
+    from retainer_tui.services.backup import BackupNotWritten, daily_backup
 
     settings = _settings()
     db = _open(args, settings)
-    daily_backup(
-        db,
-        paths.backups_dir(db.path),
-        today=date.today().isoformat(),
-        keep=settings.backups_kept,
-    )
+    notices: tuple[str, ...] = ()
+    try:
+        daily_backup(
+            db,
+            paths.backups_dir(db.path),
+            today=date.today().isoformat(),
+            keep=settings.backups_kept,
+        )
+    except BackupNotWritten as exc:  # a full disk: warn and open; only damage stops
+        notices = (f"Today's backup was not made: {exc}",)
+        sys.stderr.write(f"warning: today's backup was not made: {exc}\n")
     from retainer_tui.tui.app import build_app
 
-    build_app(db, settings, today=_today(args)).run()
+    build_app(db, settings, today=_today(args), notices=notices).run()
     return 0
 
 
@@ -306,7 +311,12 @@ def _stamp() -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from retainer_tui.services.backup import backup_database, list_backups
+    from retainer_tui.services.backup import (
+        backup_database,
+        backup_taken,
+        list_backups,
+        unique_backup_path,
+    )
 
     path = paths.db_path(getattr(args, "db", None))
     if args.list:
@@ -315,15 +325,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
         if not found:
             sys.stdout.write(f"No backups in {folder}\n")
         for item in found:
-            info = item.stat()
-            from datetime import datetime
-
-            when = datetime.fromtimestamp(info.st_mtime).strftime("%Y-%m-%d %H:%M")
-            sys.stdout.write(f"{when}  {info.st_size / 1024:>9,.0f} KiB  {item}\n")
+            size = item.stat().st_size
+            sys.stdout.write(f"{backup_taken(item)}  {size / 1024:>9,.0f} KiB  {item}\n")
         return 0
     db = _open(args, _settings(), create=False)
     if not args.output:
-        target = paths.backups_dir(db.path) / f"{db.path.stem}-manual-{_stamp()}.db"
+        target = unique_backup_path(paths.backups_dir(db.path), db.path.stem, "manual", _stamp())
         sys.stdout.write(f"{backup_database(db, target)}\n")
         return 0
     import tempfile

@@ -44,7 +44,9 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dt.date]:
         def run(self) -> None:
             runs.append(self.today)
 
-    monkeypatch.setattr(app_module, "build_app", lambda db, settings, *, today: NoApp(today))
+    monkeypatch.setattr(
+        app_module, "build_app", lambda db, settings, *, today, notices=(): NoApp(today)
+    )
     monkeypatch.setattr(cli, "date", FakeDate)
     return runs
 

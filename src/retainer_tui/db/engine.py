@@ -4,6 +4,7 @@ and the guard that stops writing when the file under us is no longer the one ope
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retainer_tui.db.errors import DatabaseBusy, DatabaseError, DatabaseMoved, ReadOnlyDatabase
+from retainer_tui.db.errors import (
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseError,
+    DatabaseMoved,
+    DiskFull,
+    ReadOnlyDatabase,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -67,7 +75,7 @@ def check_file(path: Path) -> None:
             f"{path}: is not an SQLite database; check the path (nothing was changed)"
         )
     if problem:
-        raise DatabaseError(
+        raise DatabaseDamaged(
             f"{path}: the database file is damaged ({problem}); "
             "nothing was changed; restore a backup (retainer backup --list)"
         )
@@ -211,11 +219,29 @@ def translate(exc: Exception, path: Path) -> DatabaseError:
     if "readonly" in lowered or "read-only" in lowered:
         return ReadOnlyDatabase(f"{path}: the database is read-only; nothing was changed")
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
-        return DatabaseError(
+        return DatabaseDamaged(
             f"{path}: the database file is damaged ({text}); "
             "restore a backup (retainer backup --list)"
         )
+    if "disk is full" in lowered or ("disk i/o error" in lowered and _disk_full(path)):
+        folder = Path(os.path.abspath(path)).parent
+        return DiskFull(
+            f"{path}: the disk holding {folder} is full; free some space (nothing was saved)"
+        )
     return DatabaseError(f"{path}: {text}")
+
+
+# Below this much free space, a "disk I/O error" is a full disk (SQLite could not grow
+# its -wal or create its -shm).
+DISK_FULL_BYTES = 4 * 1024 * 1024
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        usage = shutil.disk_usage(Path(os.path.abspath(path)).parent)
+    except OSError:
+        return False
+    return usage.free < DISK_FULL_BYTES
 
 
 class Database:

@@ -15,3 +15,11 @@ class DatabaseBusy(DatabaseError):
 
 class DatabaseMoved(DatabaseError):
     """The file at the path is no longer the one opened (deleted, replaced, -wal removed)."""
+
+
+class DatabaseDamaged(DatabaseError):
+    """The file fails SQLite's checks; only a restore helps (the app must not start on it)."""
+
+
+class DiskFull(DatabaseError):
+    """Nothing could be written: the disk holding the database (or the copy) is full."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 from pathlib import Path
 
 from retainer_tui.db.engine import Database, quick_check, readonly_uri, translate
-from retainer_tui.db.errors import DatabaseError
+from retainer_tui.db.errors import DatabaseDamaged, DatabaseError
 
 
 def backup_database(db: Database, target: Path, *, verify: bool = True) -> Path:
@@ -54,42 +55,116 @@ def backup_database(db: Database, target: Path, *, verify: bool = True) -> Path:
         raise translate(exc, db.path) from None
     if problem != "ok":
         partial.unlink(missing_ok=True)
-        raise DatabaseError(
+        raise DatabaseDamaged(
             f"{db.path}: the database file is damaged ({problem}); no copy was made; "
             "restore a backup (retainer backup --list)"
         )
-    os.chmod(partial, 0o600)
-    os.replace(partial, target)
+    try:
+        os.chmod(partial, 0o600)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"{target}: cannot be written ({exc.strerror})") from None
     return target
 
 
 AUTO_PREFIX = "auto"
+
+# The date (and time) a backup's name carries: 2026-12-02, 20261202-143000, each with an
+# optional counter (-2, or a process id) when two were taken in the same second.
+_STAMP = re.compile(r"(\d{4}-\d{2}-\d{2}|\d{8}-\d{6})(?:-(\d+))?\.db$")
+
+
+class BackupNotWritten(DatabaseError):
+    """The copy could not be written (a full disk, a folder not writable); the database
+    itself is fine, so the app may open."""
 
 
 def backup_name(db: Database, kind: str, stamp: str) -> str:
     return f"{db.path.stem}-{kind}-{stamp}.db"
 
 
+def unique_backup_path(folder: Path, stem: str, kind: str, stamp: str) -> Path:
+    """folder/stem-kind-stamp.db, or stamp-2, -3 … when that name is taken (two backups
+    in the same second); the counter keeps the names sorted by date."""
+    target = folder / f"{stem}-{kind}-{stamp}.db"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{stem}-{kind}-{stamp}-{n}.db"
+    return target
+
+
+def _name_key(path: Path) -> tuple[str, int, float]:
+    """Sort key from the date in the name (mtime is no guide: copies keep theirs)."""
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    found = _STAMP.search(path.name)
+    if found is None:
+        from datetime import datetime
+
+        stamp = datetime.fromtimestamp(mtime).strftime("%Y%m%d%H%M%S")
+        return stamp, 0, mtime
+    day = found.group(1).replace("-", "")
+    return day.ljust(14, "0"), int(found.group(2) or 1), mtime
+
+
+def backup_taken(path: Path) -> str:
+    """When a backup was taken, "YYYY-MM-DD HH:MM", read from its name (the file's time
+    is a copy's, not the backup's); a daily name has no time of its own: its file's
+    time is used when it is of that day."""
+    from datetime import datetime
+
+    try:
+        mtime = datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        mtime = None
+    found = _STAMP.search(path.name)
+    if found is None:
+        return mtime.strftime("%Y-%m-%d %H:%M") if mtime else "????-??-?? ??:??"
+    stamp = found.group(1)
+    if "-" in stamp[:5]:  # a daily copy, 2026-12-02
+        same_day = mtime is not None and mtime.strftime("%Y-%m-%d") == stamp
+        return f"{stamp} {mtime.strftime('%H:%M') if same_day and mtime else '     '}"
+    return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}"
+
+
 def list_backups(folder: Path) -> list[Path]:
-    """Backups in the folder, newest first."""
+    """Backups in the folder, newest first (by the date in the name)."""
     if not folder.is_dir():
         return []
     found = [p for p in folder.iterdir() if p.suffix == ".db" and not p.name.startswith(".")]
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+    return sorted(found, key=lambda p: (_name_key(p), p.name), reverse=True)
 
 
 def daily_backup(db: Database, folder: Path, *, today: str, keep: int) -> Path | None:
-    """Once a day, on the first start: a copy named for the day; the oldest beyond keep go."""
+    """Once a day, on the first start: a copy named for the day; the oldest beyond keep go.
+
+    Pruning goes by the date in the names, never deletes the copy just made, and only
+    runs once that copy is written and checked. A copy that cannot be written raises
+    BackupNotWritten (warn and go on); a damaged database raises DatabaseError.
+    """
     if db.readonly:
         return None
     target = folder / backup_name(db, AUTO_PREFIX, today)
     if target.exists():
         return None
-    written = backup_database(db, target)
+    try:
+        written = backup_database(db, target)
+    except DatabaseDamaged:
+        raise
+    except DatabaseError as exc:
+        raise BackupNotWritten(str(exc)) from None
+    prefix = f"{db.path.stem}-{AUTO_PREFIX}-"
     automatic = [
-        p for p in list_backups(folder) if p.name.startswith(f"{db.path.stem}-{AUTO_PREFIX}-")
+        p
+        for p in list_backups(folder)
+        if p.name.startswith(prefix) and _STAMP.fullmatch(p.name[len(prefix) :])
     ]
-    for old in automatic[keep:]:
+    others = [p for p in automatic if p != written]
+    for old in others[max(keep, 1) - 1 :]:
         old.unlink(missing_ok=True)
     return written
 
@@ -141,7 +216,7 @@ def restore_backup(db: Database, source: Path, *, safety_dir: Path, stamp: str) 
     """
     check_backup_file(source)
     safety = backup_database(
-        db, safety_dir / backup_name(db, "before-restore", stamp), verify=False
+        db, unique_backup_path(safety_dir, db.path.stem, "before-restore", stamp), verify=False
     )
     src = sqlite3.connect(readonly_uri(source), uri=True)
     try:
@@ -170,7 +245,7 @@ def restore_over_unusable(path: Path, source: Path, *, safety_dir: Path, stamp: 
             safety_dir.chmod(0o700)
     except OSError as exc:
         raise DatabaseError(f"{safety_dir}: cannot create the folder ({exc.strerror})") from None
-    aside = safety_dir / f"{path.stem}-unusable-{stamp}.db"
+    aside = unique_backup_path(safety_dir, path.stem, "unusable", stamp)
     incoming = path.with_name(f".{path.name}.{os.getpid()}.restoring")
     try:
         fd = os.open(incoming, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)

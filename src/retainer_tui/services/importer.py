@@ -85,14 +85,10 @@ def _context(ctx: Context, new_database: bool) -> Context:
 
 def _backup(db: Database, folder: Path) -> Path:
     """A copy of the database under a name no other backup has, before --replace."""
-    from retainer_tui.services.backup import backup_database, backup_name
+    from retainer_tui.services.backup import backup_database, unique_backup_path
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = folder / backup_name(db, "before-import", stamp)
-    n = 1
-    while target.exists():
-        n += 1
-        target = folder / backup_name(db, "before-import", f"{stamp}-{n}")
+    target = unique_backup_path(folder, db.path.stem, "before-import", stamp)
     try:
         return backup_database(db, target)
     except DatabaseError as exc:

@@ -138,9 +138,12 @@ class RetainerApp(App[None]):
         *,
         today: date,
         poll_seconds: float | None = POLL_SECONDS,
+        notices: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
         self.db = db
+        # Said once the dashboard is up (a daily backup that could not be made).
+        self.notices = notices
         self.settings = settings
         self.today = today
         self.poll_seconds = poll_seconds
@@ -164,6 +167,8 @@ class RetainerApp(App[None]):
             self.notify(
                 self.keymap_check.message(), title="config.toml", severity="warning", timeout=30
             )
+        for notice in self.notices:
+            self.notify(notice, title="Backup", severity="warning", timeout=30)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._check_startup()
         self._watcher.mark_seen()
@@ -338,7 +343,12 @@ class RetainerApp(App[None]):
 
 
 def build_app(
-    db: Database, settings: Settings, *, today: date, poll_seconds: float | None = POLL_SECONDS
+    db: Database,
+    settings: Settings,
+    *,
+    today: date,
+    poll_seconds: float | None = POLL_SECONDS,
+    notices: tuple[str, ...] = (),
 ) -> RetainerApp:
     """The app on an open (migrated) database; `today` is the as-of date for every rule."""
-    return RetainerApp(db, settings, today=today, poll_seconds=poll_seconds)
+    return RetainerApp(db, settings, today=today, poll_seconds=poll_seconds, notices=notices)
