@@ -206,4 +206,3 @@ def test_which_errors_mean_a_full_disk(
             f"{tmp_path / 'retainer.db'}: the disk holding {tmp_path} is full; "
             "free some space (nothing was saved)"
         )
-
