@@ -174,8 +174,11 @@ def check_backup_file(path: Path) -> None:
     from retainer_tui.db.engine import EMPTY, NOT_SQLITE, header_problem
     from retainer_tui.db.migrate import KNOWN_REVISIONS, current_revision
 
-    if not path.is_file():
+    if not path.exists():
         raise DatabaseError(f"{path}: no such backup file")
+    if not path.is_file():
+        what = "a folder" if path.is_dir() else "a device or a pipe"
+        raise DatabaseError(f"{path}: is {what}, not a backup; nothing was changed")
     # Every message names the backup and says it is the backup: the live database is
     # not looked at (nor changed) until the backup has passed.
     try:
