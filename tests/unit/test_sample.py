@@ -424,21 +424,16 @@ def test_generate_scaled_is_deterministic(tmp_path: Path, as_of: date) -> None:
 def test_writes_are_one_transaction(db: Database, as_of: date, monkeypatch) -> None:
     """A failure half-way leaves the database as it was."""
     before = _dump(db)
-    real_connect = db.connect
+    from retainer_tui.db import engine
 
-    class Failing:
-        def __init__(self, conn: sqlite3.Connection) -> None:
-            self._conn = conn
+    real_executemany = engine._Connection.executemany
 
-        def __getattr__(self, name: str):
-            return getattr(self._conn, name)
+    def failing(conn: sqlite3.Connection, sql: str, rows):
+        if "INSERT INTO report" in sql:
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_executemany(conn, sql, rows)
 
-        def executemany(self, sql: str, rows):
-            if "INSERT INTO report" in sql:
-                raise sqlite3.OperationalError("disk I/O error")
-            return self._conn.executemany(sql, rows)
-
-    monkeypatch.setattr(db, "connect", lambda: Failing(real_connect()))
+    monkeypatch.setattr(engine._Connection, "executemany", failing)
     with pytest.raises(Exception, match="disk I/O error"):
         load_sample_data(db, as_of=as_of)
     monkeypatch.undo()

@@ -23,6 +23,10 @@ from retainer_tui.db.errors import (
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+# The execution option a writing unit of work carries: its BEGIN takes the write lock.
+WRITE_OPTION = "retainer_write"
 
 BUSY_TIMEOUT_MS = 5000
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -195,9 +199,11 @@ def remember_opened(path: Path) -> None:
 
 
 class _Connection(sqlite3.Connection):
-    """A connection that remembers the -wal file it had open (a removed one is detected)."""
+    """A connection that remembers the -wal file it had open (a removed one is detected),
+    and the Session whose transaction it is running (read() and write())."""
 
     wal: tuple[int, int] | None = None
+    session: Session | None = None
 
 
 def _inode(path: Path) -> tuple[int, int] | None:
@@ -244,8 +250,14 @@ def _disk_full(path: Path) -> bool:
     return usage.free < DISK_FULL_BYTES
 
 
+def _dbapi(session: Session) -> sqlite3.Connection:
+    """The sqlite3 connection under the session's transaction (begun here if need be)."""
+    return session.connection().connection.dbapi_connection  # type: ignore[return-value]
+
+
 class Database:
-    """One database file: raw sqlite3 connections for fast reads, SQLAlchemy for writes."""
+    """One database file: Sessions for units of work (reading(), writing()); the raw
+    sqlite3 read()/write() blocks remain for the modules not yet ported to them."""
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
@@ -323,57 +335,51 @@ class Database:
             raise
         return conn
 
-    def _acquire(self) -> sqlite3.Connection:
-        """The connection a read or write block uses (a subclass may keep one open)."""
-        return self.connect()
-
-    def _release(self, conn: sqlite3.Connection) -> None:
-        conn.close()
-
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """A connection for a consistent read (one snapshot for the whole block)."""
-        conn = self._acquire()
+    def look(self) -> Iterator[sqlite3.Connection]:
+        """A plain sqlite3 read for db/'s own start-up checks (revision, tables, damage):
+        opening a database must not wait for SQLAlchemy's import (the first frame)."""
+        conn = self.connect()
         try:
-            self._verify(conn, writing=False)
             conn.execute("BEGIN")
             yield conn
         except sqlite3.Error as exc:
             raise self._explain(exc, writing=False) from None
         finally:
-            self._release(conn)
+            conn.close()
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """The sqlite3 connection under a reading() Session, for the modules not yet
+        ported to Sessions (its .session is that Session, for those that are)."""
+        with self.reading() as session:
+            conn = _dbapi(session)
+            conn.session = session  # type: ignore[attr-defined]
+            try:
+                yield conn
+            except sqlite3.Error as exc:
+                raise self._explain(exc, writing=False) from None
+            finally:
+                conn.session = None  # type: ignore[attr-defined]
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One short write transaction; rolled back whole on any error, and when the file
-        under us was deleted or replaced meanwhile (then nothing is committed)."""
-        if self.readonly:
-            raise ReadOnlyDatabase(
-                f"{self.path}: opened read-only (no write permission); nothing was changed"
-            )
-        self._check_file(writing=True)
-        conn = self._acquire()
-        try:
-            self._verify(conn, writing=True)
-            conn.execute("BEGIN IMMEDIATE")
-            yield conn
-            self._verify(conn, writing=True)
-            conn.commit()
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.rollback()
-            raise self._explain(exc, writing=True) from None
-        except BaseException:
-            if conn.in_transaction:
-                conn.rollback()
-            raise
-        finally:
-            self._release(conn)
+        """The sqlite3 connection under a writing() Session (see read()): one short write
+        transaction, rolled back whole on any error."""
+        with self.writing() as session:
+            conn = _dbapi(session)
+            conn.session = session  # type: ignore[attr-defined]
+            try:
+                yield conn
+            except sqlite3.Error as exc:
+                raise self._explain(exc, writing=True) from None
+            finally:
+                conn.session = None  # type: ignore[attr-defined]
 
     def _explain(self, exc: sqlite3.Error, *, writing: bool) -> DatabaseError:
         """An I/O error after the file or its -wal went away says that, not "disk I/O"."""
         name = getattr(exc, "sqlite_errorname", "")
-        if name.startswith("SQLITE_IOERR"):
+        if name.startswith("SQLITE_IOERR") or name == "SQLITE_CANTOPEN":
             try:
                 self._check_file(writing=writing)
             except DatabaseError as moved:
@@ -391,16 +397,21 @@ class Database:
         except OSError:
             return False
 
+    def _pool(self) -> type:
+        """A connection per unit of work (a subclass may keep one open)."""
+        from sqlalchemy.pool import NullPool
+
+        return NullPool
+
     @property
     def engine(self) -> Engine:
         """SQLAlchemy engine (imported on first use: it is slow to import)."""
         if self._engine is None:
             from sqlalchemy import create_engine, event
-            from sqlalchemy.pool import NullPool
 
             # Connections made here, not from a URL: SQLAlchemy would read a "?" or "#"
             # in the path as the start of a query and open another file.
-            engine = create_engine("sqlite://", creator=self._open, poolclass=NullPool)
+            engine = create_engine("sqlite://", creator=self._open, poolclass=self._pool())
             readonly = self.readonly
 
             @event.listens_for(engine, "connect")
@@ -412,10 +423,59 @@ class Database:
 
             @event.listens_for(engine, "begin")
             def _on_begin(conn: Any) -> None:
-                conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+                # A read's BEGIN takes no lock (one snapshot); a write's takes the write
+                # lock at once, so two writers queue instead of failing half-way.
+                options = conn.get_execution_options()
+                immediate = options.get(WRITE_OPTION, True) and not readonly
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
             self._engine = engine
         return self._engine
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A Session for one consistent read (one snapshot for the whole block)."""
+        from sqlalchemy.exc import DBAPIError
+        from sqlmodel import Session
+
+        self._check_file(writing=False)
+        session = Session(self.engine.execution_options(**{WRITE_OPTION: False}))
+        try:
+            self._verify(_dbapi(session), writing=False)
+            yield session
+        except DBAPIError as exc:
+            raise self._explain(exc.orig, writing=False) from None
+        finally:
+            session.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A Session for one user action's writes: committed whole at the end of the
+        block, rolled back whole on any error or when the file under us was deleted or
+        replaced meanwhile (then nothing is committed)."""
+        from sqlalchemy.exc import DBAPIError
+        from sqlmodel import Session
+
+        if self.readonly:
+            raise ReadOnlyDatabase(
+                f"{self.path}: opened read-only (no write permission); nothing was changed"
+            )
+        self._check_file(writing=True)
+        session = Session(self.engine.execution_options(**{WRITE_OPTION: True}))
+        try:
+            self._verify(_dbapi(session), writing=True)
+            yield session
+            session.flush()
+            self._verify(_dbapi(session), writing=True)
+            session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            raise self._explain(exc.orig, writing=True) from None
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
 
     def dispose(self) -> None:
         if self._engine is not None:

@@ -144,7 +144,7 @@ def open_database(
     # connection would leave its -wal and -shm files behind.)
     problem = "ok"
     wal = is_wal(path)
-    with Database(path, readonly=readonly or not wal).read() as conn:
+    with Database(path, readonly=readonly or not wal).look() as conn:
         revision = current_revision(conn)
         populated = _has_user_tables(conn)
         if not wal:

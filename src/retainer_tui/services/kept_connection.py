@@ -9,35 +9,24 @@ each write is still one short transaction, rolled back whole on any error.
 
 from __future__ import annotations
 
-import sqlite3
-
 from retainer_tui.db.engine import Database
 
 
 class KeptConnection(Database):
-    """A Database whose read() and write() share one kept connection; close() when done.
+    """A Database whose units of work share one kept connection; close() when done.
 
     Use it from one thread (the one that made it), like a sqlite3 connection.
     """
 
     def __init__(self, db: Database) -> None:
         super().__init__(db.path, readonly=db.readonly)
-        self._conn: sqlite3.Connection | None = None
 
-    def _acquire(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = self.connect()
-        return self._conn
+    def _pool(self) -> type:
+        from sqlalchemy.pool import StaticPool
 
-    def _release(self, conn: sqlite3.Connection) -> None:
-        """Kept open for the next block (a read's snapshot ends here); close() ends it."""
-        if conn.in_transaction:
-            conn.rollback()
+        return StaticPool
 
     def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
         self.dispose()
 
     def __enter__(self) -> KeptConnection:

@@ -1,0 +1,61 @@
+"""Statements both engines understand, where SQLAlchemy's portable API needs the dialect:
+the upsert, and the bridge that lets a module ported to Sessions be called from one
+still holding the raw connection of db.read()/db.write()."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.sql.dml import Insert
+from sqlmodel import Session, SQLModel
+
+
+def session_of(conn_or_session: Session | sqlite3.Connection) -> Session:
+    """The Session itself, or the Session whose transaction a db.read()/db.write()
+    connection is running (so a not-yet-ported caller can pass its connection)."""
+    if isinstance(conn_or_session, Session):
+        return conn_or_session
+    session = getattr(conn_or_session, "session", None)
+    if session is None:
+        raise TypeError("a Session, or a connection from db.read()/db.write(), is needed")
+    return session
+
+
+def _table(model: type[SQLModel] | Table) -> Table:
+    return model if isinstance(model, Table) else model.__table__  # type: ignore[attr-defined]
+
+
+def upsert(
+    session: Session,
+    model: type[SQLModel] | Table,
+    *,
+    keys: Iterable[str],
+    update: Iterable[str] | None = None,
+) -> Insert:
+    """INSERT … ON CONFLICT (keys) DO UPDATE SET each update column to the new row's
+    value (all non-key columns when update is None); DO NOTHING when update is empty.
+    Execute it with the rows: session.execute(upsert(...), rows)."""
+    table = _table(model)
+    keys = list(keys)
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(table)
+    columns = (
+        [c.name for c in table.columns if c.name not in keys] if update is None else list(update)
+    )
+    if not columns:
+        return stmt.on_conflict_do_nothing(index_elements=keys)
+    return stmt.on_conflict_do_update(
+        index_elements=keys, set_={name: stmt.excluded[name] for name in columns}
+    )
+
+
+def rows_as_dicts(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> list[Mapping[str, Any]]:
+    """Tuples in column order as the dicts a Core executemany takes."""
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in rows]
