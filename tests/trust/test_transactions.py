@@ -41,9 +41,18 @@ def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 def transactions(seen: list[str]) -> tuple[int, int, int]:
-    begins = sum(1 for s in seen if s.strip().upper().startswith("BEGIN IMMEDIATE"))
-    commits = sum(1 for s in seen if s.strip().upper() == "COMMIT")
-    rollbacks = sum(1 for s in seen if s.strip().upper() == "ROLLBACK")
+    """Write transactions begun, committed and rolled back (a read's BEGIN … ROLLBACK,
+    which ends a snapshot, is no write)."""
+    begins = commits = rollbacks = 0
+    writing = False
+    for statement in (s.strip().upper() for s in seen):
+        if statement.startswith("BEGIN"):
+            writing = statement.startswith("BEGIN IMMEDIATE")
+            begins += writing
+        elif statement in ("COMMIT", "ROLLBACK") and writing:
+            commits += statement == "COMMIT"
+            rollbacks += statement == "ROLLBACK"
+            writing = False
     return begins, commits, rollbacks
 
 

@@ -411,7 +411,9 @@ class Database:
 
             # Connections made here, not from a URL: SQLAlchemy would read a "?" or "#"
             # in the path as the start of a query and open another file.
-            engine = create_engine("sqlite://", creator=self._open, poolclass=self._pool())
+            engine = create_engine(
+                "sqlite://", creator=lambda: self._open(), poolclass=self._pool()
+            )
             readonly = self.readonly
 
             @event.listens_for(engine, "connect")
