@@ -123,7 +123,10 @@ def test_dashboard_shows_what_status_json_reports(env, terminal, tmp_path: Path)
     assert income in screen
     counts = data["counts"]
     assert f"{counts['needs_attention']} needs attention" in screen
-    assert f"{counts['payments_late']} late payment" in screen
+    owed = format_money(parse_money(data["total_owed"]), "USD", cents_shown=False)
+    owing = counts["payments_owed"]
+    # 80 columns: the bar's short form ("$ 1 owes $3,000").
+    assert owing and f"$ {owing} {'owes' if owing == 1 else 'owe'} {owed}" in screen
     for client in data["clients"]:
         if client["status"] in ("active", "trial"):
             assert client["name"][:15] in screen

@@ -195,7 +195,7 @@ async def test_keymap_from_settings_remaps_keys(sample_db: Database, make_app: A
         assert (
             "View",
             "^f",
-            "Cycle the filter: all, needs attention, reports owed, late payments",
+            "Cycle the filter: all, needs attention, reports owed, payments owed",
         ) in app.screen.entries
 
 
@@ -256,6 +256,9 @@ async def test_dashboard_agrees_with_status_json(
         assert f"{counts['needs_attention']} need" in text
         assert f"{counts['reports_due']} report" in text
         assert f"{counts['reports_overdue']} overdue" in text
-        assert f"{counts['payments_late']} late payment" in text
+        owing = counts["payments_owed"]
+        total = int(float(expected["total_owed"]))
+        who = "1 client owes" if owing == 1 else f"{owing} clients owe"
+        assert owing and f"$ {who} ${total:,}" in text
         income = int(float(expected["guaranteed_monthly_income"]))
         assert f"${income:,}/mo" in text.replace("Guaranteed ", "")

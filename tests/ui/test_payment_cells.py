@@ -40,3 +40,42 @@ async def test_a_partial_payment_shows_what_is_still_owed_and_earlier_arrears(
         await settle(app, pilot)
         assert _payment_cell(app, "Owing Studio").endswith("+2")
         assert "+" not in _payment_cell(app, "Paid Bakery")
+
+
+def _bar(app: object) -> str:
+    bar = app.dashboard.query_one("#summary")  # type: ignore[attr-defined]
+    return " ".join(str(s.render()) for s in bar.query("Static"))
+
+
+def _names(app: object) -> set[str]:
+    table = app.dashboard.table  # type: ignore[attr-defined]
+    return {table.row_cells(row)[0].plain.strip() for row in range(table.row_count)}
+
+
+async def test_arrears_in_the_summary_bar_the_l_filter_and_the_client_page(
+    db: Database, make_app: AppMaker, as_of: date
+) -> None:
+    owing = add_client(db, "Owing Studio", fee_cents=320_000, start="2026-09")
+    mark_paid(db, owing, "2026-11", 300_000, "2026-11-02")  # Sep, Oct unpaid; Nov $200 short
+    late = add_client(db, "Late Wines", fee_cents=100_000, start="2026-10")  # none paid
+    paid = add_client(db, "Paid Bakery", fee_cents=100_000, start="2026-09")
+    for month in ("2026-09", "2026-10", "2026-11"):
+        mark_paid(db, paid, month, 100_000, f"{month}-02")
+    del late
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        # 3,200 + 3,200 + 200 from one, 1,000 + 1,000 from the other (past the grace days).
+        assert "$ 2 clients owe $8,600" in _bar(app)
+        await pilot.press("right_square_bracket")  # December: nothing due yet, still owed
+        await settle(app, pilot)
+        assert "$ 2 clients owe $8,600" in _bar(app)
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert _names(app) == {"Owing Studio", "Late Wines"}
+        await pilot.press("home", "enter")
+        await settle(app, pilot)
+        widget = app.screen.query_one("#terms")
+        terms = " ".join(widget.render_line(y).text for y in range(widget.size.height))
+        assert "Payments owed" in terms
+        assert "$3,200" in terms and "$200" in terms and "$6,600 in all" in terms

@@ -27,11 +27,22 @@ def test_each_filter_shows_exactly_what_its_count_counts(view) -> None:
     counts = view.counts
     attention = visible_rows(view.clients, view_filter=Filter.ATTENTION)
     assert len(attention) == counts["needs_attention"]
-    late = visible_rows(view.clients, view_filter=Filter.LATE)
-    assert len(late) == counts["payments_late"]
+    owing = visible_rows(view.clients, view_filter=Filter.LATE)
+    assert len(owing) == counts["payments_owed"] >= counts["payments_late"] > 0
+    assert {c.id for c in owing} == {c.id for c in view.clients if c.payments_owed}
     owed = visible_rows(view.clients, view_filter=Filter.REPORTS)
     assert {c.id for c in owed} == {c.id for c in view.clients if c.reports_owed}
     assert max(counts["reports_due"], counts["reports_overdue"]) <= len(owed)
+
+
+def test_arrears_stay_in_the_filter_in_a_later_month(db: Database, view) -> None:
+    """November unpaid, December selected: nobody is late in December yet, and the
+    clients owing November are still the ones `l` shows."""
+    owing = {c.id for c in visible_rows(view.clients, view_filter=Filter.LATE)}
+    december = load_month(db, month=Month(2026, 12), as_of=AS_OF)
+    assert december.counts["payments_late"] == 0
+    later = visible_rows(december.clients, view_filter=Filter.LATE)
+    assert {c.id for c in later} == owing and december.counts["payments_owed"] == len(owing)
 
 
 def test_prospects_and_ended_only_on_request(view) -> None:

@@ -105,7 +105,9 @@ def status_table(view: MonthView) -> str:
         f"Clients: {counts['clients']} ({counts['active']} active) · "
         f"needing attention: {counts['needs_attention']} · "
         f"reports due: {counts['reports_due']} · overdue: {counts['reports_overdue']} · "
-        f"late payments: {counts['payments_late']}",
+        f"late payments: {counts['payments_late']} · "
+        f"clients owing: {counts['payments_owed']} "
+        f"({format_money(view.total_owed_cents, view.currency, cents_shown=False)})",
     ]
     if not rows:
         lines[2:4] = ["No clients yet. Run `retainer` to add some, or `retainer demo`."]

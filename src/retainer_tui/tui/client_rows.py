@@ -35,7 +35,7 @@ FILTER_LABELS = {
     Filter.ALL: "All clients",
     Filter.ATTENTION: "Needs attention",
     Filter.REPORTS: "Reports owed",
-    Filter.LATE: "Late payments",
+    Filter.LATE: "Payments owed",
 }
 
 # The default view hides clients that are not (or not yet) part of the business...
@@ -54,7 +54,8 @@ def matches_filter(client: ClientMonth, view_filter: Filter, *, show_inactive: b
     if view_filter is Filter.REPORTS:
         return bool(client.reports_owed)
     if view_filter is Filter.LATE:
-        return client.payment is PaymentState.LATE
+        # Owing anything: the selected month late, or any earlier month still unpaid.
+        return client.payment is PaymentState.LATE or bool(client.payments_owed)
     return show_inactive or in_default_view(client)
 
 

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from retainer_tui.tui.app import RetainerApp
 
 
+# Owed months named on the client page before "+N more" (the total says the rest).
+OWED_SHOWN = 4
+
+
 def _facts(rows: list[tuple[str, str | Text]]) -> Table:
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold", no_wrap=True)
@@ -70,6 +74,28 @@ def terms_facts(detail: ClientDetail, colors: ThemeColors) -> Table:
         if detail.reports_owed
         else Text("none", style=colors.good)
     )
+    payments = (
+        Text(
+            ", ".join(
+                f"{m.short_label()} {format_money(cents, detail.currency, cents_shown=False)}"
+                for m, cents in detail.payments_owed[:OWED_SHOWN]
+            )
+            + (
+                f" +{len(detail.payments_owed) - OWED_SHOWN} more"
+                if len(detail.payments_owed) > OWED_SHOWN
+                else ""
+            )
+            + (
+                f" · {format_money(detail.total_owed_cents, detail.currency, cents_shown=False)}"
+                " in all"
+                if len(detail.payments_owed) > 1
+                else ""
+            ),
+            style=colors.bad,
+        )
+        if detail.payments_owed
+        else Text("none", style=colors.good)
+    )
     tier = detail.tier
     return _facts(
         [
@@ -79,7 +105,8 @@ def terms_facts(detail: ClientDetail, colors: ThemeColors) -> Table:
             ("Billing", f"day {detail.billing_day} of each month"),
             ("Report", f"due by day {detail.report_due_day} of the next month"),
             ("Retainer", span),
-            ("Owed", owed),
+            ("Reports owed", owed),
+            ("Payments owed", payments),
         ]
     )
 

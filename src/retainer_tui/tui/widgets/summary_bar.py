@@ -113,19 +113,33 @@ class SummaryBar(Vertical):
             Content.assemble(
                 _link(
                     "filter('reports')",
-                    f"✉ {_plural(due, 'report due', 'reports due')} · {overdue} overdue",
+                    f"✉ {due} due · {overdue} overdue"
+                    if self.narrow
+                    else f"✉ {_plural(due, 'report due', 'reports due')} · {overdue} overdue",
                     style="$text-error" if overdue else "$text-warning" if due else "$text-muted",
                 ),
                 Content.from_markup(" [dim](o)[/]"),
             )
         )
-        late = counts.get("payments_late", 0)
+        # Arrears carry forward: every client owing any month past its grace, and how
+        # much in all, whatever month is selected.
+        owing = counts.get("payments_owed", 0)
+        who = (
+            _plural(owing, "owes", "owe")
+            if self.narrow
+            else _plural(owing, "client owes", "clients owe")
+        )
+        owed_text = (
+            f"$ {who} {format_money(view.total_owed_cents, currency, cents_shown=False)}"
+            if owing
+            else "$ nothing owed"
+        )
         self.query_one("#count-late", Static).update(
             Content.assemble(
                 _link(
                     "filter('late')",
-                    f"$ {_plural(late, 'late payment', 'late payments')}",
-                    style="$text-error" if late else "$text-muted",
+                    owed_text,
+                    style="$text-error" if owing else "$text-muted",
                 ),
                 Content.from_markup(" [dim](l)[/]"),
             )
