@@ -107,10 +107,8 @@ def test_a_raw_block_hands_its_session_to_ported_code(db: Database) -> None:
 
     with db.write() as conn:
         conn.execute(
-            conn.execute(
-                "INSERT INTO tier (name, monthly_fee_cents, included_hours, services, description,"
-                " position) VALUES ('X', 1, 0, '[]', '', 9)"
-            )
+            "INSERT INTO tier (name, monthly_fee_cents, included_hours, services, description,"
+            " position) VALUES ('X', 1, 0, '[]', '', 9)"
         )
         session = session_of(conn)
         names = session.execute(select(Tier.name).where(Tier.name == "X")).scalars().all()

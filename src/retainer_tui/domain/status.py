@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from fractions import Fraction
@@ -106,6 +107,49 @@ def worst_status(statuses: Iterable[MetricStatus]) -> MetricStatus:
         if _RANK[status] < _RANK[worst]:
             worst = status
     return worst
+
+
+# What a client's worst status is counted against, and the word for it: a missed or
+# behind client says how many goals are met or on pace; one with empty metrics says
+# how many have results in.
+_GOOD = frozenset({MetricStatus.MET, MetricStatus.ON_TRACK})
+_COUNTED: dict[MetricStatus, tuple[frozenset[MetricStatus] | None, str]] = {
+    MetricStatus.MISSED: (frozenset({MetricStatus.MET}), "met"),
+    MetricStatus.BEHIND: (_GOOD, "ok"),
+    MetricStatus.AT_RISK: (_GOOD, "ok"),
+    MetricStatus.MISSING: (None, "in"),
+    MetricStatus.NO_DATA: (None, "in"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusCount:
+    """'3/4 met' beside a client's worst status: how many of its metrics are fine."""
+
+    count: int
+    total: int
+    word: str
+
+    def __str__(self) -> str:
+        return f"{self.count}/{self.total} {self.word}"
+
+
+def status_count(statuses: Sequence[MetricStatus]) -> StatusCount | None:
+    """How bad the worst status is: for missed, the metrics met; for behind or at risk,
+    those met or on track; for no data or missing, those with a result. None with fewer
+    than two metrics (the status says it all) or for a status that is all good."""
+    if len(statuses) < 2:
+        return None
+    worst = worst_status(statuses)
+    counted = _COUNTED.get(worst)
+    if counted is None:
+        return None
+    good, word = counted
+    if good is None:
+        fine = sum(1 for s in statuses if s not in (MetricStatus.NO_DATA, MetricStatus.MISSING))
+    else:
+        fine = sum(1 for s in statuses if s in good)
+    return StatusCount(fine, len(statuses), word)
 
 
 def needs_attention(status: MetricStatus) -> bool:

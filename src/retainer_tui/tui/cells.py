@@ -13,7 +13,7 @@ from rich.text import Text
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.payments import PaymentState
 from retainer_tui.domain.reports import ReportState
-from retainer_tui.domain.status import MetricStatus
+from retainer_tui.domain.status import MetricStatus, StatusCount
 from retainer_tui.domain.terminal_text import visible
 from retainer_tui.tui.theme_colors import ThemeColors
 
@@ -78,8 +78,14 @@ def hours_label(hours_x100: int) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def status_text(status: MetricStatus, colors: ThemeColors) -> Text:
-    return Text(f"{STATUS_GLYPHS[status]} {status.label}", style=colors.status(status))
+def status_text(
+    status: MetricStatus, colors: ThemeColors, count: StatusCount | None = None
+) -> Text:
+    """'✗ missed', or '✗ missed · 3/4 met' with the count of the client's fine metrics."""
+    text = Text(f"{STATUS_GLYPHS[status]} {status.label}", style=colors.status(status))
+    if count is not None:
+        text.append(f" · {count}", style=colors.muted)
+    return text
 
 
 def status_glyph(status: MetricStatus, colors: ThemeColors) -> Text:

@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from retainer_tui.domain.month import Month
+from retainer_tui.domain.status import status_count
 from retainer_tui.services.month_view import ClientMonth, MetricInfo
 from retainer_tui.tui import cells
 from retainer_tui.tui.theme_colors import ThemeColors
@@ -395,7 +396,12 @@ class ClientTable(ScrollView, can_focus=True):
             elif key == "fee":
                 row.append(cells.money_text(client.monthly_fee_cents, self._currency))
             elif key == "status":
-                row.append(cells.status_text(client.month_status, colors))
+                count = (
+                    status_count([m.status for m in client.metrics])
+                    if self._plan.status_count
+                    else None
+                )
+                row.append(cells.status_text(client.month_status, colors, count))
             elif key == "goals":
                 glyphs = Text()
                 for i, metric in enumerate(self._metrics):

@@ -38,12 +38,20 @@ class ColumnPlan:
     metrics: str  # "full", "compact" or "glyphs": how metric cells are drawn
 
     @property
+    def status_count(self) -> bool:
+        """Whether the status column is wide enough for "✗ missed · 3/4 met"."""
+        return any(c.key == "status" and c.width >= STATUS_COUNT_WIDTH for c in self.columns)
+
+    @property
     def keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.columns)
 
 
 # Applied one after another until the row fits.
-_STEPS = ("tier", "compact", "hours", "fee", "glyphs", "payment", "report")
+_STEPS = ("tier", "compact", "hours", "count", "fee", "glyphs", "payment", "report")
+
+# "✗ missed · 3/4 met": the status with how many of the client's metrics are fine.
+STATUS_WIDTH, STATUS_COUNT_WIDTH = 10, 18
 
 
 def _label(metric: MetricInfo, width: int) -> str:
@@ -70,7 +78,9 @@ def _columns(dropped: set[str], metrics: Sequence[MetricInfo], mode: str) -> lis
         columns.append(Column("tier", "Tier", 7))
     if "fee" not in dropped:
         columns.append(Column("fee", "Fee", 8, right=True))
-    columns.append(Column("status", "Status", 10))
+    columns.append(
+        Column("status", "Status", STATUS_WIDTH if "count" in dropped else STATUS_COUNT_WIDTH)
+    )
     if mode == "glyphs":
         if metrics:
             columns.append(Column("goals", "Goals", max(5, 2 * len(metrics) - 1)))
@@ -102,6 +112,11 @@ def plan_columns(width: int, metrics: Sequence[MetricInfo]) -> ColumnPlan:
         else:
             dropped.add(step)
         columns = _columns(dropped, metrics, mode)
+    if "count" in dropped:
+        # A later step may have freed the room the count needs (the goals glyphs).
+        widened = _columns(dropped - {"count"}, metrics, mode)
+        if _total(widened) <= width:
+            columns = widened
     spare = max(0, width - _total(columns))
     name = Column("name", "Client", min(NAME_MAX, NAME_MIN + spare))
     return ColumnPlan((name, *columns[1:]), mode)
