@@ -27,3 +27,10 @@ def test_every_command_is_documented() -> None:
 def test_key_map_matches_the_registry() -> None:
     block = README.split("<!-- keymap:start -->\n", 1)[1].split("<!-- keymap:end -->", 1)[0]
     assert block == keymap_markdown(), "run: .venv/bin/python scripts/keymap_table.py"
+
+
+def test_legend_matches_the_glyph_tables() -> None:
+    from retainer_tui.tui.legend import legend_markdown
+
+    block = README.split("<!-- legend:start -->\n", 1)[1].split("<!-- legend:end -->", 1)[0]
+    assert block == legend_markdown(), "run: .venv/bin/python scripts/keymap_table.py"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, cast
 
 from rich.console import Group
@@ -21,6 +22,8 @@ from retainer_tui.tui.keys import (
     effective_keys,
     key_label,
 )
+from retainer_tui.tui.legend import glyph_text, sections
+from retainer_tui.tui.theme_colors import ThemeColors
 
 if TYPE_CHECKING:
     from retainer_tui.tui.app import RetainerApp
@@ -41,6 +44,10 @@ _BUILT_IN = (
 )
 
 
+# The screens whose cells the legend explains.
+LEGEND_SCOPES = frozenset({"dashboard", "client"})
+
+
 def key_groups(scope: str) -> dict[str, list[KeySpec]]:
     """The screen's keys by group, then the app's keys under 'General'."""
     groups: dict[str, list[KeySpec]] = {}
@@ -58,8 +65,9 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.scope = scope
         self.heading = title or scope.title()
-        # (group, keys, what it does) as shown; tests read it.
+        # (group, keys, what it does) and (section, glyph, meaning) as shown; tests read them.
         self.entries: list[tuple[str, str, str]] = []
+        self.legend: list[tuple[str, str, str]] = []
 
     def compose(self) -> ComposeResult:
         keymap = cast("RetainerApp", self.app).settings.keymap
@@ -78,6 +86,21 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(
                         Group(Text(group, style="bold underline"), table), classes="help-group"
                     )
+                if self.scope in LEGEND_SCOPES:
+                    yield from self._legend()
+
+    def _legend(self) -> Iterator[Static]:
+        """What the glyphs on the screen underneath mean, in the theme's colours."""
+        colors = ThemeColors.from_app(self.app)
+        for section in sections():
+            table = Table.grid(padding=(0, 2))
+            table.add_column(no_wrap=True)
+            table.add_column()
+            for entry in section.entries:
+                table.add_row(glyph_text(entry, colors), entry.meaning)
+                self.legend.append((section.title, entry.glyph, entry.meaning))
+            title = Text(f"Legend: {section.title}", style="bold underline")
+            yield Static(Group(title, table), classes="help-group help-legend")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -64,6 +64,14 @@ def _label(metric: MetricInfo, width: int) -> str:
     return metric.label[: width - 1] + "…"
 
 
+def _initials(metrics: Sequence[MetricInfo]) -> str:
+    """The goals column's header: each metric's initial above its glyph ("F P C B N"),
+    so a newcomer can tell which glyph is which; "Goals" for a single metric."""
+    if len(metrics) < 2:
+        return "Goals"
+    return " ".join((SHORT_LABELS.get(m.key) or m.label or "?")[0].upper() for m in metrics)
+
+
 def _metric_column(metric: MetricInfo, mode: str) -> Column:
     if mode == "full":
         return Column(f"m:{metric.key}", _label(metric, FULL_METRIC), FULL_METRIC)
@@ -83,7 +91,7 @@ def _columns(dropped: set[str], metrics: Sequence[MetricInfo], mode: str) -> lis
     )
     if mode == "glyphs":
         if metrics:
-            columns.append(Column("goals", "Goals", max(5, 2 * len(metrics) - 1)))
+            columns.append(Column("goals", _initials(metrics), max(5, 2 * len(metrics) - 1)))
     else:
         columns.extend(_metric_column(m, mode) for m in metrics)
     if "hours" not in dropped:
