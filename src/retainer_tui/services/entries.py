@@ -1,18 +1,20 @@
 """Monthly entries: goals (carried forward), results, hours, payments, report marks, metrics.
 
-Each write is one short transaction through raw sqlite3 (a grid cell costs about a
-millisecond), returns a frozen dataclass with the Change it made, and pushes that Change
-onto the undo stack when one is given. Typed values are read with domain.validation;
-refused values raise FormInvalid naming the field, and nothing is written.
+Each write is one short transaction (a grid cell costs about a millisecond), returns a
+frozen dataclass with the Change it made, and pushes that Change onto the undo stack when
+one is given. Typed values are read with domain.validation; refused values raise
+FormInvalid naming the field, and nothing is written.
+
+Statements are built from the tables in db/models.py. SQLAlchemy is imported inside the
+functions: the app's start-up path imports this module and must not wait for it.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
@@ -20,6 +22,11 @@ from retainer_tui.domain.money import format_money
 from retainer_tui.domain.month import Month
 from retainer_tui.services.errors import FormInvalid, NotFound, ServiceError
 from retainer_tui.services.undo import Change, Recorder, UndoStack, record
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlmodel import Session
 
 T = TypeVar("T")
 
@@ -125,36 +132,56 @@ def _month(value: Month | str) -> Month:
     return _field("month", lambda: v.month(value))
 
 
-def _client_name(conn: sqlite3.Connection, client_id: int) -> str:
-    row = conn.execute("SELECT name FROM client WHERE id = ?", (client_id,)).fetchone()
-    if row is None:
+def _session(conn: sqlite3.Connection) -> Session:
+    """The Session of a db.read()/db.write() block (Recorder still takes its connection)."""
+    from retainer_tui.db.statements import session_of
+
+    return session_of(conn)
+
+
+def _client_name(session: Session, client_id: int) -> str:
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client
+
+    name = session.execute(select(col(Client.name)).where(col(Client.id) == client_id)).scalar()
+    if name is None:
         raise NotFound("That client no longer exists")
-    return str(row[0])
+    return str(name)
 
 
-def _metric_label(conn: sqlite3.Connection, key: str) -> str:
-    row = conn.execute("SELECT label FROM metric WHERE key = ?", (key,)).fetchone()
-    if row is None:
+def _metric_label(session: Session, key: str) -> str:
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Metric
+
+    label = session.execute(select(col(Metric.label)).where(col(Metric.key) == key)).scalar()
+    if label is None:
         raise FormInvalid({"metric": f"there is no metric {key!r}"})
-    return str(row[0])
+    return str(label)
 
 
 # --- goals -------------------------------------------------------------------------------
 
 
-_UPSERT_GOAL = (
-    "INSERT INTO goal (client_id, metric_key, month, target) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (client_id, metric_key, month) DO UPDATE SET target = excluded.target"
-)
-
-
 def _write_goals(
-    conn: sqlite3.Connection, rec: Recorder, client_id: int, month: Month, targets: dict[str, int]
+    session: Session, rec: Recorder, client_id: int, month: Month, targets: dict[str, int]
 ) -> None:
     """Set each target from the month on, remembering the rows replaced for undo."""
+    from retainer_tui.db.models import Goal
+    from retainer_tui.db.statements import upsert
+
+    rows = []
     for key, value in targets.items():
         rec.touch("goal", (client_id, key, str(month)))
-        conn.execute(_UPSERT_GOAL, (client_id, key, str(month), value))
+        rows.append(
+            {"client_id": client_id, "metric_key": key, "month": str(month), "target": value}
+        )
+    if rows:
+        keys = ["client_id", "metric_key", "month"]
+        session.execute(upsert(session, Goal, keys=keys, update=["target"]), rows)
 
 
 def set_goal(
@@ -170,10 +197,11 @@ def set_goal(
     m = _month(month)
     value = _field("target", lambda: v.count(target, "target"))
     with db.write() as conn:
-        name = _client_name(conn, client_id)
-        label = _metric_label(conn, metric)
+        session = _session(conn)
+        name = _client_name(session, client_id)
+        label = _metric_label(session, metric)
         rec = Recorder(conn)
-        _write_goals(conn, rec, client_id, m, {metric: value})
+        _write_goals(session, rec, client_id, m, {metric: value})
         change = rec.finish(f"{label} target for {name} from {m}")
     return GoalSet(client_id, metric, m, value, record(undo, change))
 
@@ -191,6 +219,11 @@ def set_goals(
     `targets` maps metric keys to typed targets; a blank entry leaves that metric alone,
     0 stops tracking it. Refused values raise FormInvalid with fields "target:<metric>".
     """
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Metric
+
     m = _month(month)
     clean: dict[str, int] = {}
     errors: dict[str, str] = {}
@@ -204,39 +237,75 @@ def set_goals(
     if errors:
         raise FormInvalid(errors)
     with db.write() as conn:
-        name = _client_name(conn, client_id)
-        known = {k for (k,) in conn.execute("SELECT key FROM metric")}
+        session = _session(conn)
+        name = _client_name(session, client_id)
+        known = set(session.execute(select(col(Metric.key))).scalars())
         unknown = [k for k in clean if k not in known]
         if unknown:
             raise FormInvalid({f"target:{k}": f"there is no metric {k!r}" for k in unknown})
         rec = Recorder(conn)
-        _write_goals(conn, rec, client_id, m, clean)
+        _write_goals(session, rec, client_id, m, clean)
         change = rec.finish(f"{name}'s targets from {m}")
     return GoalsSet(client_id, m, clean, record(undo, change))
 
 
-def _tier_defaults(conn: sqlite3.Connection, client_id: int) -> TierDefaults | None:
-    row = conn.execute(
-        "SELECT t.id, t.name FROM client c LEFT JOIN tier t ON t.id = c.tier_id WHERE c.id = ?",
-        (client_id,),
-    ).fetchone()
+def _tier_defaults(session: Session, client_id: int) -> TierDefaults | None:
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client, Metric, Tier, TierGoal
+
+    row = session.execute(
+        select(col(Tier.id), col(Tier.name))
+        .select_from(Client)
+        .outerjoin(Tier, col(Tier.id) == col(Client.tier_id))
+        .where(col(Client.id) == client_id)
+    ).first()
     if row is None:
         raise NotFound("That client no longer exists")
     tier_id, tier = row
     if tier_id is None:
         return None
-    targets = conn.execute(
-        "SELECT g.metric_key, g.target FROM tier_goal g JOIN metric m ON m.key = g.metric_key "
-        "WHERE g.tier_id = ? ORDER BY m.position, m.key",
-        (tier_id,),
-    ).fetchall()
-    return TierDefaults(int(tier_id), str(tier), dict(targets))
+    targets = session.execute(
+        select(col(TierGoal.metric_key), col(TierGoal.target))
+        .join(Metric, col(Metric.key) == col(TierGoal.metric_key))
+        .where(col(TierGoal.tier_id) == tier_id)
+        .order_by(col(Metric.position), col(Metric.key))
+    ).all()
+    return TierDefaults(int(tier_id), str(tier), {key: target for key, target in targets})
 
 
 def tier_defaults(db: Database, *, client_id: int) -> TierDefaults | None:
     """The client's tier and its default goals; None when the client has no tier."""
-    with db.read() as conn:
-        return _tier_defaults(conn, client_id)
+    with db.reading() as session:
+        return _tier_defaults(session, client_id)
+
+
+def _in_force(session: Session, client_id: int, month: Month) -> list[tuple[str, int, str]]:
+    """(metric, target, month set) of the latest target set in the month or before, per
+    metric: the goal row whose month is its metric's latest up to then (one index seek)."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import aliased
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Goal
+
+    later = aliased(Goal)
+    latest = (
+        select(func.max(col(later.month)))
+        .where(
+            col(later.client_id) == col(Goal.client_id),
+            col(later.metric_key) == col(Goal.metric_key),
+            col(later.month) <= str(month),
+        )
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(col(Goal.metric_key), col(Goal.target), col(Goal.month)).where(
+            col(Goal.client_id) == client_id, col(Goal.month) == latest
+        )
+    ).all()
+    return [(key, target, set_in) for key, target, set_in in rows]
 
 
 def apply_tier_goals(
@@ -255,25 +324,19 @@ def apply_tier_goals(
     """
     m = _month(month)
     with db.write() as conn:
-        name = _client_name(conn, client_id)
-        defaults = _tier_defaults(conn, client_id)
+        session = _session(conn)
+        name = _client_name(session, client_id)
+        defaults = _tier_defaults(session, client_id)
         if defaults is None:
             raise ServiceError(f"{name} has no tier, so there are no tier defaults to apply")
         if not defaults.targets:
             raise ServiceError(
                 f"{defaults.tier} has no default goals; set them in the tier's form (T, e)"
             )
-        in_force = dict(
-            conn.execute(
-                "SELECT metric_key, target FROM goal g WHERE client_id = ? AND month = "
-                "(SELECT MAX(month) FROM goal WHERE client_id = g.client_id "
-                "AND metric_key = g.metric_key AND month <= ?)",
-                (client_id, str(m)),
-            ).fetchall()
-        )
+        in_force = {key: target for key, target, _ in _in_force(session, client_id, m)}
         targets = {k: t for k, t in defaults.targets.items() if in_force.get(k) != t}
         rec = Recorder(conn)
-        _write_goals(conn, rec, client_id, m, targets)
+        _write_goals(session, rec, client_id, m, targets)
         change = rec.finish(f"{name}'s targets from {m} ({defaults.tier}'s defaults)")
     return GoalsSet(client_id, m, targets, record(undo, change))
 
@@ -287,15 +350,24 @@ def clear_goal(
     undo: UndoStack | None = None,
 ) -> GoalSet:
     """Remove the target set in exactly that month, so the earlier one carries forward."""
+    from sqlalchemy import delete
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Goal
+
     m = _month(month)
     with db.write() as conn:
-        name = _client_name(conn, client_id)
-        label = _metric_label(conn, metric)
+        session = _session(conn)
+        name = _client_name(session, client_id)
+        label = _metric_label(session, metric)
         rec = Recorder(conn)
         rec.touch("goal", (client_id, metric, str(m)))
-        conn.execute(
-            "DELETE FROM goal WHERE client_id = ? AND metric_key = ? AND month = ?",
-            (client_id, metric, str(m)),
+        session.execute(
+            delete(Goal).where(
+                col(Goal.client_id) == client_id,
+                col(Goal.metric_key) == metric,
+                col(Goal.month) == str(m),
+            )
         )
         change = rec.finish(f"removing the {label} target for {name} from {m}")
     return GoalSet(client_id, metric, m, None, record(undo, change))
@@ -305,17 +377,21 @@ def goal_history(
     db: Database, *, client_id: int, metric: str | None = None
 ) -> tuple[GoalStep, ...]:
     """Every target change, per metric in catalogue order, oldest month first."""
-    sql = (
-        "SELECT g.metric_key, g.month, g.target FROM goal g JOIN metric m ON m.key = g.metric_key "
-        "WHERE g.client_id = ?"
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Goal, Metric
+
+    stmt = (
+        select(col(Goal.metric_key), col(Goal.month), col(Goal.target))
+        .join(Metric, col(Metric.key) == col(Goal.metric_key))
+        .where(col(Goal.client_id) == client_id)
     )
-    params: list[object] = [client_id]
     if metric is not None:
-        sql += " AND g.metric_key = ?"
-        params.append(metric)
-    sql += " ORDER BY m.position, m.key, g.month"
-    with db.read() as conn:
-        rows = conn.execute(sql, params).fetchall()
+        stmt = stmt.where(col(Goal.metric_key) == metric)
+    stmt = stmt.order_by(col(Metric.position), col(Metric.key), col(Goal.month))
+    with db.reading() as session:
+        rows = session.execute(stmt).all()
     steps: list[GoalStep] = []
     previous: dict[str, int] = {}
     for key, month, target in rows:
@@ -329,28 +405,33 @@ def targets_in_force(
 ) -> dict[str, TargetInForce]:
     """The target for each metric in a month (carry-forward), 0 targets included."""
     m = _month(month)
-    with db.read() as conn:
-        rows = conn.execute(
-            "SELECT metric_key, target, MAX(month) FROM goal "
-            "WHERE client_id = ? AND month <= ? GROUP BY metric_key",
-            (client_id, str(m)),
-        ).fetchall()
+    with db.reading() as session:
+        rows = _in_force(session, client_id, m)
     return {key: TargetInForce(key, target, Month.stored(set_in)) for key, target, set_in in rows}
 
 
 # --- results and hours -------------------------------------------------------------------
 
 
-def _names(conn: sqlite3.Connection, client_id: int, metric: str) -> tuple[str, str]:
-    """The client's name and the metric's label (NotFound / FormInvalid when missing)."""
-    row = conn.execute(
-        "SELECT c.name, m.label FROM client c, metric m WHERE c.id = ? AND m.key = ?",
-        (client_id, metric),
-    ).fetchone()
-    if row is None:
-        _client_name(conn, client_id)
-        _metric_label(conn, metric)
-    return str(row[0]), str(row[1])
+def _names(session: Session, client_id: int, metric: str) -> tuple[str, str]:
+    """The client's name and the metric's label (NotFound / FormInvalid when missing), in
+    one statement: a grid save runs this on every cell."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client, Metric
+
+    name, label = session.execute(
+        select(
+            select(col(Client.name)).where(col(Client.id) == client_id).scalar_subquery(),
+            select(col(Metric.label)).where(col(Metric.key) == metric).scalar_subquery(),
+        )
+    ).one()
+    if name is None:
+        raise NotFound("That client no longer exists")
+    if label is None:
+        raise FormInvalid({"metric": f"there is no metric {metric!r}"})
+    return str(name), str(label)
 
 
 def set_result(
@@ -363,16 +444,19 @@ def set_result(
     undo: UndoStack | None = None,
 ) -> ResultSaved:
     """Record (or correct) what was delivered for a metric in a month."""
+    from retainer_tui.db.models import Result
+    from retainer_tui.db.statements import upsert
+
     m = _month(month)
     value = _field("actual", lambda: v.count(actual, "result"))
     with db.write() as conn:
-        name, label = _names(conn, client_id, metric)
+        session = _session(conn)
+        name, label = _names(session, client_id, metric)
         rec = Recorder(conn)
         rec.touch("result", (client_id, metric, str(m)))
-        conn.execute(
-            "INSERT INTO result (client_id, metric_key, month, actual) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (client_id, metric_key, month) DO UPDATE SET actual = excluded.actual",
-            (client_id, metric, str(m), value),
+        session.execute(
+            upsert(session, Result, keys=["client_id", "metric_key", "month"], update=["actual"]),
+            {"client_id": client_id, "metric_key": metric, "month": str(m), "actual": value},
         )
         change = rec.finish(f"{name}: {label} {value:,} in {m.short_label()}")
     return ResultSaved(client_id, metric, m, value, record(undo, change))
@@ -387,14 +471,23 @@ def clear_result(
     undo: UndoStack | None = None,
 ) -> ResultSaved:
     """Remove a result (back to 'not entered')."""
+    from sqlalchemy import delete
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Result
+
     m = _month(month)
     with db.write() as conn:
-        name, label = _names(conn, client_id, metric)
+        session = _session(conn)
+        name, label = _names(session, client_id, metric)
         rec = Recorder(conn)
         rec.touch("result", (client_id, metric, str(m)))
-        conn.execute(
-            "DELETE FROM result WHERE client_id = ? AND metric_key = ? AND month = ?",
-            (client_id, metric, str(m)),
+        session.execute(
+            delete(Result).where(
+                col(Result.client_id) == client_id,
+                col(Result.metric_key) == metric,
+                col(Result.month) == str(m),
+            )
         )
         change = rec.finish(f"{name}: {label} cleared in {m.short_label()}")
     return ResultSaved(client_id, metric, m, None, record(undo, change))
@@ -409,16 +502,19 @@ def set_hours(
     undo: UndoStack | None = None,
 ) -> HoursSaved:
     """Record the hours worked for a client in a month ('12.5' or 12)."""
+    from retainer_tui.db.models import Hours
+    from retainer_tui.db.statements import upsert
+
     m = _month(month)
     value = _field("hours", lambda: v.hours_x100(hours, "hours"))
     with db.write() as conn:
-        name = _client_name(conn, client_id)
+        session = _session(conn)
+        name = _client_name(session, client_id)
         rec = Recorder(conn)
         rec.touch("hours", (client_id, str(m)))
-        conn.execute(
-            "INSERT INTO hours (client_id, month, hours_x100) VALUES (?, ?, ?) "
-            "ON CONFLICT (client_id, month) DO UPDATE SET hours_x100 = excluded.hours_x100",
-            (client_id, str(m), value),
+        session.execute(
+            upsert(session, Hours, keys=["client_id", "month"], update=["hours_x100"]),
+            {"client_id": client_id, "month": str(m), "hours_x100": value},
         )
         change = rec.finish(f"{name}: {format_hours(value)} h in {m.short_label()}")
     return HoursSaved(client_id, m, value, record(undo, change))
@@ -428,12 +524,20 @@ def clear_hours(
     db: Database, *, client_id: int, month: Month | str, undo: UndoStack | None = None
 ) -> HoursSaved:
     """Remove the hours recorded for a month."""
+    from sqlalchemy import delete
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Hours
+
     m = _month(month)
     with db.write() as conn:
-        name = _client_name(conn, client_id)
+        session = _session(conn)
+        name = _client_name(session, client_id)
         rec = Recorder(conn)
         rec.touch("hours", (client_id, str(m)))
-        conn.execute("DELETE FROM hours WHERE client_id = ? AND month = ?", (client_id, str(m)))
+        session.execute(
+            delete(Hours).where(col(Hours.client_id) == client_id, col(Hours.month) == str(m))
+        )
         change = rec.finish(f"{name}: hours cleared in {m.short_label()}")
     return HoursSaved(client_id, m, None, record(undo, change))
 
@@ -455,6 +559,35 @@ def _not_future(day: date, today: date, what: str) -> date:
     return day
 
 
+def _add_instalment(
+    session: Session, client_id: int, month: Month, cents: int, day: date, first: bool
+) -> None:
+    """Add cents to the month's payment; its date is the latest one received. The month's
+    first instalment inserts the row; a later one updates it in one statement, so the sum
+    is the database's own even if another writer got in first."""
+    from sqlalchemy import case, insert, update
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Payment
+
+    if first:
+        session.execute(
+            insert(Payment).values(
+                client_id=client_id, month=str(month), amount_cents=cents, received_on=day
+            )
+        )
+        return
+    received = col(Payment.received_on)
+    session.execute(
+        update(Payment)
+        .where(col(Payment.client_id) == client_id, col(Payment.month) == str(month))
+        .values(
+            amount_cents=col(Payment.amount_cents) + cents,
+            received_on=case((received < day, day), else_=received),
+        )
+    )
+
+
 def mark_payment(
     db: Database,
     *,
@@ -467,6 +600,11 @@ def mark_payment(
 ) -> PaymentSaved:
     """Record money received for the month's retainer: date defaults to today, amount to
     what is still owed of the fee. A second instalment is added to the month's amount."""
+    from sqlalchemy import func, select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client, Payment, Tier
+
     m = _month(month)
     errors: dict[str, str] = {}
     day: date | None = None
@@ -491,20 +629,23 @@ def mark_payment(
     if errors:
         raise FormInvalid(errors)
     assert day is not None
+    this_month = (col(Payment.client_id) == client_id, col(Payment.month) == str(m))
     with db.write() as conn:
-        row = conn.execute(
-            "SELECT c.name, coalesce(c.fee_override_cents, t.monthly_fee_cents, 0) "
-            "FROM client c LEFT JOIN tier t ON t.id = c.tier_id WHERE c.id = ?",
-            (client_id,),
-        ).fetchone()
+        session = _session(conn)
+        row = session.execute(
+            select(
+                col(Client.name),
+                func.coalesce(col(Client.fee_override_cents), col(Tier.monthly_fee_cents), 0),
+            )
+            .select_from(Client)
+            .outerjoin(Tier, col(Tier.id) == col(Client.tier_id))
+            .where(col(Client.id) == client_id)
+        ).first()
         if row is None:
             raise NotFound("That client no longer exists")
         name, fee = row
-        before = conn.execute(
-            "SELECT amount_cents FROM payment WHERE client_id = ? AND month = ?",
-            (client_id, str(m)),
-        ).fetchone()
-        so_far = int(before[0]) if before else 0
+        before = session.execute(select(col(Payment.amount_cents)).where(*this_month)).scalar()
+        so_far = int(before) if before is not None else 0
         if cents is None:
             cents = int(fee) - so_far
             if cents <= 0:
@@ -517,57 +658,67 @@ def mark_payment(
                 )
         rec = Recorder(conn)
         rec.touch("payment", (client_id, str(m)))
-        # An instalment adds to what the month has; its date is the latest one received.
-        conn.execute(
-            "INSERT INTO payment (client_id, month, amount_cents, received_on) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (client_id, month) DO UPDATE SET "
-            "amount_cents = payment.amount_cents + excluded.amount_cents, "
-            "received_on = CASE WHEN excluded.received_on > payment.received_on "
-            "THEN excluded.received_on ELSE payment.received_on END",
-            (client_id, str(m), cents, day.isoformat()),
-        )
-        total, latest = conn.execute(
-            "SELECT amount_cents, received_on FROM payment WHERE client_id = ? AND month = ?",
-            (client_id, str(m)),
-        ).fetchone()
+        _add_instalment(session, client_id, m, cents, day, first=before is None)
+        total, latest = session.execute(
+            select(col(Payment.amount_cents), col(Payment.received_on)).where(*this_month)
+        ).one()
         change = rec.finish(f"{name}'s {m.short_label()} payment ({format_money(cents)})")
-    return PaymentSaved(
-        client_id, m, int(total), date.fromisoformat(latest), record(undo, change), cents
-    )
+    return PaymentSaved(client_id, m, int(total), latest, record(undo, change), cents)
 
 
 def unmark_payment(
     db: Database, *, client_id: int, month: Month | str, undo: UndoStack | None = None
 ) -> PaymentSaved:
     """The month's retainer was not received after all."""
+    from sqlalchemy import delete
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Payment
+
     m = _month(month)
     with db.write() as conn:
-        name = _client_name(conn, client_id)
+        session = _session(conn)
+        name = _client_name(session, client_id)
         rec = Recorder(conn)
         rec.touch("payment", (client_id, str(m)))
-        conn.execute("DELETE FROM payment WHERE client_id = ? AND month = ?", (client_id, str(m)))
+        session.execute(
+            delete(Payment).where(col(Payment.client_id) == client_id, col(Payment.month) == str(m))
+        )
         change = rec.finish(f"unmarking {name}'s {m.short_label()} payment")
     return PaymentSaved(client_id, m, None, None, record(undo, change))
 
 
 def payment_for(db: Database, *, client_id: int, month: Month | str) -> tuple[int, date] | None:
     """(amount in cents, received date) when the month's retainer was received."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Payment
+
     m = _month(month)
-    with db.read() as conn:
-        row = conn.execute(
-            "SELECT amount_cents, received_on FROM payment WHERE client_id = ? AND month = ?",
-            (client_id, str(m)),
-        ).fetchone()
-    return (int(row[0]), date.fromisoformat(row[1])) if row else None
+    with db.reading() as session:
+        row = session.execute(
+            select(col(Payment.amount_cents), col(Payment.received_on)).where(
+                col(Payment.client_id) == client_id, col(Payment.month) == str(m)
+            )
+        ).first()
+    return (int(row[0]), row[1]) if row else None
 
 
 def report_sent_on(db: Database, *, client_id: int, month: Month | str) -> date | None:
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Report
+
     m = _month(month)
-    with db.read() as conn:
-        row = conn.execute(
-            "SELECT sent_on FROM report WHERE client_id = ? AND month = ?", (client_id, str(m))
-        ).fetchone()
-    return date.fromisoformat(row[0]) if row and row[0] else None
+    with db.reading() as session:
+        sent: date | None = session.execute(
+            select(col(Report.sent_on)).where(
+                col(Report.client_id) == client_id, col(Report.month) == str(m)
+            )
+        ).scalar()
+    return sent
 
 
 def mark_report_sent(
@@ -580,6 +731,9 @@ def mark_report_sent(
     undo: UndoStack | None = None,
 ) -> ReportSaved:
     """Mark a month's report sent (date defaults to today); its highlights are kept."""
+    from retainer_tui.db.models import Report
+    from retainer_tui.db.statements import upsert
+
     m = _month(month)
 
     def read_day() -> date:
@@ -593,13 +747,13 @@ def mark_report_sent(
 
     day = _field("sent_on", read_day)
     with db.write() as conn:
-        name = _client_name(conn, client_id)
+        session = _session(conn)
+        name = _client_name(session, client_id)
         rec = Recorder(conn)
         rec.touch("report", (client_id, str(m)))
-        conn.execute(
-            "INSERT INTO report (client_id, month, sent_on, highlights) VALUES (?, ?, ?, '') "
-            "ON CONFLICT (client_id, month) DO UPDATE SET sent_on = excluded.sent_on",
-            (client_id, str(m), day.isoformat()),
+        session.execute(
+            upsert(session, Report, keys=["client_id", "month"], update=["sent_on"]),
+            {"client_id": client_id, "month": str(m), "sent_on": day, "highlights": ""},
         )
         change = rec.finish(f"{name}'s {m.short_label()} report marked sent")
     return ReportSaved(client_id, m, day, record(undo, change))
@@ -609,19 +763,20 @@ def unmark_report(
     db: Database, *, client_id: int, month: Month | str, undo: UndoStack | None = None
 ) -> ReportSaved:
     """The report was not sent after all (its highlights, if any, are kept)."""
+    from sqlalchemy import delete, update
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Report
+
     m = _month(month)
+    this_month = (col(Report.client_id) == client_id, col(Report.month) == str(m))
     with db.write() as conn:
-        name = _client_name(conn, client_id)
+        session = _session(conn)
+        name = _client_name(session, client_id)
         rec = Recorder(conn)
         rec.touch("report", (client_id, str(m)))
-        conn.execute(
-            "UPDATE report SET sent_on = NULL WHERE client_id = ? AND month = ?",
-            (client_id, str(m)),
-        )
-        conn.execute(
-            "DELETE FROM report WHERE client_id = ? AND month = ? AND highlights = ''",
-            (client_id, str(m)),
-        )
+        session.execute(update(Report).where(*this_month).values(sent_on=None))
+        session.execute(delete(Report).where(*this_month, col(Report.highlights) == ""))
         change = rec.finish(f"unmarking {name}'s {m.short_label()} report")
     return ReportSaved(client_id, m, None, record(undo, change))
 
@@ -633,6 +788,11 @@ def add_metric(
     db: Database, *, key: str, label: str, unit: str = "", undo: UndoStack | None = None
 ) -> MetricAdded:
     """Add a user-defined metric (key, label, unit) at the end of the catalogue."""
+    from sqlalchemy import func, insert, select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Metric
+
     errors: dict[str, str] = {}
     clean: dict[str, str] = {}
     for field, read in (
@@ -645,24 +805,34 @@ def add_metric(
         except v.InvalidValue as exc:
             errors[field] = str(exc)
     with db.write() as conn:
+        session = _session(conn)
         if (
             "key" in clean
-            and conn.execute("SELECT 1 FROM metric WHERE key = ?", (clean["key"],)).fetchone()
+            and session.execute(
+                select(col(Metric.key)).where(col(Metric.key) == clean["key"])
+            ).first()
         ):
             errors["key"] = f"there is already a metric with key {clean['key']!r}"
         if "label" in clean:
+            # Labels differ in more than case (casefold, wider than SQL's ASCII NOCASE).
             wanted = clean["label"].casefold()
-            if any(
-                str(lbl).casefold() == wanted for (lbl,) in conn.execute("SELECT label FROM metric")
-            ):
+            labels = session.execute(select(col(Metric.label))).scalars()
+            if any(str(lbl).casefold() == wanted for lbl in labels):
                 errors["label"] = f"there is already a metric called {clean['label']!r}"
         if errors:
             raise FormInvalid(errors)
         rec = Recorder(conn)
-        position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM metric").fetchone()[0]
-        conn.execute(
-            "INSERT INTO metric (key, label, unit, builtin, position) VALUES (?, ?, ?, 0, ?)",
-            (clean["key"], clean["label"], clean["unit"], position),
+        position = session.execute(
+            select(func.coalesce(func.max(col(Metric.position)), -1) + 1)
+        ).scalar_one()
+        session.execute(
+            insert(Metric).values(
+                key=clean["key"],
+                label=clean["label"],
+                unit=clean["unit"],
+                builtin=False,
+                position=position,
+            )
         )
         rec.mark_new("metric", (clean["key"],))
         change = rec.finish(f"new metric {clean['label']}")

@@ -1,8 +1,9 @@
 """The monthly results grid's rows: clients in service that month × every metric, plus hours.
 
-Four queries over the month's covering indexes (clients, targets with carry-forward,
-results, hours), returned as plain frozen rows; the status of a cell is computed by the
-rules in domain/ as the user types, so it is not stored here.
+Four queries over the month's covering indexes (metrics, clients with their hours,
+targets with carry-forward, results), returned as plain frozen rows; the status of a cell
+is computed by the rules in domain/ as the user types, so it is not stored here.
+SQLAlchemy is imported inside the functions: the app's start-up path imports this module.
 """
 
 from __future__ import annotations
@@ -10,12 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.clients import ClientStatus, in_service
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.status import MetricStatus, metric_status
 from retainer_tui.services.month_view import MetricInfo, read_metrics
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy import Row
+    from sqlmodel import Session
+
+    _Rows = Sequence[Row[*tuple[Any, ...]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,38 +49,94 @@ class GridData:
     rows: tuple[GridRow, ...]
 
 
-_CLIENTS_SQL = """
-SELECT c.id, c.name, c.status, c.start_month, c.end_month, t.name, t.included_hours, h.hours_x100
-FROM client c
-LEFT JOIN tier t ON t.id = c.tier_id
-LEFT JOIN hours h ON h.client_id = c.id AND h.month = :m
-WHERE c.status IN ('active', 'trial', 'ended')
-  AND (c.start_month IS NULL OR c.start_month <= :m)
-  AND (c.end_month IS NULL OR c.end_month >= :m)
-ORDER BY c.name COLLATE NOCASE
-"""
+def _clients(session: Session, month: Month) -> _Rows:
+    """(id, name, status, start, end, tier, included hours, hours) of the clients whose
+    status and months may put them in service, by name as SQLite's NOCASE sorts it."""
+    from sqlalchemy import and_, func, or_, select
+    from sqlmodel import col
 
-# The latest target set for this month or an earlier one (SQLite's bare-column MAX rule).
-_TARGETS_SQL = """
-SELECT client_id, metric_key, target, MAX(month)
-FROM goal WHERE month <= :m GROUP BY client_id, metric_key
-"""
+    from retainer_tui.db.models import Client, Hours, Tier
 
-_RESULTS_SQL = "SELECT client_id, metric_key, actual FROM result WHERE month = :m"
+    m = str(month)
+    start, end = col(Client.start_month), col(Client.end_month)
+    return session.execute(
+        select(
+            col(Client.id),
+            col(Client.name),
+            col(Client.status),
+            start,
+            end,
+            col(Tier.name),
+            col(Tier.included_hours),
+            col(Hours.hours_x100),
+        )
+        .select_from(Client)
+        .outerjoin(Tier, col(Tier.id) == col(Client.tier_id))
+        .outerjoin(Hours, and_(col(Hours.client_id) == col(Client.id), col(Hours.month) == m))
+        .where(
+            col(Client.status).in_(("active", "trial", "ended")),
+            or_(start.is_(None), start <= m),
+            or_(end.is_(None), end >= m),
+        )
+        # lower() folds ASCII only on SQLite, as NOCASE does; portable where NOCASE is not.
+        .order_by(func.lower(col(Client.name)))
+    ).all()
+
+
+def _targets(session: Session, month: Month) -> _Rows:
+    """(client, metric, target) of the latest target set for the month or an earlier one:
+    the goal row whose month is the latest of its client and metric up to then, unless
+    that target is 0 (tracking stopped)."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import aliased
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Goal
+
+    m = str(month)
+    later = aliased(Goal)
+    latest = (
+        select(func.max(col(later.month)))
+        .where(
+            col(later.client_id) == col(Goal.client_id),
+            col(later.metric_key) == col(Goal.metric_key),
+            col(later.month) <= m,
+        )
+        .scalar_subquery()
+    )
+    return session.execute(
+        select(col(Goal.client_id), col(Goal.metric_key), col(Goal.target)).where(
+            col(Goal.month) == latest, col(Goal.target) > 0
+        )
+    ).all()
+
+
+def _results(session: Session, month: Month) -> _Rows:
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Result
+
+    return session.execute(
+        select(col(Result.client_id), col(Result.metric_key), col(Result.actual)).where(
+            col(Result.month) == str(month)
+        )
+    ).all()
 
 
 def load_grid(db: Database, *, month: Month) -> GridData:
     """Every client in service in the month, with its targets, results and hours."""
-    params = {"m": str(month)}
+    from retainer_tui.db.statements import session_of
+
     with db.read() as conn:
+        session = session_of(conn)
         metrics = read_metrics(conn)
-        clients = conn.execute(_CLIENTS_SQL, params).fetchall()
+        clients = _clients(session, month)
         targets: dict[int, dict[str, int]] = {}
-        for cid, key, target, _set_in in conn.execute(_TARGETS_SQL, params):
-            if target > 0:
-                targets.setdefault(cid, {})[key] = target
+        for cid, key, target in _targets(session, month):
+            targets.setdefault(cid, {})[key] = target
         actuals: dict[int, dict[str, int]] = {}
-        for cid, key, actual in conn.execute(_RESULTS_SQL, params):
+        for cid, key, actual in _results(session, month):
             actuals.setdefault(cid, {})[key] = actual
     rows = []
     for cid, name, status, start, end, tier, included, hours in clients:
