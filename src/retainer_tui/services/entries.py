@@ -562,9 +562,9 @@ def _not_future(day: date, today: date, what: str) -> date:
 def _add_instalment(
     session: Session, client_id: int, month: Month, cents: int, day: date, first: bool
 ) -> None:
-    """Add cents to the month's payment; its date is the latest one received. The month's
-    first instalment inserts the row; a later one updates it in one statement, so the sum
-    is the database's own even if another writer got in first."""
+    """Add cents to the month's payment; its date is the latest one received. The caller
+    read the row inside this write transaction: the first instalment inserts it, a later
+    one adds to it within the UPDATE (the sum is never computed outside the database)."""
     from sqlalchemy import case, insert, update
     from sqlmodel import col
 
