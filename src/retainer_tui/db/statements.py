@@ -5,7 +5,7 @@ still holding the raw connection of db.read()/db.write()."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Table
@@ -34,9 +34,12 @@ def upsert(
     *,
     keys: Iterable[str],
     update: Iterable[str] | None = None,
+    combine: Callable[[Any], Mapping[str, Any]] | None = None,
 ) -> Insert:
     """INSERT … ON CONFLICT (keys) DO UPDATE SET each update column to the new row's
     value (all non-key columns when update is None); DO NOTHING when update is empty.
+    combine(excluded) gives SET expressions of the row already there and the new one
+    (excluded), e.g. adding an instalment to the month's amount in one statement.
     Execute it with the rows: session.execute(upsert(...), rows)."""
     table = _table(model)
     keys = list(keys)
@@ -48,11 +51,12 @@ def upsert(
     columns = (
         [c.name for c in table.columns if c.name not in keys] if update is None else list(update)
     )
-    if not columns:
+    set_ = {name: stmt.excluded[name] for name in columns}
+    if combine is not None:
+        set_.update(combine(stmt.excluded))
+    if not set_:
         return stmt.on_conflict_do_nothing(index_elements=keys)
-    return stmt.on_conflict_do_update(
-        index_elements=keys, set_={name: stmt.excluded[name] for name in columns}
-    )
+    return stmt.on_conflict_do_update(index_elements=keys, set_=set_)
 
 
 def rows_as_dicts(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> list[Mapping[str, Any]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
@@ -559,32 +559,26 @@ def _not_future(day: date, today: date, what: str) -> date:
     return day
 
 
-def _add_instalment(
-    session: Session, client_id: int, month: Month, cents: int, day: date, first: bool
-) -> None:
-    """Add cents to the month's payment; its date is the latest one received. The caller
-    read the row inside this write transaction: the first instalment inserts it, a later
-    one adds to it within the UPDATE (the sum is never computed outside the database)."""
-    from sqlalchemy import case, insert, update
+def _add_instalment(session: Session, client_id: int, month: Month, cents: int, day: date) -> None:
+    """Add cents to the month's payment, whose date is the latest one received: one
+    statement, so two people adding instalments at once (PostgreSQL) both count."""
+    from sqlalchemy import case
     from sqlmodel import col
 
     from retainer_tui.db.models import Payment
+    from retainer_tui.db.statements import upsert
 
-    if first:
-        session.execute(
-            insert(Payment).values(
-                client_id=client_id, month=str(month), amount_cents=cents, received_on=day
-            )
-        )
-        return
     received = col(Payment.received_on)
+
+    def combine(new: Any) -> dict[str, Any]:
+        return {
+            "amount_cents": col(Payment.amount_cents) + new.amount_cents,
+            "received_on": case((received < new.received_on, new.received_on), else_=received),
+        }
+
     session.execute(
-        update(Payment)
-        .where(col(Payment.client_id) == client_id, col(Payment.month) == str(month))
-        .values(
-            amount_cents=col(Payment.amount_cents) + cents,
-            received_on=case((received < day, day), else_=received),
-        )
+        upsert(session, Payment, keys=["client_id", "month"], update=[], combine=combine),
+        [{"client_id": client_id, "month": str(month), "amount_cents": cents, "received_on": day}],
     )
 
 
@@ -658,7 +652,7 @@ def mark_payment(
                 )
         rec = Recorder(conn)
         rec.touch("payment", (client_id, str(m)))
-        _add_instalment(session, client_id, m, cents, day, first=before is None)
+        _add_instalment(session, client_id, m, cents, day)
         total, latest = session.execute(
             select(col(Payment.amount_cents), col(Payment.received_on)).where(*this_month)
         ).one()
