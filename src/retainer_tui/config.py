@@ -27,6 +27,7 @@ class Settings:
     default_report_due_day: int = 5
     theme: str = "textual-dark"
     backups_kept: int = 14
+    yearly_goal: int = 100_000  # in the currency's units: the "six figures" gauge
     keymap: dict[str, str] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> Settings:
@@ -43,6 +44,7 @@ _KNOWN = {
     "default_report_due_day": int,
     "theme": str,
     "backups_kept": int,
+    "yearly_goal": int,
     "keymap": dict,
 }
 
@@ -69,6 +71,8 @@ def _check(path: Path, data: dict[str, Any]) -> Settings:
         raise ConfigError(f"{path}: default_report_due_day must be between 1 and 28")
     if not 1 <= settings.backups_kept <= 1000:
         raise ConfigError(f"{path}: backups_kept must be between 1 and 1000")
+    if not 1 <= settings.yearly_goal <= 1_000_000_000:
+        raise ConfigError(f"{path}: yearly_goal must be a whole amount from 1 to 1,000,000,000")
     for action, keys in settings.keymap.items():
         if not isinstance(keys, str) or not keys.strip():
             raise ConfigError(f"{path}: keymap.{action} must be a key name such as 'ctrl+n'")

@@ -79,3 +79,19 @@ async def test_arrears_in_the_summary_bar_the_l_filter_and_the_client_page(
         terms = " ".join(widget.render_line(y).text for y in range(widget.size.height))
         assert "Payments owed" in terms
         assert "$3,200" in terms and "$200" in terms and "$6,600 in all" in terms
+
+
+async def test_the_gauge_counts_the_times_over_and_follows_the_yearly_goal(
+    db: Database, make_app: AppMaker
+) -> None:
+    from retainer_tui.config import Settings
+
+    for n in range(3):
+        add_client(db, f"Client {n}", fee_cents=900_000, start="2026-01")  # $324,000 a year
+    for goal, shown in ((100_000, "Six figures ██████████ ✓ ×3.2"), (500_000, "Goal $500,000")):
+        app = make_app(db, Settings(yearly_goal=goal))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert shown in _bar(app)
+            if goal == 500_000:
+                assert "64%" in _bar(app)

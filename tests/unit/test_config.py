@@ -28,6 +28,7 @@ def test_round_trip(tmp_path: Path) -> None:
         late_payment_grace_days=3,
         default_report_due_day=10,
         theme="nord",
+        yearly_goal=250_000,
         keymap={"new-client": "ctrl+n"},
     )
     save_settings(settings)
@@ -45,6 +46,9 @@ def test_round_trip(tmp_path: Path) -> None:
         ("default_report_due_day = 31\n", "between 1 and 28"),
         ('currency = "DOLLARS"\n', "3-letter"),
         ("[keymap]\nnew-client = 3\n", "keymap"),
+        ("yearly_goal = 0\n", "yearly_goal must be a whole amount"),
+        ("yearly_goal = 150000.5\n", "wrong type"),
+        ("yearly_goal = 10000000000\n", "yearly_goal must be a whole amount"),
     ],
 )
 def test_bad_files_name_the_file_and_the_problem(text: str, needle: str) -> None:

@@ -12,6 +12,7 @@ from retainer_tui.domain.income import (
     SIX_FIGURES_CENTS,
     annual_run_rate,
     effective_fee,
+    goal_progress,
     guaranteed_monthly_income,
 )
 from retainer_tui.domain.money import format_money
@@ -194,3 +195,30 @@ def test_over_servicing_is_strictly_more_hours_than_included() -> None:
     assert over_included(2000, 20) is False
     assert over_included(None, 20) is False
     assert over_included(2500, None) is False
+
+
+@pytest.mark.parametrize(
+    ("run_rate", "goal", "shown"),
+    [
+        (0, 100_000_00, "0%"),
+        (62_400_00, 100_000_00, "62%"),
+        (99_999_99, 100_000_00, "99%"),  # never rounded up to the goal
+        (100_000_00, 100_000_00, "✓ ×1.0"),
+        (276_000_00, 100_000_00, "✓ ×2.7"),  # 2.76: never more than earned
+        (8_078_000_00, 100_000_00, "✓ ×80.7"),  # the agency that read 8078%
+        (75_000_00, 150_000_00, "50%"),
+    ],
+)
+def test_the_yearly_goal_gauge(run_rate: int, goal: int, shown: str) -> None:
+    assert str(goal_progress(run_rate, goal)) == shown
+
+
+@given(st.integers(0, 10**13), st.integers(1, 10**11))
+def test_the_gauge_fills_up_to_the_goal_then_counts_the_times(run_rate: int, goal: int) -> None:
+    progress = goal_progress(run_rate, goal)
+    assert 0 <= progress.fraction <= 1
+    assert progress.reached == (run_rate >= goal) == (progress.fraction == 1)
+    text = str(progress)
+    assert text.startswith("✓ ×") if progress.reached else text.endswith("%")
+    if not progress.reached:
+        assert int(text[:-1]) <= 99

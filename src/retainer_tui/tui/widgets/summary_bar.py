@@ -4,14 +4,13 @@ six-figure year, and the counts that need doing — each count a link to its fil
 from __future__ import annotations
 
 from datetime import date
-from fractions import Fraction
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from retainer_tui.domain.income import SIX_FIGURES_CENTS
+from retainer_tui.domain.income import SIX_FIGURES_CENTS, goal_progress
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.month import Month
 from retainer_tui.services.month_view import MonthView
@@ -87,13 +86,21 @@ class SummaryBar(Vertical):
                 amount=format_money(run_rate, currency, cents_shown=False),
             )
         )
-        progress = Fraction(run_rate, SIX_FIGURES_CENTS)
-        style = "$text-success" if progress >= 1 else "$text-warning"
+        settings = getattr(self.app, "settings", None)
+        goal = (settings.yearly_goal * 100) if settings is not None else SIX_FIGURES_CENTS
+        progress = goal_progress(run_rate, goal)
+        label = (
+            "Six figures"
+            if goal == SIX_FIGURES_CENTS
+            else f"Goal {format_money(goal, currency, cents_shown=False)}"
+        )
+        style = "$text-success" if progress.reached else "$text-warning"
         self.query_one("#six-figures", Static).update(
             Content.from_markup(
-                f"Six figures [{style}]$bar[/] $percent",
-                bar=bar(progress, 10),
-                percent=f"{int(progress * 100)}%",
+                f"$label [{style}]$bar[/] [{style}]$progress[/]",
+                label=label,
+                bar=bar(progress.fraction, 10),
+                progress=str(progress),
             )
         )
         counts = view.counts
