@@ -78,7 +78,9 @@ async def test_queue_open_write_export_mark_sent(
             ("Enoteca Verdi", "2026-10"),
             ("Studio Bianchi Architetti", "2026-10"),
         ]
-        assert text_of(app, "#queue-summary").startswith("3 reports owed: 2 overdue, 1 due.")
+        assert text_of(app, "#queue-summary").startswith(
+            "3 reports owed (2 clients): 2 overdue (1 client), 1 due (1 client)."
+        )
 
         await pilot.press("enter")
         await settle(app, pilot)
@@ -140,12 +142,16 @@ async def test_queue_open_write_export_mark_sent(
             ("Enoteca Verdi", "2026-10"),
             ("Studio Bianchi Architetti", "2026-10"),
         ]
-        assert text_of(app, "#queue-summary").startswith("2 reports owed: 1 overdue, 1 due.")
+        assert text_of(app, "#queue-summary").startswith(
+            "2 reports owed (2 clients): 1 overdue (1 client), 1 due (1 client)."
+        )
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is app.dashboard
         assert "+1" in report_cell(app, "Enoteca Verdi")
-        assert text_of(app, "#count-reports") == dashboard_counts  # Verdi still owes October
+        # Reports are counted as reports: Verdi still owes October, and 1 client still owes.
+        assert dashboard_counts.startswith("✉ 2 overdue reports, 1 client · 1 due")
+        assert text_of(app, "#count-reports").startswith("✉ 1 overdue report, 1 client · 1 due")
 
     # `retainer report` prints the very bytes the app exported.
     code = main(
@@ -163,7 +169,7 @@ async def test_mark_sent_from_the_queue_updates_the_dashboard_counts(
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert text_of(app, "#count-reports").startswith("✉ 1 report due · 1 overdue")
+        assert text_of(app, "#count-reports").startswith("✉ 2 overdue reports, 1 client · 1 due")
         await open_queue(app, pilot)
         await pilot.press("down", "down", "m")
         await settle(app, pilot)
@@ -174,7 +180,7 @@ async def test_mark_sent_from_the_queue_updates_the_dashboard_counts(
         assert sent_on(sample_db, "Studio Bianchi Architetti", OCT) == as_of.isoformat()
         # The dashboard under the queue has already reloaded.
         assert str(app.dashboard.query_one("#count-reports", Static).render()).startswith(
-            "✉ 0 reports due · 1 overdue"
+            "✉ 2 overdue reports, 1 client · 0 due"
         )
         view = load_month(sample_db, month=Month.of(as_of), as_of=as_of)
         assert (view.counts["reports_due"], view.counts["reports_overdue"]) == (0, 1)

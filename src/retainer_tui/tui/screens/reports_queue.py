@@ -181,13 +181,25 @@ class ReportsScreen(Screen[None]):
         if not self.queue:
             last = Month.of(self.today).previous()
             return Text(f"Nothing owed: every report up to {last.label()} is sent.", colors.good)
-        overdue = sum(1 for i in self.queue if i.overdue)
-        due = len(self.queue) - overdue
+
+        # Reports and the clients they are owed by, both (the dashboard counts the same).
+        def clients(items: list[QueueItem]) -> str:
+            n = len({i.client_id for i in items})
+            return f"{n} client" if n == 1 else f"{n} clients"
+
+        late = [i for i in self.queue if i.overdue]
+        due = [i for i in self.queue if not i.overdue]
         owed = "report" if len(self.queue) == 1 else "reports"
-        text = Text(f"{len(self.queue)} {owed} owed: ")
-        text.append(f"{overdue} overdue", colors.bad if overdue else colors.muted)
+        text = Text(f"{len(self.queue)} {owed} owed ({clients(self.queue)}): ")
+        text.append(
+            f"{len(late)} overdue" + (f" ({clients(late)})" if late else ""),
+            colors.bad if late else colors.muted,
+        )
         text.append(", ")
-        text.append(f"{due} due", colors.warning if due else colors.muted)
+        text.append(
+            f"{len(due)} due" + (f" ({clients(due)})" if due else ""),
+            colors.warning if due else colors.muted,
+        )
         text.append(". enter opens one; m marks it sent.", colors.muted)
         return text
 

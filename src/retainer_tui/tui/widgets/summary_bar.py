@@ -115,14 +115,24 @@ class SummaryBar(Vertical):
                 Content.from_markup(" [dim](a)[/]"),
             )
         )
-        due, overdue = counts.get("reports_due", 0), counts.get("reports_overdue", 0)
+        # Reports counted as reports, with the clients they are owed by beside them (the
+        # queue counts the same way).
+        overdue_clients = counts.get("reports_overdue", 0)
+        overdue = sum(c.overdue_owed for c in view.clients)
+        due = sum(c.due_owed for c in view.clients)
+        reports = (
+            f"✉ {overdue} overdue"
+            if self.narrow
+            else f"✉ {_plural(overdue, 'overdue report', 'overdue reports')}"
+        )
+        if overdue:
+            reports += f", {_plural(overdue_clients, 'client', 'clients')}"
+        reports += f" · {due} due"
         self.query_one("#count-reports", Static).update(
             Content.assemble(
                 _link(
                     "filter('reports')",
-                    f"✉ {due} due · {overdue} overdue"
-                    if self.narrow
-                    else f"✉ {_plural(due, 'report due', 'reports due')} · {overdue} overdue",
+                    reports,
                     style="$text-error" if overdue else "$text-warning" if due else "$text-muted",
                 ),
                 Content.from_markup(" [dim](o)[/]"),
