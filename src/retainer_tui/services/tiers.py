@@ -6,10 +6,9 @@ them, and entries.apply_tier_goals sets them.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
@@ -17,6 +16,15 @@ from retainer_tui.domain.names import name_key
 from retainer_tui.services.clients import _name_taken
 from retainer_tui.services.errors import FormInvalid, InUse, NotFound
 from retainer_tui.services.undo import Change, Recorder, UndoStack, record, touch_dependents
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlmodel import Session
+
+# SQLAlchemy, the models and db.statements are imported inside the functions that run
+# statements: the app's start-up path (every screen imports this module) loads no ORM
+# (test_layering).
 
 MAX_SERVICES = 50
 
@@ -86,27 +94,40 @@ class TierDeleted:
     change: Change
 
 
-_SELECT = """
-SELECT t.id, t.name, t.monthly_fee_cents, t.included_hours, t.services, t.description,
-       t.position, count(c.id), count(c.id) - count(c.fee_override_cents)
-FROM tier t LEFT JOIN client c ON c.tier_id = t.id
-"""
+def _services(raw: object) -> tuple[str, ...]:
+    """The stored service list (JSON) as a tuple; anything but a list reads as none."""
+    return tuple(str(s) for s in raw) if isinstance(raw, list) else ()
 
 
-def _services(raw: str | None) -> tuple[str, ...]:
-    try:
-        data = json.loads(raw or "[]")
-    except ValueError:
-        return ()
-    return tuple(str(s) for s in data) if isinstance(data, list) else ()
+def _tier_rows(session: Session, tier_id: int | None = None) -> list[Any]:
+    """Each tier with how many clients use it and how many of them pay its fee."""
+    from sqlalchemy import func, select
+
+    from retainer_tui.db.models import Client, Tier
+
+    clients = func.count(Client.id)
+    stmt = (
+        select(
+            Tier.id,
+            Tier.name,
+            Tier.monthly_fee_cents,
+            Tier.included_hours,
+            Tier.services,
+            Tier.description,
+            Tier.position,
+            clients,
+            clients - func.count(Client.fee_override_cents),
+        )
+        .outerjoin(Client, Client.tier_id == Tier.id)
+        .group_by(Tier.id)
+        .order_by(Tier.position, Tier.id)
+    )
+    if tier_id is not None:
+        stmt = stmt.where(Tier.id == tier_id)
+    return list(session.execute(stmt).all())
 
 
-_GOALS_SQL = """
-SELECT g.tier_id, g.metric_key, g.target FROM tier_goal g JOIN metric m ON m.key = g.metric_key
-"""
-
-
-def _info(row: tuple, goals: dict[int, list[tuple[str, int]]]) -> TierInfo:
+def _info(row: Any, goals: dict[int, list[tuple[str, int]]]) -> TierInfo:
     tid, name, fee, hours, services, description, position, clients, following = row
     return TierInfo(
         tid,
@@ -123,42 +144,53 @@ def _info(row: tuple, goals: dict[int, list[tuple[str, int]]]) -> TierInfo:
 
 
 def _goals_by_tier(
-    conn: sqlite3.Connection, tier_id: int | None = None
+    session: Session, tier_id: int | None = None
 ) -> dict[int, list[tuple[str, int]]]:
-    sql = _GOALS_SQL
-    params: tuple[int, ...] = ()
+    from sqlalchemy import select
+
+    from retainer_tui.db.models import Metric, TierGoal
+
+    stmt = select(TierGoal.tier_id, TierGoal.metric_key, TierGoal.target).join(
+        Metric, Metric.key == TierGoal.metric_key
+    )
     if tier_id is not None:
-        sql, params = sql + " WHERE g.tier_id = ?", (tier_id,)
+        stmt = stmt.where(TierGoal.tier_id == tier_id)
     found: dict[int, list[tuple[str, int]]] = {}
-    for tid, key, target in conn.execute(sql + " ORDER BY m.position, m.key", params):
+    for tid, key, target in session.execute(stmt.order_by(Metric.position, Metric.key)):
         found.setdefault(tid, []).append((key, target))
     return found
 
 
 def list_tiers(db: Database) -> tuple[TierInfo, ...]:
     """Every tier in display order, with how many clients use it and its default goals."""
-    with db.read() as conn:
-        rows = conn.execute(_SELECT + " GROUP BY t.id ORDER BY t.position, t.id").fetchall()
-        goals = _goals_by_tier(conn)
+    with db.reading() as session:
+        rows = _tier_rows(session)
+        goals = _goals_by_tier(session)
     return tuple(_info(r, goals) for r in rows)
 
 
 def get_tier(db: Database, *, tier_id: int) -> TierInfo | None:
-    with db.read() as conn:
-        row = conn.execute(_SELECT + " WHERE t.id = ? GROUP BY t.id", (tier_id,)).fetchone()
-        goals = _goals_by_tier(conn, tier_id) if row else {}
-    return _info(row, goals) if row else None
+    with db.reading() as session:
+        rows = _tier_rows(session, tier_id)
+        goals = _goals_by_tier(session, tier_id) if rows else {}
+    return _info(rows[0], goals) if rows else None
 
 
 def tier_goals(db: Database, *, tier_id: int) -> dict[str, int]:
     """A tier's default targets by metric key, in catalogue order (empty when none)."""
-    with db.read() as conn:
-        return dict(_goals_by_tier(conn, tier_id).get(tier_id, ()))
+    with db.reading() as session:
+        return dict(_goals_by_tier(session, tier_id).get(tier_id, ()))
 
 
 def _clean(
-    conn: sqlite3.Connection, draft: TierDraft, tier_id: int | None
+    conn: Session | sqlite3.Connection, draft: TierDraft, tier_id: int | None
 ) -> tuple[dict[str, object], dict[str, str]]:
+    from sqlalchemy import select
+
+    from retainer_tui.db.models import Metric
+    from retainer_tui.db.statements import session_of
+
+    session = session_of(conn)
     values: dict[str, object] = {}
     errors: dict[str, str] = {}
     try:
@@ -178,7 +210,8 @@ def _clean(
     except v.InvalidValue as exc:
         errors["included_hours"] = str(exc)
     try:
-        values["services"] = json.dumps(clean_services(draft.services))
+        # A list: the JSON column stores it as json.dumps did.
+        values["services"] = clean_services(draft.services)
     except v.InvalidValue as exc:
         errors["services"] = str(exc)
     try:
@@ -186,7 +219,7 @@ def _clean(
     except v.InvalidValue as exc:
         errors["description"] = str(exc)
     if draft.goals is not None:
-        known = {key for (key,) in conn.execute("SELECT key FROM metric")}
+        known = set(session.scalars(select(Metric.key)))
         goals, goal_errors = clean_goals(draft.goals, known)
         values["goals"] = goals
         errors.update({f"{GOAL_FIELD}{key}": message for key, message in goal_errors.items()})
@@ -243,31 +276,43 @@ def _write_goals(
     conn: sqlite3.Connection, rec: Recorder, tier_id: int, goals: dict[str, int]
 ) -> None:
     """Replace the tier's default goals (rows recorded for undo)."""
+    from sqlalchemy import delete, insert
+
+    from retainer_tui.db.models import TierGoal
+    from retainer_tui.db.statements import session_of
+
+    session = session_of(conn)
     rec.touch_where("tier_goal", "tier_id = ?", (tier_id,))
     for key in goals:
         rec.touch("tier_goal", (tier_id, key))
-    conn.execute("DELETE FROM tier_goal WHERE tier_id = ?", (tier_id,))
-    conn.executemany(
-        "INSERT INTO tier_goal (tier_id, metric_key, target) VALUES (?, ?, ?)",
-        [(tier_id, key, target) for key, target in goals.items()],
-    )
+    session.execute(delete(TierGoal).where(TierGoal.tier_id == tier_id))
+    if goals:  # an empty executemany would be one INSERT of no values
+        session.execute(
+            insert(TierGoal),
+            [{"tier_id": tier_id, "metric_key": k, "target": t} for k, t in goals.items()],
+        )
 
 
 def validate_tier(db: Database, draft: TierDraft, *, tier_id: int | None = None) -> dict[str, str]:
     """A message per refused field (empty when the draft can be saved)."""
+    # The raw connection, not reading(): clients._name_taken may still want one.
     with db.read() as conn:
         return _clean(conn, draft, tier_id)[1]
 
 
 def followers(db: Database, *, tier_id: int) -> int:
     """Clients who pay this tier's fee (no override): the ones a fee change would move."""
-    with db.read() as conn:
-        return int(
-            conn.execute(
-                "SELECT count(*) FROM client WHERE tier_id = ? AND fee_override_cents IS NULL",
-                (tier_id,),
-            ).fetchone()[0]
+    from sqlalchemy import func, select
+
+    from retainer_tui.db.models import Client
+
+    with db.reading() as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(Client)
+            .where(Client.tier_id == tier_id, Client.fee_override_cents.is_(None))
         )
+    return int(count or 0)
 
 
 def save_tier(
@@ -283,61 +328,52 @@ def save_tier(
     When the fee changes and clients_follow is False, every client on the tier who paid
     its fee gets a fee override equal to the old fee, so what they pay does not change.
     """
+    from sqlalchemy import func, insert, select, update
+    from sqlalchemy.exc import IntegrityError
+
+    from retainer_tui.db.models import Client, Tier
+    from retainer_tui.db.statements import session_of
+
+    # The raw connection of the write, for undo's Recorder and clients._name_taken.
     with db.write() as conn:
+        session = session_of(conn)
         old_fee: int | None = None
         if tier_id is not None:
-            row = conn.execute(
-                "SELECT monthly_fee_cents FROM tier WHERE id = ?", (tier_id,)
-            ).fetchone()
-            if row is None:
+            found = session.scalar(select(Tier.monthly_fee_cents).where(Tier.id == tier_id))
+            if found is None:
                 raise NotFound("That tier no longer exists")
-            old_fee = int(row[0])
+            old_fee = int(found)
         values, errors = _clean(conn, draft, tier_id)
         if errors:
             raise FormInvalid(errors)
         rec = Recorder(conn)
         goals: dict[str, int] | None = values.pop("goals", None)  # type: ignore[assignment]
-        cols = list(values)
         pinned = followed = 0
         fee_changed = old_fee is not None and old_fee != values["monthly_fee_cents"]
         try:
             if tier_id is None:
-                position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM tier")
-                values["position"] = position.fetchone()[0]
-                cols.append("position")
-                cur = conn.execute(
-                    f"INSERT INTO tier ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [values[c] for c in cols],
+                values["position"] = session.scalar(
+                    select(func.coalesce(func.max(Tier.position), -1) + 1)
                 )
-                tier_id = int(cur.lastrowid or 0)
+                result = session.execute(insert(Tier).values(**values))
+                tier_id = int(result.inserted_primary_key[0])
                 rec.mark_new("tier", (tier_id,))
             else:
                 rec.touch("tier", (tier_id,))
                 if fee_changed:
-                    ids = [
-                        r[0]
-                        for r in conn.execute(
-                            "SELECT id FROM client WHERE tier_id = ? "
-                            "AND fee_override_cents IS NULL",
-                            (tier_id,),
-                        )
-                    ]
+                    paying = (Client.tier_id == tier_id, Client.fee_override_cents.is_(None))
+                    ids = list(session.scalars(select(Client.id).where(*paying)))
                     if clients_follow:
                         followed = len(ids)
                     else:
                         for cid in ids:
                             rec.touch("client", (cid,))
-                        conn.execute(
-                            "UPDATE client SET fee_override_cents = ? "
-                            "WHERE tier_id = ? AND fee_override_cents IS NULL",
-                            (old_fee, tier_id),
+                        session.execute(
+                            update(Client).where(*paying).values(fee_override_cents=old_fee)
                         )
                         pinned = len(ids)
-                conn.execute(
-                    f"UPDATE tier SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
-                    [*(values[c] for c in cols), tier_id],
-                )
-        except sqlite3.IntegrityError:
+                session.execute(update(Tier).where(Tier.id == tier_id).values(**values))
+        except IntegrityError:
             raise FormInvalid({"name": f"a tier named {values['name']!r} already exists"}) from None
         if goals is not None:
             _write_goals(conn, rec, tier_id, goals)
@@ -356,14 +392,21 @@ def save_tier(
 
 def delete_tier(db: Database, *, tier_id: int, undo: UndoStack | None = None) -> TierDeleted:
     """Delete a tier no client uses; InUse (nothing written) otherwise."""
-    with db.write() as conn:
-        row = conn.execute("SELECT name FROM tier WHERE id = ?", (tier_id,)).fetchone()
-        if row is None:
+    from sqlalchemy import delete, func, select
+
+    from retainer_tui.db.models import Client, Tier
+    from retainer_tui.db.statements import session_of
+
+    with db.write() as conn:  # the raw connection, for undo's Recorder
+        session = session_of(conn)
+        name = session.scalar(select(Tier.name).where(Tier.id == tier_id))
+        if name is None:
             raise NotFound("That tier no longer exists")
-        name = row[0]
-        used = conn.execute("SELECT count(*) FROM client WHERE tier_id = ?", (tier_id,)).fetchone()
-        if used[0]:
-            clients = "1 client" if used[0] == 1 else f"{used[0]} clients"
+        used = session.scalar(
+            select(func.count()).select_from(Client).where(Client.tier_id == tier_id)
+        )
+        if used:
+            clients = "1 client" if used == 1 else f"{used} clients"
             raise InUse(
                 f"{name} is used by {clients}; move them to another tier first "
                 "(ended clients count too)"
@@ -371,15 +414,21 @@ def delete_tier(db: Database, *, tier_id: int, undo: UndoStack | None = None) ->
         rec = Recorder(conn)
         rec.touch("tier", (tier_id,))
         touch_dependents(rec, "tier", tier_id)  # e.g. proposals that recommended it
-        conn.execute("DELETE FROM tier WHERE id = ?", (tier_id,))
+        session.execute(delete(Tier).where(Tier.id == tier_id))
         change = rec.finish(f"deleting tier {name}")
     return TierDeleted(id=tier_id, name=name, change=record(undo, change))
 
 
 def move_tier(db: Database, *, tier_id: int, offset: int, undo: UndoStack | None = None) -> Change:
     """Move a tier up (offset -1) or down (+1) in the list; renumbers positions."""
-    with db.write() as conn:
-        ids = [r[0] for r in conn.execute("SELECT id FROM tier ORDER BY position, id")]
+    from sqlalchemy import select, update
+
+    from retainer_tui.db.models import Tier
+    from retainer_tui.db.statements import session_of
+
+    with db.write() as conn:  # the raw connection, for undo's Recorder
+        session = session_of(conn)
+        ids = list(session.scalars(select(Tier.id).order_by(Tier.position, Tier.id)))
         if tier_id not in ids:
             raise NotFound("That tier no longer exists")
         index = ids.index(tier_id)
@@ -390,7 +439,7 @@ def move_tier(db: Database, *, tier_id: int, offset: int, undo: UndoStack | None
         rec = Recorder(conn)
         for position, tid in enumerate(ids):
             rec.touch("tier", (tid,))
-            conn.execute("UPDATE tier SET position = ? WHERE id = ?", (position, tid))
-        name = conn.execute("SELECT name FROM tier WHERE id = ?", (tier_id,)).fetchone()[0]
+            session.execute(update(Tier).where(Tier.id == tid).values(position=position))
+        name = session.scalar(select(Tier.name).where(Tier.id == tier_id))
         change = rec.finish(f"moving tier {name}")
     return record(undo, change)
