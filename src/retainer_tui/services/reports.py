@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from retainer_tui import paths
 from retainer_tui.db.engine import Database
@@ -40,6 +39,13 @@ from retainer_tui.services.month_view import (
     read_metrics,
 )
 from retainer_tui.services.undo import Recorder, UndoStack, record
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+# SQLAlchemy, the models and db.statements are imported inside the functions that run
+# statements: the app's start-up path (the report screens import this module) loads no
+# ORM (test_layering).
 
 
 class ReportError(ValueError):
@@ -121,14 +127,20 @@ def report_queue(
     db: Database, *, as_of: date, tolerance: float = 0.2, grace_days: int = 7
 ) -> list[QueueItem]:
     """Every report owed as of the date (due or overdue, not sent), overdue first."""
+    from sqlalchemy import select
+
+    from retainer_tui.db.models import Client
+    from retainer_tui.db.statements import session_of
+
     last = Month.of(as_of).previous()
-    with db.read() as conn:
+    with db.read() as conn:  # the raw connection: the month view still reads through one
+        session = session_of(conn)
         view = load_month_from(
             conn, month=last, as_of=as_of, tolerance=tolerance, grace_days=grace_days
         )
         owing = {c.id: c.reports_owed for c in view.clients if c.reports_owed}
-        statuses = _owed_statuses(conn, owing, as_of, as_fraction(tolerance))
-        due_days = dict(conn.execute("SELECT id, report_due_day FROM client").fetchall())
+        statuses = _owed_statuses(session, owing, as_of, as_fraction(tolerance))
+        due_days = dict(session.execute(select(Client.id, Client.report_due_day)).all())
     items: list[QueueItem] = []
     for client in view.clients:
         due_day = due_days.get(client.id, 5)
@@ -148,7 +160,7 @@ def report_queue(
 
 
 def _owed_statuses(
-    conn: sqlite3.Connection,
+    session: Session,
     owing: dict[int, tuple[Month, ...]],
     as_of: date,
     tolerance: Fraction,
@@ -158,21 +170,26 @@ def _owed_statuses(
     The same rule as the month view (targets carry forward, 0 stops tracking, worst
     metric wins) without building a whole month view per owed month: a client in service
     since 1990 owes hundreds of months, and a view each made `reports` quadratic."""
+    from sqlalchemy import select
+
+    from retainer_tui.db.models import Goal, Result
+
     goals: dict[int, dict[str, list[tuple[str, int]]]] = {cid: {} for cid in owing}
     actuals: dict[int, dict[tuple[str, str], int]] = {cid: {} for cid in owing}
     ids = list(owing)
     for start in range(0, len(ids), 500):
+        # In chunks: each id is one bound parameter, and engines cap how many there are.
         chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for cid, key, month_t, target in conn.execute(
-            f"SELECT client_id, metric_key, month, target FROM goal"
-            f" WHERE client_id IN ({marks}) ORDER BY month",
-            chunk,
+        for cid, key, month_t, target in session.execute(
+            select(Goal.client_id, Goal.metric_key, Goal.month, Goal.target)
+            .where(Goal.client_id.in_(chunk))
+            .order_by(Goal.month)
         ):
             goals[cid].setdefault(key, []).append((month_t, target))
-        for cid, key, month_t, actual in conn.execute(
-            f"SELECT client_id, metric_key, month, actual FROM result WHERE client_id IN ({marks})",
-            chunk,
+        for cid, key, month_t, actual in session.execute(
+            select(Result.client_id, Result.metric_key, Result.month, Result.actual).where(
+                Result.client_id.in_(chunk)
+            )
         ):
             actuals[cid][key, month_t] = actual
     statuses: dict[tuple[int, Month], MetricStatus] = {}
@@ -199,20 +216,27 @@ def recent_sent(
     db: Database, *, as_of: date, months: int = 3, limit: int | None = None
 ) -> list[SentItem]:
     """Reports sent for the last `months` months up to the as-of month, newest first."""
+    from sqlalchemy import func, select
+
+    from retainer_tui.db.models import Client, Report
+
     first = Month.of(as_of).plus(-months)
-    sql = (
-        "SELECT r.client_id, c.name, r.month, r.sent_on FROM report r"
-        " JOIN client c ON c.id = r.client_id"
-        " WHERE r.sent_on IS NOT NULL AND r.month >= ? AND r.month <= ?"
-        " ORDER BY r.sent_on DESC, r.month DESC, c.name COLLATE NOCASE"
+    stmt = (
+        select(Report.client_id, Client.name, Report.month, Report.sent_on)
+        .join(Client, Client.id == Report.client_id)
+        .where(
+            Report.sent_on.is_not(None),
+            Report.month >= str(first),
+            Report.month <= str(Month.of(as_of)),
+        )
+        # lower() for the NOCASE order the name had (SQLite's lower() folds ASCII only,
+        # as NOCASE does); in SQL, not Python, so that LIMIT keeps the same rows.
+        .order_by(Report.sent_on.desc(), Report.month.desc(), func.lower(Client.name))
+        .limit(limit)
     )
-    params: tuple[object, ...] = (str(first), str(Month.of(as_of)))
-    if limit is not None:
-        sql += " LIMIT ?"
-        params += (limit,)
-    with db.read() as conn:
-        rows = conn.execute(sql, params).fetchall()
-    return [SentItem(cid, name, Month.stored(m), date.fromisoformat(s)) for cid, name, m, s in rows]
+    with db.reading() as session:
+        rows = session.execute(stmt).all()
+    return [SentItem(cid, name, Month.stored(m), sent) for cid, name, m, sent in rows]
 
 
 # ---------------------------------------------------------------- one report
@@ -221,10 +245,16 @@ def recent_sent(
 def find_client(db: Database, name: str) -> ClientRef:
     """The client this name (or the start of one) means, compared by name_key; ReportError
     listing the candidates, or suggesting close names, when it means none or several."""
-    with db.read() as conn:
-        rows = conn.execute(
-            "SELECT id, name FROM client ORDER BY name COLLATE NOCASE, id"
-        ).fetchall()
+    from sqlalchemy import func, select
+
+    from retainer_tui.db.models import Client
+
+    with db.reading() as session:
+        # lower(): the NOCASE order the candidates were listed in (ASCII folding, as
+        # NOCASE; PostgreSQL's lower() folds more, which only reorders its candidates).
+        rows = session.execute(
+            select(Client.id, Client.name).order_by(func.lower(Client.name), Client.id)
+        ).all()
     try:
         index = resolve_name(name, [str(n) for _, n in rows])
     except NameLookupError as exc:
@@ -234,31 +264,42 @@ def find_client(db: Database, name: str) -> ClientRef:
     return ClientRef(cid, client_name)
 
 
-_CLIENT_SQL = """
-SELECT c.name, c.company, c.status, c.start_month, c.end_month, c.report_due_day,
-       t.name, t.services, t.included_hours
-FROM client c LEFT JOIN tier t ON t.id = c.tier_id
-WHERE c.id = ?
-"""
-
-# Carry-forward: the bare columns come from the row holding MAX(month).
-_TARGETS_SQL = """
-SELECT metric_key, target, MAX(month) FROM goal
-WHERE client_id = ? AND month <= ? GROUP BY metric_key
-"""
-
-
-def _targets(conn: sqlite3.Connection, client_id: int, month: Month) -> dict[str, int]:
+def _targets(session: Session, client_id: int, month: Month) -> dict[str, int]:
     """Targets in force in the month (0 stops tracking, so it is left out)."""
-    rows = conn.execute(_TARGETS_SQL, (client_id, str(month))).fetchall()
-    return {key: target for key, target, _ in rows if target > 0}
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import aliased
+
+    from retainer_tui.db.models import Goal
+
+    # Carry-forward: each metric's goal row set in the latest month up to this one.
+    later = aliased(Goal)
+    latest = (
+        select(func.max(later.month))
+        .where(
+            later.client_id == Goal.client_id,
+            later.metric_key == Goal.metric_key,
+            later.month <= str(month),
+        )
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Goal.metric_key, Goal.target).where(
+            Goal.client_id == client_id, Goal.month == latest
+        )
+    ).all()
+    return {key: target for key, target in rows if target > 0}
 
 
-def _actuals(conn: sqlite3.Connection, client_id: int, month: Month) -> dict[str, int]:
-    rows = conn.execute(
-        "SELECT metric_key, actual FROM result WHERE client_id = ? AND month = ?",
-        (client_id, str(month)),
-    ).fetchall()
+def _actuals(session: Session, client_id: int, month: Month) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from retainer_tui.db.models import Result
+
+    rows = session.execute(
+        select(Result.metric_key, Result.actual).where(
+            Result.client_id == client_id, Result.month == str(month)
+        )
+    ).all()
     return dict(rows)
 
 
@@ -270,12 +311,32 @@ def load_report_data(
     db: Database, *, client_id: int, month: Month, as_of: date, tolerance: float = 0.2
 ) -> ReportData:
     """The data for one client's report for a month; ReportError when it owes none."""
-    with db.read() as conn:
-        row = conn.execute(_CLIENT_SQL, (client_id,)).fetchone()
+    from sqlalchemy import select
+
+    from retainer_tui.db.models import Client, Hours, Report, Tier
+    from retainer_tui.db.statements import session_of
+
+    with db.read() as conn:  # the raw connection: read_metrics still reads through one
+        session = session_of(conn)
+        row = session.execute(
+            select(
+                Client.name,
+                Client.company,
+                Client.status,
+                Client.start_month,
+                Client.end_month,
+                Client.report_due_day,
+                Tier.name,
+                Tier.services,
+                Tier.included_hours,
+            )
+            .outerjoin(Tier, Tier.id == Client.tier_id)
+            .where(Client.id == client_id)
+        ).first()
         if row is None:
             raise ReportError(f"client #{client_id} no longer exists")
         (name, company, status_text, start_t, end_t, due_day,
-         tier, services_json, included) = row  # fmt: skip
+         tier, stored_services, included) = row  # fmt: skip
         status = ClientStatus(status_text)
         start, end = _month_or_none(start_t), _month_or_none(end_t)
         if not in_service(status, start, end, month):
@@ -284,22 +345,22 @@ def load_report_data(
             )
         metrics = {m.key: m for m in read_metrics(conn)}
         order = {key: i for i, key in enumerate(metrics)}
-        targets = _targets(conn, client_id, month)
-        actuals = _actuals(conn, client_id, month)
+        targets = _targets(session, client_id, month)
+        actuals = _actuals(session, client_id, month)
         previous = month.previous()
         had_previous = in_service(status, start, end, previous)
-        previous_actuals = _actuals(conn, client_id, previous) if had_previous else {}
+        previous_actuals = _actuals(session, client_id, previous) if had_previous else {}
         next_month = month.next()
         continues = in_service(status, start, end, next_month)
-        next_targets = _targets(conn, client_id, next_month) if continues else {}
-        hours_row = conn.execute(
-            "SELECT hours_x100 FROM hours WHERE client_id = ? AND month = ?",
-            (client_id, str(month)),
-        ).fetchone()
-        report_row = conn.execute(
-            "SELECT sent_on, highlights FROM report WHERE client_id = ? AND month = ?",
-            (client_id, str(month)),
-        ).fetchone()
+        next_targets = _targets(session, client_id, next_month) if continues else {}
+        hours_x100 = session.scalar(
+            select(Hours.hours_x100).where(Hours.client_id == client_id, Hours.month == str(month))
+        )
+        report_row = session.execute(
+            select(Report.sent_on, Report.highlights).where(
+                Report.client_id == client_id, Report.month == str(month)
+            )
+        ).first()
 
     tol = as_fraction(tolerance)
 
@@ -332,12 +393,12 @@ def load_report_data(
         )
         dropped = tuple(info(k)[0] for k in sorted(targets, key=sort_key) if k not in next_targets)
     services: tuple[str, ...] = ()
-    if services_json:
+    if stored_services:  # decoded by the JSON column: a list, unless the file was tampered
         try:
-            services = tuple(str(s) for s in json.loads(services_json))
-        except (ValueError, TypeError):
+            services = tuple(str(s) for s in stored_services)
+        except TypeError:
             services = ()
-    sent_on = date.fromisoformat(report_row[0]) if report_row and report_row[0] else None
+    sent_on = report_row[0] if report_row else None
     return ReportData(
         client=name,
         company=company or "",
@@ -346,7 +407,7 @@ def load_report_data(
         tier=tier,
         services=services,
         metrics=report_metrics,
-        hours_x100=hours_row[0] if hours_row else None,
+        hours_x100=hours_x100,
         included_hours=included if tier is not None else None,
         planned=planned,
         dropped=dropped,
@@ -379,19 +440,30 @@ def default_report_month(as_of: date) -> Month:
 # ---------------------------------------------------------------- actions
 
 
-def _client_name(conn: sqlite3.Connection, client_id: int) -> str:
-    row = conn.execute("SELECT name FROM client WHERE id = ?", (client_id,)).fetchone()
-    if row is None:
+def _client_name(session: Session, client_id: int) -> str:
+    from sqlalchemy import select
+
+    from retainer_tui.db.models import Client
+
+    name = session.scalar(select(Client.name).where(Client.id == client_id))
+    if name is None:
         raise ReportError(f"client #{client_id} no longer exists")
-    return str(row[0])
+    return str(name)
 
 
-def _drop_if_empty(conn: sqlite3.Connection, client_id: int, month: Month) -> None:
+def _drop_if_empty(session: Session, client_id: int, month: Month) -> None:
     """A report row with no sent date and no highlights says nothing: remove it."""
-    conn.execute(
-        "DELETE FROM report WHERE client_id = ? AND month = ? AND sent_on IS NULL"
-        " AND highlights = ''",
-        (client_id, str(month)),
+    from sqlalchemy import delete
+
+    from retainer_tui.db.models import Report
+
+    session.execute(
+        delete(Report).where(
+            Report.client_id == client_id,
+            Report.month == str(month),
+            Report.sent_on.is_(None),
+            Report.highlights == "",
+        )
     )
 
 
@@ -399,18 +471,21 @@ def set_highlights(
     db: Database, *, client_id: int, month: Month, text: str, undo: UndoStack | None = None
 ) -> str:
     """Save the month's highlights (one transaction); returns the cleaned text."""
+    from retainer_tui.db.models import Report
+    from retainer_tui.db.statements import session_of, upsert
+
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     clean = validation.long_text(text, "highlights")
-    with db.write() as conn:
-        name = _client_name(conn, client_id)
+    with db.write() as conn:  # the raw connection, for undo's Recorder
+        session = session_of(conn)
+        name = _client_name(session, client_id)
         rec = Recorder(conn)
         rec.touch("report", (client_id, str(month)))
-        conn.execute(
-            "INSERT INTO report (client_id, month, sent_on, highlights) VALUES (?, ?, NULL, ?)"
-            " ON CONFLICT (client_id, month) DO UPDATE SET highlights = excluded.highlights",
-            (client_id, str(month), clean),
+        row = {"client_id": client_id, "month": str(month), "sent_on": None, "highlights": clean}
+        session.execute(
+            upsert(session, Report, keys=["client_id", "month"], update=["highlights"]), [row]
         )
-        _drop_if_empty(conn, client_id, month)
+        _drop_if_empty(session, client_id, month)
         change = rec.finish(f"{name}'s {month.short_label()} highlights")
     record(undo, change)
     return clean
