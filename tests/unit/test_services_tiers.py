@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from retainer_tui.db.engine import Database
+from retainer_tui.domain.month import Month
 from retainer_tui.services.clients import ClientDraft, get_client, save_client
 from retainer_tui.services.errors import FormInvalid, InUse, NotFound
+from retainer_tui.services.reports import load_report_data
 from retainer_tui.services.tiers import (
     TierDraft,
     delete_tier,
@@ -317,3 +321,17 @@ def test_deleting_a_tier_takes_its_goals_and_undo_brings_them_back(db: Database)
     undo_last(db, stack=stack)
     assert dump(db) == before
     assert len(tier_goals(db, tier_id=t3)) == 3
+
+
+@pytest.mark.parametrize("stored", ["not json", "", "null", "[]"])
+def test_services_edited_by_hand_read_as_none(db: Database, stored: str) -> None:
+    """A services value that is no JSON list (the file edited by hand) lists no services
+    and does not stop the tier screen or a report from opening."""
+    client = save_client(db, draft=ClientDraft(name="Rossi", tier="Tier 1", start_month="2026-01"))
+    with db.write() as conn:
+        conn.execute("UPDATE tier SET services = ? WHERE name = 'Tier 1'", (stored,))
+    assert get_tier(db, tier_id=tier_id(db, "Tier 1")).services == ()  # type: ignore[union-attr]
+    data = load_report_data(
+        db, client_id=client.id, month=Month(2026, 10), as_of=date(2026, 11, 20)
+    )
+    assert data.services == ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,7 @@ from retainer_tui.services.month_view import (
     load_month_from,
     read_metrics,
 )
+from retainer_tui.services.tiers import services_text
 from retainer_tui.services.undo import Recorder, UndoStack, record
 
 if TYPE_CHECKING:
@@ -327,7 +329,7 @@ def load_report_data(
                 Client.end_month,
                 Client.report_due_day,
                 Tier.name,
-                Tier.services,
+                services_text(Tier.services),
                 Tier.included_hours,
             )
             .outerjoin(Tier, Tier.id == Client.tier_id)
@@ -393,10 +395,13 @@ def load_report_data(
         )
         dropped = tuple(info(k)[0] for k in sorted(targets, key=sort_key) if k not in next_targets)
     services: tuple[str, ...] = ()
-    if stored_services:  # decoded by the JSON column: a list, unless the file was tampered
+    if stored_services:
         try:
-            services = tuple(str(s) for s in stored_services)
-        except TypeError:
+            data = (
+                json.loads(stored_services) if isinstance(stored_services, str) else stored_services
+            )
+            services = tuple(str(s) for s in data)
+        except (ValueError, TypeError):
             services = ()
     sent_on = report_row[0] if report_row else None
     return ReportData(

@@ -6,6 +6,7 @@ them, and entries.apply_tier_goals sets them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -95,8 +96,22 @@ class TierDeleted:
 
 
 def _services(raw: object) -> tuple[str, ...]:
-    """The stored service list (JSON) as a tuple; anything but a list reads as none."""
+    """The stored service list as a tuple; anything but a JSON list reads as none."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw or "[]")
+        except ValueError:
+            return ()
     return tuple(str(s) for s in raw) if isinstance(raw, list) else ()
+
+
+def services_text(column: Any) -> Any:
+    """The services column read undecoded: the JSON type's own decoding raises on a value
+    edited by hand, which the app has always shown as no services (PostgreSQL's driver
+    hands over a list either way)."""
+    from sqlalchemy import String, type_coerce
+
+    return type_coerce(column, String)
 
 
 def _tier_rows(session: Session, tier_id: int | None = None) -> list[Any]:
@@ -112,7 +127,7 @@ def _tier_rows(session: Session, tier_id: int | None = None) -> list[Any]:
             Tier.name,
             Tier.monthly_fee_cents,
             Tier.included_hours,
-            Tier.services,
+            services_text(Tier.services),
             Tier.description,
             Tier.position,
             clients,
