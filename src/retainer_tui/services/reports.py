@@ -129,7 +129,7 @@ def report_queue(
     db: Database, *, as_of: date, tolerance: float = 0.2, grace_days: int = 7
 ) -> list[QueueItem]:
     """Every report owed as of the date (due or overdue, not sent), overdue first."""
-    from sqlalchemy import select
+    from sqlmodel import select
 
     from retainer_tui.db.models import Client
     from retainer_tui.db.statements import session_of
@@ -172,7 +172,7 @@ def _owed_statuses(
     The same rule as the month view (targets carry forward, 0 stops tracking, worst
     metric wins) without building a whole month view per owed month: a client in service
     since 1990 owes hundreds of months, and a view each made `reports` quadratic."""
-    from sqlalchemy import select
+    from sqlmodel import col, select
 
     from retainer_tui.db.models import Goal, Result
 
@@ -184,13 +184,13 @@ def _owed_statuses(
         chunk = ids[start : start + 500]
         for cid, key, month_t, target in session.execute(
             select(Goal.client_id, Goal.metric_key, Goal.month, Goal.target)
-            .where(Goal.client_id.in_(chunk))
+            .where(col(Goal.client_id).in_(chunk))
             .order_by(Goal.month)
         ):
             goals[cid].setdefault(key, []).append((month_t, target))
         for cid, key, month_t, actual in session.execute(
             select(Result.client_id, Result.metric_key, Result.month, Result.actual).where(
-                Result.client_id.in_(chunk)
+                col(Result.client_id).in_(chunk)
             )
         ):
             actuals[cid][key, month_t] = actual
@@ -218,22 +218,23 @@ def recent_sent(
     db: Database, *, as_of: date, months: int = 3, limit: int | None = None
 ) -> list[SentItem]:
     """Reports sent for the last `months` months up to the as-of month, newest first."""
-    from sqlalchemy import func, select
+    from sqlmodel import col, func, select
 
     from retainer_tui.db.models import Client, Report
 
     first = Month.of(as_of).plus(-months)
+    sent_on = col(Report.sent_on)
     stmt = (
-        select(Report.client_id, Client.name, Report.month, Report.sent_on)
-        .join(Client, Client.id == Report.client_id)
+        select(Report.client_id, Client.name, Report.month, sent_on)
+        .join(Client, col(Client.id) == col(Report.client_id))
         .where(
-            Report.sent_on.is_not(None),
+            sent_on.is_not(None),
             Report.month >= str(first),
             Report.month <= str(Month.of(as_of)),
         )
         # lower() for the NOCASE order the name had (SQLite's lower() folds ASCII only,
         # as NOCASE does); in SQL, not Python, so that LIMIT keeps the same rows.
-        .order_by(Report.sent_on.desc(), Report.month.desc(), func.lower(Client.name))
+        .order_by(sent_on.desc(), col(Report.month).desc(), func.lower(Client.name))
         .limit(limit)
     )
     with db.reading() as session:
@@ -247,7 +248,7 @@ def recent_sent(
 def find_client(db: Database, name: str) -> ClientRef:
     """The client this name (or the start of one) means, compared by name_key; ReportError
     listing the candidates, or suggesting close names, when it means none or several."""
-    from sqlalchemy import func, select
+    from sqlmodel import col, func, select
 
     from retainer_tui.db.models import Client
 
@@ -255,7 +256,7 @@ def find_client(db: Database, name: str) -> ClientRef:
         # lower(): the NOCASE order the candidates were listed in (ASCII folding, as
         # NOCASE; PostgreSQL's lower() folds more, which only reorders its candidates).
         rows = session.execute(
-            select(Client.id, Client.name).order_by(func.lower(Client.name), Client.id)
+            select(Client.id, Client.name).order_by(func.lower(Client.name), col(Client.id))
         ).all()
     try:
         index = resolve_name(name, [str(n) for _, n in rows])
@@ -268,8 +269,8 @@ def find_client(db: Database, name: str) -> ClientRef:
 
 def _targets(session: Session, client_id: int, month: Month) -> dict[str, int]:
     """Targets in force in the month (0 stops tracking, so it is left out)."""
-    from sqlalchemy import func, select
     from sqlalchemy.orm import aliased
+    from sqlmodel import func, select
 
     from retainer_tui.db.models import Goal
 
@@ -293,7 +294,7 @@ def _targets(session: Session, client_id: int, month: Month) -> dict[str, int]:
 
 
 def _actuals(session: Session, client_id: int, month: Month) -> dict[str, int]:
-    from sqlalchemy import select
+    from sqlmodel import select
 
     from retainer_tui.db.models import Result
 
@@ -313,7 +314,8 @@ def load_report_data(
     db: Database, *, client_id: int, month: Month, as_of: date, tolerance: float = 0.2
 ) -> ReportData:
     """The data for one client's report for a month; ReportError when it owes none."""
-    from sqlalchemy import select
+    from sqlalchemy import select as select_wide  # typed for more than sqlmodel's 4 columns
+    from sqlmodel import col, select
 
     from retainer_tui.db.models import Client, Hours, Report, Tier
     from retainer_tui.db.statements import session_of
@@ -321,19 +323,19 @@ def load_report_data(
     with db.read() as conn:  # the raw connection: read_metrics still reads through one
         session = session_of(conn)
         row = session.execute(
-            select(
-                Client.name,
-                Client.company,
-                Client.status,
-                Client.start_month,
-                Client.end_month,
-                Client.report_due_day,
-                Tier.name,
+            select_wide(
+                col(Client.name),
+                col(Client.company),
+                col(Client.status),
+                col(Client.start_month),
+                col(Client.end_month),
+                col(Client.report_due_day),
+                col(Tier.name),
                 services_text(Tier.services),
-                Tier.included_hours,
+                col(Tier.included_hours),
             )
-            .outerjoin(Tier, Tier.id == Client.tier_id)
-            .where(Client.id == client_id)
+            .outerjoin(Tier, col(Tier.id) == col(Client.tier_id))
+            .where(col(Client.id) == client_id)
         ).first()
         if row is None:
             raise ReportError(f"client #{client_id} no longer exists")
@@ -359,7 +361,7 @@ def load_report_data(
             select(Hours.hours_x100).where(Hours.client_id == client_id, Hours.month == str(month))
         )
         report_row = session.execute(
-            select(Report.sent_on, Report.highlights).where(
+            select(col(Report.sent_on), Report.highlights).where(
                 Report.client_id == client_id, Report.month == str(month)
             )
         ).first()
@@ -446,7 +448,7 @@ def default_report_month(as_of: date) -> Month:
 
 
 def _client_name(session: Session, client_id: int) -> str:
-    from sqlalchemy import select
+    from sqlmodel import select
 
     from retainer_tui.db.models import Client
 
@@ -459,15 +461,16 @@ def _client_name(session: Session, client_id: int) -> str:
 def _drop_if_empty(session: Session, client_id: int, month: Month) -> None:
     """A report row with no sent date and no highlights says nothing: remove it."""
     from sqlalchemy import delete
+    from sqlmodel import col
 
     from retainer_tui.db.models import Report
 
     session.execute(
         delete(Report).where(
-            Report.client_id == client_id,
-            Report.month == str(month),
-            Report.sent_on.is_(None),
-            Report.highlights == "",
+            col(Report.client_id) == client_id,
+            col(Report.month) == str(month),
+            col(Report.sent_on).is_(None),
+            col(Report.highlights) == "",
         )
     )
 

@@ -117,28 +117,29 @@ def services_text(column: Any) -> Any:
 def _tier_rows(session: Session, tier_id: int | None = None) -> list[Any]:
     """Each tier with how many clients use it and how many of them pay its fee."""
     from sqlalchemy import func, select
+    from sqlmodel import col
 
     from retainer_tui.db.models import Client, Tier
 
-    clients = func.count(Client.id)
+    clients = func.count(col(Client.id))
     stmt = (
         select(
-            Tier.id,
-            Tier.name,
-            Tier.monthly_fee_cents,
-            Tier.included_hours,
+            col(Tier.id),
+            col(Tier.name),
+            col(Tier.monthly_fee_cents),
+            col(Tier.included_hours),
             services_text(Tier.services),
-            Tier.description,
-            Tier.position,
+            col(Tier.description),
+            col(Tier.position),
             clients,
-            clients - func.count(Client.fee_override_cents),
+            clients - func.count(col(Client.fee_override_cents)),
         )
-        .outerjoin(Client, Client.tier_id == Tier.id)
-        .group_by(Tier.id)
-        .order_by(Tier.position, Tier.id)
+        .outerjoin(Client, col(Client.tier_id) == col(Tier.id))
+        .group_by(col(Tier.id))
+        .order_by(col(Tier.position), col(Tier.id))
     )
     if tier_id is not None:
-        stmt = stmt.where(Tier.id == tier_id)
+        stmt = stmt.where(col(Tier.id) == tier_id)
     return list(session.execute(stmt).all())
 
 
@@ -161,17 +162,18 @@ def _info(row: Any, goals: dict[int, list[tuple[str, int]]]) -> TierInfo:
 def _goals_by_tier(
     session: Session, tier_id: int | None = None
 ) -> dict[int, list[tuple[str, int]]]:
-    from sqlalchemy import select
+    from sqlmodel import col, select
 
     from retainer_tui.db.models import Metric, TierGoal
 
     stmt = select(TierGoal.tier_id, TierGoal.metric_key, TierGoal.target).join(
-        Metric, Metric.key == TierGoal.metric_key
+        Metric, col(Metric.key) == col(TierGoal.metric_key)
     )
     if tier_id is not None:
         stmt = stmt.where(TierGoal.tier_id == tier_id)
     found: dict[int, list[tuple[str, int]]] = {}
-    for tid, key, target in session.execute(stmt.order_by(Metric.position, Metric.key)):
+    order = (col(Metric.position), col(Metric.key))
+    for tid, key, target in session.execute(stmt.order_by(*order)):
         found.setdefault(tid, []).append((key, target))
     return found
 
@@ -198,9 +200,9 @@ def tier_goals(db: Database, *, tier_id: int) -> dict[str, int]:
 
 
 def _clean(
-    conn: Session | sqlite3.Connection, draft: TierDraft, tier_id: int | None
+    conn: sqlite3.Connection, draft: TierDraft, tier_id: int | None
 ) -> tuple[dict[str, object], dict[str, str]]:
-    from sqlalchemy import select
+    from sqlmodel import select
 
     from retainer_tui.db.models import Metric
     from retainer_tui.db.statements import session_of
@@ -292,6 +294,7 @@ def _write_goals(
 ) -> None:
     """Replace the tier's default goals (rows recorded for undo)."""
     from sqlalchemy import delete, insert
+    from sqlmodel import col
 
     from retainer_tui.db.models import TierGoal
     from retainer_tui.db.statements import session_of
@@ -300,7 +303,7 @@ def _write_goals(
     rec.touch_where("tier_goal", "tier_id = ?", (tier_id,))
     for key in goals:
         rec.touch("tier_goal", (tier_id, key))
-    session.execute(delete(TierGoal).where(TierGoal.tier_id == tier_id))
+    session.execute(delete(TierGoal).where(col(TierGoal.tier_id) == tier_id))
     if goals:  # an empty executemany would be one INSERT of no values
         session.execute(
             insert(TierGoal),
@@ -317,7 +320,7 @@ def validate_tier(db: Database, draft: TierDraft, *, tier_id: int | None = None)
 
 def followers(db: Database, *, tier_id: int) -> int:
     """Clients who pay this tier's fee (no override): the ones a fee change would move."""
-    from sqlalchemy import func, select
+    from sqlmodel import col, func, select
 
     from retainer_tui.db.models import Client
 
@@ -325,7 +328,7 @@ def followers(db: Database, *, tier_id: int) -> int:
         count = session.scalar(
             select(func.count())
             .select_from(Client)
-            .where(Client.tier_id == tier_id, Client.fee_override_cents.is_(None))
+            .where(Client.tier_id == tier_id, col(Client.fee_override_cents).is_(None))
         )
     return int(count or 0)
 
@@ -343,8 +346,9 @@ def save_tier(
     When the fee changes and clients_follow is False, every client on the tier who paid
     its fee gets a fee override equal to the old fee, so what they pay does not change.
     """
-    from sqlalchemy import func, insert, select, update
+    from sqlalchemy import insert, update
     from sqlalchemy.exc import IntegrityError
+    from sqlmodel import col, func, select
 
     from retainer_tui.db.models import Client, Tier
     from retainer_tui.db.statements import session_of
@@ -370,13 +374,16 @@ def save_tier(
                 values["position"] = session.scalar(
                     select(func.coalesce(func.max(Tier.position), -1) + 1)
                 )
-                result = session.execute(insert(Tier).values(**values))
-                tier_id = int(result.inserted_primary_key[0])
+                inserted = session.execute(insert(Tier).values(**values))
+                tier_id = int(inserted.inserted_primary_key[0])  # type: ignore[attr-defined]
                 rec.mark_new("tier", (tier_id,))
             else:
                 rec.touch("tier", (tier_id,))
                 if fee_changed:
-                    paying = (Client.tier_id == tier_id, Client.fee_override_cents.is_(None))
+                    paying = (
+                        col(Client.tier_id) == tier_id,
+                        col(Client.fee_override_cents).is_(None),
+                    )
                     ids = list(session.scalars(select(Client.id).where(*paying)))
                     if clients_follow:
                         followed = len(ids)
@@ -387,7 +394,7 @@ def save_tier(
                             update(Client).where(*paying).values(fee_override_cents=old_fee)
                         )
                         pinned = len(ids)
-                session.execute(update(Tier).where(Tier.id == tier_id).values(**values))
+                session.execute(update(Tier).where(col(Tier.id) == tier_id).values(**values))
         except IntegrityError:
             raise FormInvalid({"name": f"a tier named {values['name']!r} already exists"}) from None
         if goals is not None:
@@ -407,7 +414,8 @@ def save_tier(
 
 def delete_tier(db: Database, *, tier_id: int, undo: UndoStack | None = None) -> TierDeleted:
     """Delete a tier no client uses; InUse (nothing written) otherwise."""
-    from sqlalchemy import delete, func, select
+    from sqlalchemy import delete
+    from sqlmodel import col, func, select
 
     from retainer_tui.db.models import Client, Tier
     from retainer_tui.db.statements import session_of
@@ -429,21 +437,22 @@ def delete_tier(db: Database, *, tier_id: int, undo: UndoStack | None = None) ->
         rec = Recorder(conn)
         rec.touch("tier", (tier_id,))
         touch_dependents(rec, "tier", tier_id)  # e.g. proposals that recommended it
-        session.execute(delete(Tier).where(Tier.id == tier_id))
+        session.execute(delete(Tier).where(col(Tier.id) == tier_id))
         change = rec.finish(f"deleting tier {name}")
     return TierDeleted(id=tier_id, name=name, change=record(undo, change))
 
 
 def move_tier(db: Database, *, tier_id: int, offset: int, undo: UndoStack | None = None) -> Change:
     """Move a tier up (offset -1) or down (+1) in the list; renumbers positions."""
-    from sqlalchemy import select, update
+    from sqlalchemy import update
+    from sqlmodel import col, select
 
     from retainer_tui.db.models import Tier
     from retainer_tui.db.statements import session_of
 
     with db.write() as conn:  # the raw connection, for undo's Recorder
         session = session_of(conn)
-        ids = list(session.scalars(select(Tier.id).order_by(Tier.position, Tier.id)))
+        ids = list(session.scalars(select(Tier.id).order_by(col(Tier.position), col(Tier.id))))
         if tier_id not in ids:
             raise NotFound("That tier no longer exists")
         index = ids.index(tier_id)
@@ -454,7 +463,7 @@ def move_tier(db: Database, *, tier_id: int, offset: int, undo: UndoStack | None
         rec = Recorder(conn)
         for position, tid in enumerate(ids):
             rec.touch("tier", (tid,))
-            session.execute(update(Tier).where(Tier.id == tid).values(position=position))
+            session.execute(update(Tier).where(col(Tier.id) == tid).values(position=position))
         name = session.scalar(select(Tier.name).where(Tier.id == tier_id))
         change = rec.finish(f"moving tier {name}")
     return record(undo, change)
