@@ -108,3 +108,17 @@ def test_wide_shows_everything_and_narrow_collapses() -> None:
     narrow = plan_columns(79, METRICS)
     assert narrow.metrics == "glyphs" and "goals" in narrow.keys
     assert {"report", "payment"} <= set(narrow.keys)
+
+
+@pytest.mark.parametrize("month", [Month(2026, m) for m in range(1, 13)])
+def test_the_default_view_lists_who_is_in_service_that_month(db: Database, view, month) -> None:
+    """August does not list the clients who start in September (they appear with x);
+    paused clients show within their span."""
+    shown = load_month(db, month=month, as_of=AS_OF)
+    rows = visible_rows(shown.clients, month=month)
+    for client in rows:
+        assert client.start is None or client.start <= month, client.name
+        assert client.in_service or client.status == "paused", client.name
+    assert {c.id for c in rows if c.in_service} == {c.id for c in shown.clients if c.in_service}
+    everyone = visible_rows(shown.clients, month=month, show_inactive=True)
+    assert len(everyone) == len(shown.clients)

@@ -10,6 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from retainer_tui.domain.clients import ClientStatus
+from retainer_tui.domain.month import Month
 from retainer_tui.domain.payments import PaymentState
 from retainer_tui.domain.reports import ReportState
 from retainer_tui.domain.status import severity_rank
@@ -38,16 +39,25 @@ FILTER_LABELS = {
     Filter.LATE: "Payments owed",
 }
 
-# The default view hides clients that are not (or not yet) part of the business...
-HIDDEN_BY_DEFAULT = frozenset({ClientStatus.PROSPECT, ClientStatus.ENDED})
+
+def in_default_view(client: ClientMonth, month: Month | None = None) -> bool:
+    """The clients in service in the month shown (an ended client's past months too), and
+    paused ones within their start and end months: prospects, ended clients and those not
+    yet started in that month appear with `x`."""
+    if client.in_service:
+        return True
+    if client.status is not ClientStatus.PAUSED:
+        return False
+    if month is None:
+        return True
+    return (client.start is None or client.start <= month) and (
+        client.end is None or month <= client.end
+    )
 
 
-def in_default_view(client: ClientMonth) -> bool:
-    """...unless they were in service in the month shown (an ended client's past months)."""
-    return client.in_service or client.status not in HIDDEN_BY_DEFAULT
-
-
-def matches_filter(client: ClientMonth, view_filter: Filter, *, show_inactive: bool) -> bool:
+def matches_filter(
+    client: ClientMonth, view_filter: Filter, *, show_inactive: bool, month: Month | None = None
+) -> bool:
     """The narrowing filters show every matching client, so their rows equal the counts."""
     if view_filter is Filter.ATTENTION:
         return client.needs_attention
@@ -56,7 +66,7 @@ def matches_filter(client: ClientMonth, view_filter: Filter, *, show_inactive: b
     if view_filter is Filter.LATE:
         # Owing anything: the selected month late, or any earlier month still unpaid.
         return client.payment is PaymentState.LATE or bool(client.payments_owed)
-    return show_inactive or in_default_view(client)
+    return show_inactive or in_default_view(client, month)
 
 
 def matches_search(client: ClientMonth, query: str) -> bool:
@@ -168,12 +178,15 @@ def visible_rows(
     show_inactive: bool = False,
     query: str = "",
     sort: SortKey = SortKey(),
+    month: Month | None = None,
 ) -> list[ClientMonth]:
-    """The rows of the client table, filtered, searched and sorted."""
+    """The rows of the client table, filtered, searched and sorted (month: the one shown,
+    for the paused clients' span)."""
     rows = [
         c
         for c in clients
-        if matches_filter(c, view_filter, show_inactive=show_inactive) and matches_search(c, query)
+        if matches_filter(c, view_filter, show_inactive=show_inactive, month=month)
+        and matches_search(c, query)
     ]
     rows.sort(key=sort.key(), reverse=sort.reverse)
     return rows

@@ -140,6 +140,7 @@ class DashboardScreen(Screen[None]):
             show_inactive=self.show_inactive,
             query=self.query_text,
             sort=self.sort,
+            month=view.month,
         )
         table.show(
             rows,
