@@ -3,18 +3,20 @@
 Reads return frozen dataclasses; every write is one short transaction, recorded for undo.
 A prospect's stage, next action and date live on its client row; the rest (discovery
 notes, proposal, paid trial, outcome) in its `prospect` row, created on first write.
+
+SQLAlchemy and the table classes are imported inside the functions: the app's screens
+import this module before their first frame, which must not wait for SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from retainer_tui import paths
 from retainer_tui.db.engine import Database
@@ -54,6 +56,12 @@ from retainer_tui.domain.proposal import (
 )
 from retainer_tui.services.errors import FormInvalid, NotFound, ServiceError
 from retainer_tui.services.undo import Change, Recorder, UndoStack, record
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy import ColumnElement, Select
+    from sqlmodel import Session
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_TRIAL_DAYS = 366
@@ -196,45 +204,110 @@ class PipelineView:
         return next((p for p in self.prospects if p.id == client_id), None)
 
 
-_PROSPECT_SQL = """
-SELECT c.id, c.name, c.company, c.decision_maker, c.email, c.phone, c.service_type,
-       c.status, c.stage, c.next_action, c.next_action_on, c.objections, c.billing_day,
-       c.start_month, c.tier_id, ct.name,
-       CASE WHEN c.fee_override_cents IS NOT NULL THEN c.fee_override_cents
-            ELSE ct.monthly_fee_cents END,
-       p.workload, p.goals, p.targets, p.extra_services,
-       p.recommended_tier_id, rt.name, rt.monthly_fee_cents,
-       p.chosen_tier_id, xt.name, xt.monthly_fee_cents,
-       p.proposal_sent_on, p.proposal_subject, p.proposal_body, p.proposal_markdown,
-       p.trial_fee_cents, p.trial_start, p.trial_end, p.trial_criteria, p.trial_outcome,
-       p.retained_on, p.lost_reason, p.lost_from, p.lost_on
-FROM client c
-LEFT JOIN prospect p ON p.client_id = c.id
-LEFT JOIN tier ct ON ct.id = c.tier_id
-LEFT JOIN tier rt ON rt.id = p.recommended_tier_id
-LEFT JOIN tier xt ON xt.id = p.chosen_tier_id
-"""
-# In the pipeline: every prospect and trial, and every client that went through it.
-_IN_PIPELINE = "c.status IN ('prospect', 'trial') OR p.client_id IS NOT NULL"
+def _prospect_select() -> Select:
+    """The client, its prospect row and its three tiers (its own, recommended, chosen): the
+    columns _prospect() reads, in its order."""
+    from sqlalchemy import func
+    from sqlalchemy.orm import aliased
+    from sqlmodel import col, select
 
-# Only active and ended clients can be on retainer (domain.clients.on_retainer decides).
-_GUARANTEED_SQL = """
-SELECT c.status, c.start_month, c.end_month,
-       COALESCE(c.fee_override_cents, t.monthly_fee_cents, 0)
-FROM client c LEFT JOIN tier t ON t.id = c.tier_id
-WHERE c.status IN ('active', 'ended')
-"""
+    from retainer_tui.db.models import Client, Tier
+    from retainer_tui.db.models import Prospect as Row
+
+    ct, rt, xt = (aliased(Tier, name=n) for n in ("ct", "rt", "xt"))
+    return (
+        select(
+            Client.id,
+            Client.name,
+            Client.company,
+            Client.decision_maker,
+            Client.email,
+            Client.phone,
+            Client.service_type,
+            Client.status,
+            Client.stage,
+            Client.next_action,
+            Client.next_action_on,
+            Client.objections,
+            Client.billing_day,
+            Client.start_month,
+            Client.tier_id,
+            ct.name,
+            func.coalesce(Client.fee_override_cents, ct.monthly_fee_cents),
+            Row.workload,
+            Row.goals,
+            _json_text(Row.targets),
+            _json_text(Row.extra_services),
+            Row.recommended_tier_id,
+            rt.name,
+            rt.monthly_fee_cents,
+            Row.chosen_tier_id,
+            xt.name,
+            xt.monthly_fee_cents,
+            Row.proposal_sent_on,
+            Row.proposal_subject,
+            Row.proposal_body,
+            Row.proposal_markdown,
+            Row.trial_fee_cents,
+            Row.trial_start,
+            Row.trial_end,
+            Row.trial_criteria,
+            Row.trial_outcome,
+            Row.retained_on,
+            Row.lost_reason,
+            Row.lost_from,
+            Row.lost_on,
+        )  # fmt: skip
+        .select_from(Client)
+        .outerjoin(Row, col(Row.client_id) == Client.id)
+        .outerjoin(ct, col(ct.id) == Client.tier_id)
+        .outerjoin(rt, col(rt.id) == Row.recommended_tier_id)
+        .outerjoin(xt, col(xt.id) == Row.chosen_tier_id)
+    )
 
 
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+def _in_pipeline() -> ColumnElement[bool]:
+    """Every prospect and trial, and every client that went through the pipeline (needs
+    the prospect table joined, as in _prospect_select())."""
+    from sqlalchemy import or_
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client
+    from retainer_tui.db.models import Prospect as Row
+
+    return or_(col(Client.status).in_(("prospect", "trial")), col(Row.client_id).is_not(None))
 
 
-def _json(text: str | None, default: Any) -> Any:
-    if not text:
+def _json_text(column: Any) -> Any:
+    """A JSON column read as its text, parsed by _json(): a value that is not JSON reads
+    as empty rather than failing the whole read. (A driver that parses JSON itself, as
+    psycopg does, hands _json() the value.)"""
+    from sqlalchemy import String, type_coerce
+
+    return type_coerce(column, String)
+
+
+def _stored_json(value: Any) -> Any:
+    """A JSON value to write, as the text json.dumps(ensure_ascii=False) gives (the JSON
+    type would escape every non-ASCII letter, and the stored text is kept as it was)."""
+    from sqlalchemy import String, type_coerce
+
+    return type_coerce(json.dumps(value, ensure_ascii=False), String)
+
+
+def _session_of(conn: Session | sqlite3.Connection) -> Session:
+    from retainer_tui.db.statements import session_of
+
+    return session_of(conn)
+
+
+def _json(value: Any, default: Any) -> Any:
+    if not isinstance(value, str):
+        return default if value is None else value
+    if not value:
         return default
     try:
-        return json.loads(text)
+        return json.loads(value)
     except ValueError:
         return default
 
@@ -249,7 +322,7 @@ def _targets(raw: Any) -> tuple[tuple[str, int], ...]:
     )
 
 
-def _prospect(row: tuple, objections: tuple[ObjectionInfo, ...] = ()) -> Prospect:
+def _prospect(row: Sequence[Any], objections: tuple[ObjectionInfo, ...] = ()) -> Prospect:
     (cid, name, company, dm, email, phone, service, status, stage_text, next_action,
      next_on, objection_notes, billing_day, start, tier_id, tier, fee,
      workload, goals, targets, extras, rec_id, rec, rec_fee, chosen_id, chosen, chosen_fee,
@@ -273,7 +346,7 @@ def _prospect(row: tuple, objections: tuple[ObjectionInfo, ...] = ()) -> Prospec
         status=ClientStatus(status),
         stage=stored_stage(stage_text, status),
         next_action=next_action,
-        next_action_on=_date(next_on),
+        next_action_on=next_on,
         objection_notes=objection_notes,
         billing_day=billing_day,
         start_month=Month.stored(start) if start else None,
@@ -290,32 +363,37 @@ def _prospect(row: tuple, objections: tuple[ObjectionInfo, ...] = ()) -> Prospec
         chosen_tier_id=chosen_id,
         chosen_tier=chosen,
         chosen_fee_cents=chosen_fee,
-        proposal_sent_on=_date(sent_on),
+        proposal_sent_on=sent_on,
         proposal_subject=subject or "",
         proposal_body=body or "",
         proposal_markdown=bool(markdown),
         trial_fee_cents=trial_fee,
-        trial_start=_date(trial_start),
-        trial_end=_date(trial_end),
+        trial_start=trial_start,
+        trial_end=trial_end,
         trial_criteria=criteria or "",
         trial_outcome=outcome,
-        retained_on=_date(retained_on),
+        retained_on=retained_on,
         lost_reason=lost_reason or "",
         lost_from=lost_stage,
-        lost_on=_date(lost_on),
+        lost_on=lost_on,
         objections=objections,
     )
 
 
-def _objections(
-    conn: sqlite3.Connection, where: str, params: Sequence[Any] = ()
-) -> dict[int, list[ObjectionInfo]]:
+def _objections(session: Session, which: Any) -> dict[int, list[ObjectionInfo]]:
+    """Objections by client, in order, of the clients `which` (a condition on
+    Objection.client_id) selects."""
+    from sqlmodel import select
+
+    from retainer_tui.db.models import Objection
+
     found: dict[int, list[ObjectionInfo]] = {}
-    for cid, kind, text, answer in conn.execute(
-        f"SELECT client_id, kind, text, answer FROM objection WHERE {where} "
-        "ORDER BY client_id, position",
-        tuple(params),
-    ):
+    rows = session.execute(
+        select(Objection.client_id, Objection.kind, Objection.text, Objection.answer)
+        .where(which)
+        .order_by(Objection.client_id, Objection.position)
+    )
+    for cid, kind, text, answer in rows:
         try:
             k = ObjectionKind(kind)
         except ValueError:
@@ -324,11 +402,23 @@ def _objections(
     return found
 
 
-def read_tiers(conn: sqlite3.Connection) -> tuple[TierInfo, ...]:
-    rows = conn.execute(
-        "SELECT id, name, monthly_fee_cents, included_hours, services, description "
-        "FROM tier ORDER BY position, monthly_fee_cents, name"
-    ).fetchall()
+def read_tiers(conn: Session | sqlite3.Connection) -> tuple[TierInfo, ...]:
+    """The tiers in the order they are offered."""
+    from sqlmodel import select
+
+    from retainer_tui.db.models import Tier
+
+    session = _session_of(conn)
+    rows = session.execute(
+        select(
+            Tier.id,
+            Tier.name,
+            Tier.monthly_fee_cents,
+            Tier.included_hours,
+            _json_text(Tier.services),
+            Tier.description,
+        ).order_by(Tier.position, Tier.monthly_fee_cents, Tier.name)  # fmt: skip
+    ).all()
     out = []
     for tid, name, fee, hours, services, description in rows:
         listed = _json(services, [])
@@ -345,30 +435,60 @@ def read_tiers(conn: sqlite3.Connection) -> tuple[TierInfo, ...]:
     return tuple(out)
 
 
-def _metrics(conn: sqlite3.Connection) -> tuple[MetricRef, ...]:
-    return tuple(
-        MetricRef(k, label)
-        for k, label in conn.execute("SELECT key, label FROM metric ORDER BY position, key")
-    )
+def _metrics(session: Session) -> tuple[MetricRef, ...]:
+    from sqlmodel import select
+
+    from retainer_tui.db.models import Metric
+
+    rows = session.execute(select(Metric.key, Metric.label).order_by(Metric.position, Metric.key))
+    return tuple(MetricRef(k, label) for k, label in rows)
 
 
-def _currency(conn: sqlite3.Connection) -> str:
-    row = conn.execute("SELECT value FROM meta WHERE key = 'currency'").fetchone()
-    return row[0] if row else "USD"
+def _metric_labels(session: Session) -> dict[str, str]:
+    from sqlmodel import select
+
+    from retainer_tui.db.models import Metric
+
+    return {k: label for k, label in session.execute(select(Metric.key, Metric.label))}
 
 
-def guaranteed_income(conn: sqlite3.Connection, month: Month) -> int:
+def _currency(session: Session) -> str:
+    from sqlmodel import select
+
+    from retainer_tui.db.models import Meta
+
+    value = session.execute(select(Meta.value).where(Meta.key == "currency")).scalar()
+    return value if value is not None else "USD"
+
+
+def guaranteed_income(conn: Session | sqlite3.Connection, month: Month) -> int:
     """The month's guaranteed income (cents): the fees of the clients on retainer in it,
     by the rule the dashboard uses."""
+    from sqlalchemy import func
+    from sqlmodel import col, select
+
+    from retainer_tui.db.models import Client, Tier
     from retainer_tui.domain.income import guaranteed_monthly_income
 
     def month_or_none(text: str | None) -> Month | None:
         return Month.stored(text) if text else None
 
+    # Only active and ended clients can be on retainer (domain.clients.on_retainer decides).
+    rows = _session_of(conn).execute(
+        select(
+            Client.status,
+            Client.start_month,
+            Client.end_month,
+            func.coalesce(Client.fee_override_cents, Tier.monthly_fee_cents, 0),
+        )
+        .select_from(Client)
+        .outerjoin(Tier, col(Tier.id) == Client.tier_id)
+        .where(col(Client.status).in_(("active", "ended")))
+    )
     return guaranteed_monthly_income(
         (
             (status, month_or_none(start), month_or_none(end), fee)
-            for status, start, end, fee in conn.execute(_GUARANTEED_SQL)
+            for status, start, end, fee in rows
         ),
         month,
     )
@@ -376,36 +496,42 @@ def guaranteed_income(conn: sqlite3.Connection, month: Month) -> int:
 
 def list_metrics(db: Database) -> tuple[MetricRef, ...]:
     """The metric catalogue (built-in and the user's own), in order."""
-    with db.read() as conn:
-        return _metrics(conn)
+    with db.reading() as session:
+        return _metrics(session)
 
 
 def list_tiers(db: Database) -> tuple[TierInfo, ...]:
     """The tiers in the order they are offered."""
-    with db.read() as conn:
-        return read_tiers(conn)
+    with db.reading() as session:
+        return read_tiers(session)
 
 
 def income_now(db: Database, *, today: date | None = None) -> tuple[int, str]:
     """This month's guaranteed income (cents) and the database's currency."""
-    with db.read() as conn:
-        return guaranteed_income(conn, Month.of(today or date.today())), _currency(conn)
+    with db.reading() as session:
+        return guaranteed_income(session, Month.of(today or date.today())), _currency(session)
 
 
 def load_pipeline(db: Database, *, as_of: date) -> PipelineView:
     """Every prospect by stage (overdue next actions first), with the pipeline's figures."""
-    with db.read() as conn:
-        return load_pipeline_from(conn, as_of=as_of)
+    with db.reading() as session:
+        return load_pipeline_from(session, as_of=as_of)
 
 
-def load_pipeline_from(conn: sqlite3.Connection, *, as_of: date) -> PipelineView:
-    rows = conn.execute(_PROSPECT_SQL + f" WHERE {_IN_PIPELINE}").fetchall()
-    objections = _objections(
-        conn,
-        "client_id IN (SELECT c.id FROM client c LEFT JOIN prospect p ON p.client_id = c.id "
-        f"WHERE {_IN_PIPELINE})",
+def load_pipeline_from(conn: Session | sqlite3.Connection, *, as_of: date) -> PipelineView:
+    """load_pipeline() inside the caller's unit of work."""
+    from sqlmodel import col, select
+
+    from retainer_tui.db.models import Client, Objection
+    from retainer_tui.db.models import Prospect as Row
+
+    session = _session_of(conn)
+    rows = session.execute(_prospect_select().where(_in_pipeline())).all()
+    in_pipeline = (
+        select(Client.id).outerjoin(Row, col(Row.client_id) == Client.id).where(_in_pipeline())
     )
-    metrics = _metrics(conn)
+    objections = _objections(session, col(Objection.client_id).in_(in_pipeline))
+    metrics = _metrics(session)
     order = [m.key for m in metrics]
     prospects = []
     for row in rows:
@@ -419,14 +545,15 @@ def load_pipeline_from(conn: sqlite3.Connection, *, as_of: date) -> PipelineView
         )
     )
     figures = pipeline_figures(
-        (p.entry() for p in prospects), guaranteed_cents=guaranteed_income(conn, Month.of(as_of))
+        (p.entry() for p in prospects),
+        guaranteed_cents=guaranteed_income(session, Month.of(as_of)),
     )
     return PipelineView(
         as_of=as_of,
-        currency=_currency(conn),
+        currency=_currency(session),
         prospects=tuple(prospects),
         figures=figures,
-        tiers=read_tiers(conn),
+        tiers=read_tiers(session),
         metrics=metrics,
     )
 
@@ -449,17 +576,19 @@ def _ordered_targets(p: Prospect, order: Sequence[str]) -> Prospect:
 
 def get_prospect(db: Database, *, client_id: int) -> Prospect:
     """One prospect (any client, read as a prospect); NotFound when it is gone."""
-    with db.read() as conn:
-        return _read_prospect(conn, client_id)
+    with db.reading() as session:
+        return _read_prospect(session, client_id)
 
 
-def _read_prospect(conn: sqlite3.Connection, client_id: int) -> Prospect:
-    row = conn.execute(_PROSPECT_SQL + " WHERE c.id = ?", (client_id,)).fetchone()
+def _read_prospect(session: Session, client_id: int) -> Prospect:
+    from retainer_tui.db.models import Client, Objection
+
+    row = session.execute(_prospect_select().where(Client.id == client_id)).first()
     if row is None:
         raise NotFound("That prospect no longer exists")
-    objections = _objections(conn, "client_id = ?", (client_id,))
+    objections = _objections(session, Objection.client_id == client_id)
     item = _prospect(row, tuple(objections.get(client_id, ())))
-    return _ordered_targets(item, [m.key for m in _metrics(conn)])
+    return _ordered_targets(item, [m.key for m in _metrics(session)])
 
 
 # ---------------------------------------------------------------- write helpers
@@ -476,41 +605,49 @@ class PipelineChange:
     change: Change = field(default_factory=lambda: Change("", ()))
 
 
-def _ensure_prospect_row(conn: sqlite3.Connection, rec: Recorder, client_id: int) -> None:
+def _ensure_prospect_row(session: Session, rec: Recorder, client_id: int) -> None:
+    from retainer_tui.db.models import Prospect as Row
+    from retainer_tui.db.statements import upsert
+
     rec.touch("prospect", (client_id,))
-    conn.execute("INSERT OR IGNORE INTO prospect (client_id) VALUES (?)", (client_id,))
+    session.execute(upsert(session, Row, keys=["client_id"], update=[]), [{"client_id": client_id}])
 
 
 def _set_prospect(
-    conn: sqlite3.Connection, rec: Recorder, client_id: int, values: Mapping[str, Any]
+    session: Session, rec: Recorder, client_id: int, values: Mapping[str, Any]
 ) -> None:
-    _ensure_prospect_row(conn, rec, client_id)
+    from sqlalchemy import update
+
+    from retainer_tui.db.models import Prospect as Row
+
+    _ensure_prospect_row(session, rec, client_id)
     if values:
-        cols = list(values)
-        conn.execute(
-            f"UPDATE prospect SET {', '.join(f'{c} = ?' for c in cols)} WHERE client_id = ?",
-            [*(_sql_value(values[c]) for c in cols), client_id],
+        session.execute(
+            update(Row)
+            .where(Row.client_id == client_id)
+            .values({c: _sql_value(value) for c, value in values.items()})
         )
 
 
-def _set_client(
-    conn: sqlite3.Connection, rec: Recorder, client_id: int, values: Mapping[str, Any]
-) -> None:
+def _set_client(session: Session, rec: Recorder, client_id: int, values: Mapping[str, Any]) -> None:
+    from sqlalchemy import update
+
+    from retainer_tui.db.models import Client
+
     rec.touch("client", (client_id,))
-    cols = list(values)
-    conn.execute(
-        f"UPDATE client SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
-        [*(_sql_value(values[c]) for c in cols), client_id],
+    session.execute(
+        update(Client)
+        .where(Client.id == client_id)
+        .values({c: _sql_value(value) for c, value in values.items()})
     )
 
 
 def _sql_value(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
+    """A value as its column stores it (dates stay dates: the Date type writes them)."""
     if isinstance(value, Month | Stage):
         return str(value)
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+        return _stored_json(value)
     return value
 
 
@@ -519,10 +656,22 @@ def _stage_values(stage: Stage, today: date, *, trial_end: date | None = None) -
     return {"stage": stage.value, "next_action": action, "next_action_on": on}
 
 
-def _tier_exists(conn: sqlite3.Connection, tier_id: int | None) -> bool:
-    return tier_id is not None and bool(
-        conn.execute("SELECT 1 FROM tier WHERE id = ?", (tier_id,)).fetchone()
+def _tier_exists(session: Session, tier_id: int | None) -> bool:
+    from sqlmodel import select
+
+    from retainer_tui.db.models import Tier
+
+    return tier_id is not None and (
+        session.execute(select(Tier.id).where(Tier.id == tier_id)).first() is not None
     )
+
+
+def _tier_name(session: Session, tier_id: int) -> str:
+    from sqlmodel import select
+
+    from retainer_tui.db.models import Tier
+
+    return session.execute(select(Tier.name).where(Tier.id == tier_id)).scalar_one()
 
 
 def default_recommendation(p: Prospect, tiers: Sequence[TierInfo]) -> int | None:
@@ -535,35 +684,44 @@ def default_recommendation(p: Prospect, tiers: Sequence[TierInfo]) -> int | None
     return tiers[-1].id if tiers else None
 
 
-def _insert_goals(conn: sqlite3.Connection, rec: Recorder, p: Prospect, month: Month) -> list[str]:
+def _insert_goals(session: Session, rec: Recorder, p: Prospect, month: Month) -> list[str]:
     """The prospect's monthly targets as goals from the month, unless one is already in
     force for that metric (a trial's goals carry forward into the retainer)."""
-    known = {k for (k,) in conn.execute("SELECT key FROM metric")}
+    from sqlmodel import select
+
+    from retainer_tui.db.models import Goal, Metric
+    from retainer_tui.db.statements import upsert
+
+    known = set(session.execute(select(Metric.key)).scalars())
     added = []
     for key, target in p.targets:
         if key not in known:
             continue
-        if conn.execute(
-            "SELECT 1 FROM goal WHERE client_id = ? AND metric_key = ? AND month <= ?",
-            (p.id, key, str(month)),
-        ).fetchone():
+        in_force = select(Goal.target).where(
+            Goal.client_id == p.id, Goal.metric_key == key, Goal.month <= str(month)
+        )
+        if session.execute(in_force.limit(1)).first() is not None:
             continue
         rec.touch("goal", (p.id, key, str(month)))
-        conn.execute(
-            "INSERT OR REPLACE INTO goal (client_id, metric_key, month, target) VALUES (?,?,?,?)",
-            (p.id, key, str(month), target),
+        session.execute(
+            upsert(session, Goal, keys=["client_id", "metric_key", "month"], update=["target"]),
+            [{"client_id": p.id, "metric_key": key, "month": str(month), "target": target}],
         )
         added.append(key)
     return added
 
 
-def _name_taken(conn: sqlite3.Connection, name: str, own_id: int | None) -> bool:
+def _name_taken(session: Session, name: str, own_id: int | None) -> bool:
     """Whether another client or prospect has this name, compared by name_key."""
+    from sqlmodel import select
+
+    from retainer_tui.db.models import Client
+
     exclude = -1 if own_id is None else own_id
     wanted = name_key(name)
     return any(
         name_key(other) == wanted
-        for (other,) in conn.execute("SELECT name FROM client WHERE id != ?", (exclude,))
+        for other in session.execute(select(Client.name).where(Client.id != exclude)).scalars()
     )
 
 
@@ -606,12 +764,12 @@ def prospect_draft(p: Prospect) -> ProspectDraft:
 
 
 def _clean_prospect(
-    conn: sqlite3.Connection, draft: ProspectDraft, client_id: int | None
+    session: Session, draft: ProspectDraft, client_id: int | None
 ) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     values["name"] = _check(errors, "name", lambda: v.name(draft.name, "name"))
-    if "name" not in errors and _name_taken(conn, values["name"], client_id):
+    if "name" not in errors and _name_taken(session, values["name"], client_id):
         errors["name"] = f"a client named {values['name']!r} already exists"
     values["company"] = _check(errors, "company", lambda: v.optional_line(draft.company, "company"))
     values["decision_maker"] = _check(
@@ -641,8 +799,30 @@ def validate_prospect(
     db: Database, draft: ProspectDraft, *, client_id: int | None = None
 ) -> dict[str, str]:
     """A message per refused field (empty when the draft can be saved)."""
-    with db.read() as conn:
-        return _clean_prospect(conn, draft, client_id)[1]
+    with db.reading() as session:
+        return _clean_prospect(session, draft, client_id)[1]
+
+
+def _client_exists(session: Session, client_id: int) -> bool:
+    from sqlmodel import select
+
+    from retainer_tui.db.models import Client
+
+    return session.execute(select(Client.id).where(Client.id == client_id)).first() is not None
+
+
+def _insert_prospect(session: Session, row: Mapping[str, Any]) -> int:
+    """A new client row (every column that has no default in the table is given) and its
+    empty prospect row; the client's id."""
+    from sqlalchemy import insert
+
+    from retainer_tui.db.models import Client
+    from retainer_tui.db.models import Prospect as Row
+
+    result = session.execute(insert(Client).values({c: _sql_value(x) for c, x in row.items()}))
+    client_id = int(result.inserted_primary_key[0])
+    session.execute(insert(Row).values(client_id=client_id))
+    return client_id
 
 
 def save_prospect(
@@ -656,13 +836,13 @@ def save_prospect(
 ) -> PipelineChange:
     """Create a prospect at the first stage (client_id None) or update its contact and next
     action; FormInvalid when refused, nothing written."""
+    from sqlalchemy.exc import IntegrityError
+
     with db.write() as conn:
-        if (
-            client_id is not None
-            and not conn.execute("SELECT 1 FROM client WHERE id = ?", (client_id,)).fetchone()
-        ):
+        session = _session_of(conn)
+        if client_id is not None and not _client_exists(session, client_id):
             raise NotFound("That prospect no longer exists")
-        values, errors = _clean_prospect(conn, draft, client_id)
+        values, errors = _clean_prospect(session, draft, client_id)
         if errors:
             raise FormInvalid(errors)
         rec = Recorder(conn)
@@ -679,26 +859,21 @@ def save_prospect(
                 "notes": "",
                 "objections": "",
             }
-            cur = conn.execute(
-                f"INSERT INTO client ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                [_sql_value(x) for x in row.values()],
-            )
-            client_id = int(cur.lastrowid or 0)
+            client_id = _insert_prospect(session, row)
             rec.mark_new("client", (client_id,))
-            conn.execute("INSERT INTO prospect (client_id) VALUES (?)", (client_id,))
             rec.mark_new("prospect", (client_id,))
             message = f"New prospect {values['name']}: call scheduled"
             label = f"new prospect {values['name']}"
         else:
             try:
-                _set_client(conn, rec, client_id, values)
-            except sqlite3.IntegrityError:
+                _set_client(session, rec, client_id, values)
+            except IntegrityError:
                 raise FormInvalid(
                     {"name": f"a client named {values['name']!r} already exists"}
                 ) from None
             message = f"Saved {values['name']}"
             label = f"changes to {values['name']}"
-        stage = _read_prospect(conn, client_id).stage
+        stage = _read_prospect(session, client_id).stage
         change = rec.finish(label)
     return PipelineChange(client_id, values["name"], stage, message, record(undo, change))
 
@@ -727,7 +902,7 @@ def discovery_draft(p: Prospect) -> DiscoveryDraft:
 
 
 def _clean_discovery(
-    conn: sqlite3.Connection, draft: DiscoveryDraft
+    session: Session, draft: DiscoveryDraft
 ) -> tuple[dict[str, Any], dict[str, str]]:
     errors: dict[str, str] = {}
     values: dict[str, Any] = {
@@ -736,7 +911,7 @@ def _clean_discovery(
         ),
         "goals": _check(errors, "goals", lambda: v.long_text(draft.goals, "goals")),
     }
-    labels = dict(conn.execute("SELECT key, label FROM metric").fetchall())
+    labels = _metric_labels(session)
     targets: dict[str, int] = {}
     for key, typed in draft.targets.items():
         if isinstance(typed, str) and not typed.strip():
@@ -774,12 +949,13 @@ def save_discovery(
 ) -> PipelineChange:
     """Store the discovery notes (FormInvalid when refused, nothing written)."""
     with db.write() as conn:
-        p = _read_prospect(conn, client_id)
-        values, errors = _clean_discovery(conn, draft)
+        session = _session_of(conn)
+        p = _read_prospect(session, client_id)
+        values, errors = _clean_discovery(session, draft)
         if errors:
             raise FormInvalid(errors)
         rec = Recorder(conn)
-        _set_prospect(conn, rec, client_id, values)
+        _set_prospect(session, rec, client_id, values)
         change = rec.finish(f"discovery notes for {p.name}")
     return PipelineChange(
         client_id, p.name, p.stage, f"Saved discovery notes for {p.name}", record(undo, change)
@@ -830,18 +1006,25 @@ def save_objections(
         errors["objections"] = f"at most {MAX_OBJECTIONS} objections"
     if errors:
         raise FormInvalid(errors)
+    from sqlalchemy import delete, insert
+
+    from retainer_tui.db.models import Objection
+
     with db.write() as conn:
-        p = _read_prospect(conn, client_id)
+        session = _session_of(conn)
+        p = _read_prospect(session, client_id)
         rec = Recorder(conn)
         rec.touch_where("objection", "client_id = ?", (client_id,))
-        conn.execute("DELETE FROM objection WHERE client_id = ?", (client_id,))
+        session.execute(delete(Objection).where(Objection.client_id == client_id))
+        rows = []
         for position, (kind, text, answer) in enumerate(clean):
             rec.touch("objection", (client_id, position))
-            conn.execute(
-                "INSERT INTO objection (client_id, position, kind, text, answer) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (client_id, position, kind, text, answer),
-            )
+            rows.append(
+                {"client_id": client_id, "position": position, "kind": kind, "text": text,
+                 "answer": answer}
+            )  # fmt: skip
+        if rows:
+            session.execute(insert(Objection), rows)
         change = rec.finish(f"objections of {p.name}")
     noun = "objection" if len(clean) == 1 else "objections"
     return PipelineChange(
@@ -862,7 +1045,8 @@ def move_prospect(
     if step not in (1, -1):
         raise ValueError("step is 1 or -1")
     with db.write() as conn:
-        p = _read_prospect(conn, client_id)
+        session = _session_of(conn)
+        p = _read_prospect(session, client_id)
         try:
             target = (
                 next_stage(p.stage) if step == 1 else previous_stage(p.stage, lost_from=p.lost_from)
@@ -871,23 +1055,21 @@ def move_prospect(
             raise PipelineError(f"{p.name}: {exc}") from None
         rec = Recorder(conn)
         if step == 1:
-            message = _move_on(conn, rec, p, target, today)
+            message = _move_on(session, rec, p, target, today)
         else:
-            message = _move_back(conn, rec, p, target, today)
+            message = _move_back(session, rec, p, target, today)
         change = rec.finish(f"moving {p.name} to {target.label.lower()}")
     return PipelineChange(client_id, p.name, target, message, record(undo, change))
 
 
-def _move_on(
-    conn: sqlite3.Connection, rec: Recorder, p: Prospect, target: Stage, today: date
-) -> str:
-    tiers = read_tiers(conn)
+def _move_on(session: Session, rec: Recorder, p: Prospect, target: Stage, today: date) -> str:
+    tiers = read_tiers(session)
     if target is Stage.PROPOSAL_SENT:
         recommended = default_recommendation(p, tiers)
         if recommended is None:
             raise TierNeeded("Add a tier first: a proposal offers tiers (T on the dashboard)")
         _set_prospect(
-            conn,
+            session,
             rec,
             p.id,
             {
@@ -896,36 +1078,34 @@ def _move_on(
             },
         )
     elif target is Stage.TIER_CHOSEN:
-        chosen = p.chosen_tier_id if _tier_exists(conn, p.chosen_tier_id) else None
+        chosen = p.chosen_tier_id if _tier_exists(session, p.chosen_tier_id) else None
         chosen = chosen or default_recommendation(p, tiers)
         if chosen is None:
             raise TierNeeded("Add a tier first: the client chooses one of your tiers")
-        _set_prospect(conn, rec, p.id, {"chosen_tier_id": chosen})
+        _set_prospect(session, rec, p.id, {"chosen_tier_id": chosen})
     elif target is Stage.PAID_TRIAL:
         if not p.has_trial or p.trial_end is None:
             raise TrialDetailsNeeded(f"{p.name}: set the paid trial's fee and dates first (t)")
-        return _begin_trial(conn, rec, p, today)
+        return _begin_trial(session, rec, p, today)
     elif target is Stage.RETAINED:
         tier_id = next(
             (t for t in (p.chosen_tier_id, p.recommended_tier_id, p.client_tier_id)
-             if _tier_exists(conn, t)),
+             if _tier_exists(session, t)),
             None,
         )  # fmt: skip
         if tier_id is None:
             raise TierNeeded(f"{p.name}: choose a tier first (r to retain on a tier)")
         start = default_start_month(today, p.trial_end if p.has_trial else None)
-        return _retain(conn, rec, p, tier_id, start, today)
-    _set_client(conn, rec, p.id, _stage_values(target, today))
+        return _retain(session, rec, p, tier_id, start, today)
+    _set_client(session, rec, p.id, _stage_values(target, today))
     return f"{p.name}: {target.label.lower()}"
 
 
-def _move_back(
-    conn: sqlite3.Connection, rec: Recorder, p: Prospect, target: Stage, today: date
-) -> str:
+def _move_back(session: Session, rec: Recorder, p: Prospect, target: Stage, today: date) -> str:
     values = _stage_values(target, today, trial_end=p.trial_end)
     if p.stage is Stage.LOST:
         _set_prospect(
-            conn,
+            session,
             rec,
             p.id,
             {
@@ -938,11 +1118,11 @@ def _move_back(
         values["status"] = (
             ClientStatus.TRIAL.value if target is Stage.PAID_TRIAL else ClientStatus.PROSPECT.value
         )
-        _set_client(conn, rec, p.id, values)
+        _set_client(session, rec, p.id, values)
         return f"{p.name} reopened: {target.label.lower()}"
     if p.stage is Stage.RETAINED:
         _set_prospect(
-            conn,
+            session,
             rec,
             p.id,
             {
@@ -960,14 +1140,14 @@ def _move_back(
             values = _stage_values(target, today)
             values["status"] = ClientStatus.PROSPECT.value
             values["start_month"] = None
-        _set_client(conn, rec, p.id, values)
+        _set_client(session, rec, p.id, values)
         return f"{p.name} is no longer retained: back to {target.label.lower()}"
     if p.stage is Stage.PAID_TRIAL:
         values["status"] = ClientStatus.PROSPECT.value
         values["start_month"] = None
-        _set_client(conn, rec, p.id, values)
+        _set_client(session, rec, p.id, values)
         return f"{p.name}: trial undone, back to {target.label.lower()}"
-    _set_client(conn, rec, p.id, values)
+    _set_client(session, rec, p.id, values)
     return f"{p.name}: back to {target.label.lower()}"
 
 
@@ -1020,12 +1200,12 @@ class ProposalContext:
 
 
 def proposal_context(db: Database, *, client_id: int) -> ProposalContext:
-    with db.read() as conn:
+    with db.reading() as session:
         return ProposalContext(
-            prospect=_read_prospect(conn, client_id),
-            tiers=read_tiers(conn),
-            currency=_currency(conn),
-            metric_labels=dict(conn.execute("SELECT key, label FROM metric").fetchall()),
+            prospect=_read_prospect(session, client_id),
+            tiers=read_tiers(session),
+            currency=_currency(session),
+            metric_labels=_metric_labels(session),
         )
 
 
@@ -1051,8 +1231,9 @@ def save_proposal(
     if errors:
         raise FormInvalid(errors)
     with db.write() as conn:
-        p = _read_prospect(conn, client_id)
-        if not _tier_exists(conn, recommended_tier_id):
+        session = _session_of(conn)
+        p = _read_prospect(session, client_id)
+        if not _tier_exists(session, recommended_tier_id):
             raise FormInvalid({"tier": "that tier no longer exists"})
         rec = Recorder(conn)
         values: dict[str, Any] = {
@@ -1068,9 +1249,9 @@ def save_proposal(
             message = f"Proposal to {p.name} marked sent on {sent_on.isoformat()}"
             if p.stage.is_open and STAGES.index(p.stage) < STAGES.index(Stage.PROPOSAL_SENT):
                 stage = Stage.PROPOSAL_SENT
-                _set_client(conn, rec, p.id, _stage_values(stage, sent_on))
+                _set_client(session, rec, p.id, _stage_values(stage, sent_on))
                 message += ": follow up in 3 days"
-        _set_prospect(conn, rec, p.id, values)
+        _set_prospect(session, rec, p.id, values)
         change = rec.finish(f"the proposal for {p.name}")
     return PipelineChange(client_id, p.name, stage, message, record(undo, change))
 
@@ -1107,16 +1288,17 @@ def choose_tier(
 ) -> PipelineChange:
     """The client confirmed a tier: store it, and move on to 'tier chosen' if not there yet."""
     with db.write() as conn:
-        p = _read_prospect(conn, client_id)
-        if not _tier_exists(conn, tier_id):
+        session = _session_of(conn)
+        p = _read_prospect(session, client_id)
+        if not _tier_exists(session, tier_id):
             raise FormInvalid({"tier": "that tier no longer exists"})
         rec = Recorder(conn)
-        _set_prospect(conn, rec, p.id, {"chosen_tier_id": tier_id})
+        _set_prospect(session, rec, p.id, {"chosen_tier_id": tier_id})
         stage = p.stage
         if p.stage.is_open and STAGES.index(p.stage) < STAGES.index(Stage.TIER_CHOSEN):
             stage = Stage.TIER_CHOSEN
-            _set_client(conn, rec, p.id, _stage_values(stage, today))
-        name = conn.execute("SELECT name FROM tier WHERE id = ?", (tier_id,)).fetchone()[0]
+            _set_client(session, rec, p.id, _stage_values(stage, today))
+        name = _tier_name(session, tier_id)
         change = rec.finish(f"{p.name} choosing {name}")
     return PipelineChange(client_id, p.name, stage, f"{p.name} chose {name}", record(undo, change))
 
@@ -1193,30 +1375,31 @@ def save_trial(
     if errors:
         raise FormInvalid(errors)
     with db.write() as conn:
-        p = _read_prospect(conn, client_id)
+        session = _session_of(conn)
+        p = _read_prospect(session, client_id)
         if p.stage is Stage.RETAINED:
             raise PipelineError(f"{p.name} is already retained: an active client")
         rec = Recorder(conn)
-        _set_prospect(conn, rec, p.id, values)
-        p = _read_prospect(conn, client_id)
-        message = _begin_trial(conn, rec, p, today)
+        _set_prospect(session, rec, p.id, values)
+        p = _read_prospect(session, client_id)
+        message = _begin_trial(session, rec, p, today)
         change = rec.finish(f"the paid trial of {p.name}")
     return PipelineChange(client_id, p.name, Stage.PAID_TRIAL, message, record(undo, change))
 
 
-def _begin_trial(conn: sqlite3.Connection, rec: Recorder, p: Prospect, today: date) -> str:
+def _begin_trial(session: Session, rec: Recorder, p: Prospect, today: date) -> str:
     assert p.trial_start is not None and p.trial_end is not None
     if p.stage is Stage.LOST:
-        _set_prospect(conn, rec, p.id, {"lost_reason": "", "lost_from": "", "lost_on": None})
+        _set_prospect(session, rec, p.id, {"lost_reason": "", "lost_from": "", "lost_on": None})
     if p.trial_outcome == "lost":
-        _set_prospect(conn, rec, p.id, {"trial_outcome": None})
+        _set_prospect(session, rec, p.id, {"trial_outcome": None})
     start = Month.of(p.trial_start)
     values = _stage_values(Stage.PAID_TRIAL, today, trial_end=p.trial_end)
     values["status"] = ClientStatus.TRIAL.value
     values["start_month"] = start
     values["end_month"] = None
-    _set_client(conn, rec, p.id, values)
-    added = _insert_goals(conn, rec, p, start)
+    _set_client(session, rec, p.id, values)
+    added = _insert_goals(session, rec, p, start)
     goals = f", {len(added)} goals tracked" if added else ""
     return f"{p.name}: paid trial until {p.trial_end.isoformat()}{goals}"
 
@@ -1240,23 +1423,29 @@ def retain(
     if errors:
         raise FormInvalid(errors)
     with db.write() as conn:
-        p = _read_prospect(conn, client_id)
-        if not _tier_exists(conn, tier_id):
+        session = _session_of(conn)
+        p = _read_prospect(session, client_id)
+        if not _tier_exists(session, tier_id):
             raise FormInvalid({"tier": "choose one of your tiers"})
         if p.stage is Stage.RETAINED and p.status is ClientStatus.ACTIVE:
             raise PipelineError(f"{p.name} is already retained: an active client")
         rec = Recorder(conn)
-        message = _retain(conn, rec, p, tier_id, start, today)
+        message = _retain(session, rec, p, tier_id, start, today)
         change = rec.finish(f"retaining {p.name}")
     return PipelineChange(client_id, p.name, Stage.RETAINED, message, record(undo, change))
 
 
 def _retain(
-    conn: sqlite3.Connection, rec: Recorder, p: Prospect, tier_id: int, start: Month, today: date
+    session: Session, rec: Recorder, p: Prospect, tier_id: int, start: Month, today: date
 ) -> str:
+    from sqlalchemy import func
+    from sqlmodel import col, select
+
+    from retainer_tui.db.models import Client, Tier
+
     from_trial = p.stage is Stage.PAID_TRIAL
     _set_prospect(
-        conn,
+        session,
         rec,
         p.id,
         {
@@ -1269,7 +1458,7 @@ def _retain(
         },
     )
     _set_client(
-        conn,
+        session,
         rec,
         p.id,
         {
@@ -1282,18 +1471,18 @@ def _retain(
             "next_action_on": None,
         },
     )
-    _insert_goals(conn, rec, p, start)
-    tier, fee = conn.execute(
-        "SELECT t.name, CASE WHEN c.fee_override_cents IS NOT NULL THEN c.fee_override_cents "
-        "ELSE t.monthly_fee_cents END FROM client c JOIN tier t ON t.id = c.tier_id "
-        "WHERE c.id = ?",
-        (p.id,),
-    ).fetchone()
+    _insert_goals(session, rec, p, start)
+    tier, fee = session.execute(
+        select(Tier.name, func.coalesce(Client.fee_override_cents, Tier.monthly_fee_cents))
+        .select_from(Client)
+        .join(Tier, col(Tier.id) == Client.tier_id)
+        .where(Client.id == p.id)
+    ).one()
     from retainer_tui.domain.money import format_money
 
     return (
         f"{p.name} retained on {tier} from {start}: "
-        f"{format_money(fee, _currency(conn), cents_shown=fee % 100 != 0)} a month"
+        f"{format_money(fee, _currency(session), cents_shown=fee % 100 != 0)} a month"
     )
 
 
@@ -1306,7 +1495,8 @@ def mark_lost(
     if errors:
         raise FormInvalid(errors)
     with db.write() as conn:
-        p = _read_prospect(conn, client_id)
+        session = _session_of(conn)
+        p = _read_prospect(session, client_id)
         if p.stage is Stage.RETAINED:
             raise PipelineError(
                 f"{p.name} is an active client: end the retainer in the client form instead"
@@ -1315,7 +1505,7 @@ def mark_lost(
             raise PipelineError(f"{p.name} is already lost (move it back to reopen it)")
         rec = Recorder(conn)
         _set_prospect(
-            conn,
+            session,
             rec,
             p.id,
             {
@@ -1327,7 +1517,7 @@ def mark_lost(
         )
         # A lost prospect is not a client: no reports or payments are owed for it.
         _set_client(
-            conn,
+            session,
             rec,
             p.id,
             {
