@@ -257,7 +257,7 @@ def _prospect_select() -> Select:
             Row.lost_reason,
             Row.lost_from,
             Row.lost_on,
-        )  # fmt: skip
+        )
         .select_from(Client)
         .outerjoin(Row, col(Row.client_id) == Client.id)
         .outerjoin(ct, col(ct.id) == Client.tier_id)
@@ -417,7 +417,7 @@ def read_tiers(conn: Session | sqlite3.Connection) -> tuple[TierInfo, ...]:
             Tier.included_hours,
             _json_text(Tier.services),
             Tier.description,
-        ).order_by(Tier.position, Tier.monthly_fee_cents, Tier.name)  # fmt: skip
+        ).order_by(Tier.position, Tier.monthly_fee_cents, Tier.name)
     ).all()
     out = []
     for tid, name, fee, hours, services, description in rows:
@@ -1020,9 +1020,8 @@ def save_objections(
         for position, (kind, text, answer) in enumerate(clean):
             rec.touch("objection", (client_id, position))
             rows.append(
-                {"client_id": client_id, "position": position, "kind": kind, "text": text,
-                 "answer": answer}
-            )  # fmt: skip
+                dict(client_id=client_id, position=position, kind=kind, text=text, answer=answer)
+            )
         if rows:
             session.execute(insert(Objection), rows)
         change = rec.finish(f"objections of {p.name}")

@@ -18,22 +18,27 @@ text = "Too expensive for now"
 answer = "Weekly reels for the same fee"
 ```
 Keys at their default (empty text, no date, false) are left out, so an export → import →
-export round trip gives the same bytes.
+export round trip gives the same bytes. SQLAlchemy is imported inside the functions that run
+statements: the checks here run before any of them, and some callers never need them.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.money import decimal_string
 from retainer_tui.domain.pipeline import OBJECTION_KINDS, StageError, parse_stage
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlmodel import Session
 
 PROSPECT_KEYS = (
     "workload",
@@ -77,17 +82,6 @@ _DATES = {
 }
 _ASCII_FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
-_PROSPECT_SQL = """
-SELECT p.workload, p.goals, p.targets, p.extra_services, rt.name, xt.name,
-       p.proposal_sent_on, p.proposal_subject, p.proposal_body, p.proposal_markdown,
-       p.trial_fee_cents, p.trial_start, p.trial_end, p.trial_criteria, p.trial_outcome,
-       p.retained_on, p.lost_reason, p.lost_from, p.lost_on
-FROM prospect p
-LEFT JOIN tier rt ON rt.id = p.recommended_tier_id
-LEFT JOIN tier xt ON xt.id = p.chosen_tier_id
-WHERE p.client_id = ?
-"""
-
 
 def _fold(name: str) -> str:
     return name.translate(_ASCII_FOLD)
@@ -97,15 +91,51 @@ def _fold(name: str) -> str:
 
 
 def prospect_document(
-    conn: sqlite3.Connection, client_id: int, rank: dict[str, int]
+    conn: Session | sqlite3.Connection, client_id: int, rank: dict[str, int]
 ) -> dict[str, Any] | None:
     """The client's `prospect` table for the data file, or None when it has none."""
-    row = conn.execute(_PROSPECT_SQL, (client_id,)).fetchone()
+    from sqlalchemy.orm import aliased
+    from sqlmodel import col, select
+
+    from retainer_tui.db.models import Objection, Tier
+    from retainer_tui.db.models import Prospect as Row
+    from retainer_tui.db.statements import session_of
+
+    session = session_of(conn)
+    rt, xt = aliased(Tier, name="rt"), aliased(Tier, name="xt")
+    row = session.execute(
+        select(
+            Row.workload,
+            Row.goals,
+            Row.targets,
+            Row.extra_services,
+            rt.name,
+            xt.name,
+            Row.proposal_sent_on,
+            Row.proposal_subject,
+            Row.proposal_body,
+            Row.proposal_markdown,
+            Row.trial_fee_cents,
+            Row.trial_start,
+            Row.trial_end,
+            Row.trial_criteria,
+            Row.trial_outcome,
+            Row.retained_on,
+            Row.lost_reason,
+            Row.lost_from,
+            Row.lost_on,
+        )
+        .select_from(Row)
+        .outerjoin(rt, col(rt.id) == Row.recommended_tier_id)
+        .outerjoin(xt, col(xt.id) == Row.chosen_tier_id)
+        .where(Row.client_id == client_id)
+    ).first()
     objections = [
         {"kind": kind, "text": text, **({"answer": answer} if answer else {})}
-        for kind, text, answer in conn.execute(
-            "SELECT kind, text, answer FROM objection WHERE client_id = ? ORDER BY position",
-            (client_id,),
+        for kind, text, answer in session.execute(
+            select(Objection.kind, Objection.text, Objection.answer)
+            .where(Objection.client_id == client_id)
+            .order_by(Objection.position)
         )
     ]
     if row is None and not objections:
@@ -115,28 +145,28 @@ def prospect_document(
         (workload, goals, targets, extras, recommended, chosen, sent_on, subject, body,
          markdown, trial_fee, trial_start, trial_end, criteria, outcome, retained_on,
          lost_reason, lost_from, lost_on) = row  # fmt: skip
-        targets_map = json.loads(targets) if targets else {}
+        targets_map = targets or {}
         ordered = sorted(targets_map.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
         values: list[tuple[str, Any]] = [
             ("workload", workload),
             ("goals", goals),
             ("targets", dict(ordered)),
-            ("extra_services", list(json.loads(extras) if extras else [])),
+            ("extra_services", list(extras or [])),
             ("recommended_tier", recommended),
             ("chosen_tier", chosen),
-            ("proposal_sent", sent_on and date.fromisoformat(sent_on)),
+            ("proposal_sent", sent_on),
             ("proposal_subject", subject),
             ("proposal_body", body),
             ("proposal_markdown", bool(markdown)),
             ("trial_fee", None if trial_fee is None else decimal_string(trial_fee)),
-            ("trial_start", trial_start and date.fromisoformat(trial_start)),
-            ("trial_end", trial_end and date.fromisoformat(trial_end)),
+            ("trial_start", trial_start),
+            ("trial_end", trial_end),
             ("trial_criteria", criteria),
             ("trial_outcome", outcome),
-            ("retained", retained_on and date.fromisoformat(retained_on)),
+            ("retained", retained_on),
             ("lost_reason", lost_reason),
             ("lost_from", lost_from),
-            ("lost", lost_on and date.fromisoformat(lost_on)),
+            ("lost", lost_on),
         ]
         doc.update((key, value) for key, value in values if value not in (None, "", {}, [], False))
     if objections:
@@ -293,27 +323,50 @@ def _refused(value: object) -> bool:
     return type(value) is object
 
 
+def _column_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A plan's values (dates as ISO text, JSON as its text, as the importer compares them
+    with stored rows) as the table's columns take them: dates as dates, and the JSON text
+    written as it is (the JSON type would encode it once more)."""
+    from sqlalchemy import String, type_coerce
+
+    out = dict(values)
+    for column in _DATES.values():
+        if column in out:
+            out[column] = date.fromisoformat(out[column])
+    for column in ("targets", "extra_services"):
+        if column in out:
+            out[column] = type_coerce(out[column], String)
+    return out
+
+
 def write_prospects(
-    conn: sqlite3.Connection,
+    conn: Session | sqlite3.Connection,
     plans: Iterable[tuple[int, ProspectPlan | None]],
     tier_ids: dict[str, int],
 ) -> None:
     """Each client's prospect row and objections, inside the importer's transaction (the
     rows of replaced clients are already gone)."""
+    from sqlalchemy import insert
+
+    from retainer_tui.db.models import Objection
+    from retainer_tui.db.models import Prospect as Row
+    from retainer_tui.db.statements import session_of
+
+    session = session_of(conn)
     for client_id, plan in plans:
         if plan is None:
             continue
-        values = dict(plan.values)
+        values = _column_values(plan.values)
         if plan.recommended_tier is not None:
             values["recommended_tier_id"] = tier_ids[plan.recommended_tier]
         if plan.chosen_tier is not None:
             values["chosen_tier_id"] = tier_ids[plan.chosen_tier]
-        columns = ["client_id", *values]
-        conn.execute(
-            f"INSERT INTO prospect ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            (client_id, *values.values()),
-        )
-        conn.executemany(
-            "INSERT INTO objection (client_id, position, kind, text, answer) VALUES (?,?,?,?,?)",
-            ((client_id, i, *o) for i, o in enumerate(plan.objections)),
-        )
+        session.execute(insert(Row).values(client_id=client_id, **values))
+        if plan.objections:
+            session.execute(
+                insert(Objection),
+                [
+                    dict(client_id=client_id, position=i, kind=kind, text=text, answer=answer)
+                    for i, (kind, text, answer) in enumerate(plan.objections)
+                ],
+            )
