@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from retainer_tui import paths
 from retainer_tui.db.engine import Database
@@ -60,7 +60,7 @@ from retainer_tui.services.undo import Change, Recorder, UndoStack, record
 if TYPE_CHECKING:
     import sqlite3
 
-    from sqlalchemy import ColumnElement, Select
+    from sqlalchemy import ColumnElement, CursorResult, Select
     from sqlmodel import Session
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -215,49 +215,51 @@ def _prospect_select() -> Select:
     from retainer_tui.db.models import Prospect as Row
 
     ct, rt, xt = (aliased(Tier, name=n) for n in ("ct", "rt", "xt"))
+    # A list typed Any: mypy sees each field's Python type, not its column.
+    columns: list[Any] = [
+        Client.id,
+        Client.name,
+        Client.company,
+        Client.decision_maker,
+        Client.email,
+        Client.phone,
+        Client.service_type,
+        Client.status,
+        Client.stage,
+        Client.next_action,
+        Client.next_action_on,
+        Client.objections,
+        Client.billing_day,
+        Client.start_month,
+        Client.tier_id,
+        ct.name,
+        func.coalesce(Client.fee_override_cents, ct.monthly_fee_cents),
+        Row.workload,
+        Row.goals,
+        _json_text(Row.targets),
+        _json_text(Row.extra_services),
+        Row.recommended_tier_id,
+        rt.name,
+        rt.monthly_fee_cents,
+        Row.chosen_tier_id,
+        xt.name,
+        xt.monthly_fee_cents,
+        Row.proposal_sent_on,
+        Row.proposal_subject,
+        Row.proposal_body,
+        Row.proposal_markdown,
+        Row.trial_fee_cents,
+        Row.trial_start,
+        Row.trial_end,
+        Row.trial_criteria,
+        Row.trial_outcome,
+        Row.retained_on,
+        Row.lost_reason,
+        Row.lost_from,
+        Row.lost_on,
+    ]
     return (
-        select(
-            Client.id,
-            Client.name,
-            Client.company,
-            Client.decision_maker,
-            Client.email,
-            Client.phone,
-            Client.service_type,
-            Client.status,
-            Client.stage,
-            Client.next_action,
-            Client.next_action_on,
-            Client.objections,
-            Client.billing_day,
-            Client.start_month,
-            Client.tier_id,
-            ct.name,
-            func.coalesce(Client.fee_override_cents, ct.monthly_fee_cents),
-            Row.workload,
-            Row.goals,
-            _json_text(Row.targets),
-            _json_text(Row.extra_services),
-            Row.recommended_tier_id,
-            rt.name,
-            rt.monthly_fee_cents,
-            Row.chosen_tier_id,
-            xt.name,
-            xt.monthly_fee_cents,
-            Row.proposal_sent_on,
-            Row.proposal_subject,
-            Row.proposal_body,
-            Row.proposal_markdown,
-            Row.trial_fee_cents,
-            Row.trial_start,
-            Row.trial_end,
-            Row.trial_criteria,
-            Row.trial_outcome,
-            Row.retained_on,
-            Row.lost_reason,
-            Row.lost_from,
-            Row.lost_on,
-        )
+        select(*columns)
         .select_from(Client)
         .outerjoin(Row, col(Row.client_id) == Client.id)
         .outerjoin(ct, col(ct.id) == Client.tier_id)
@@ -383,7 +385,7 @@ def _prospect(row: Sequence[Any], objections: tuple[ObjectionInfo, ...] = ()) ->
 def _objections(session: Session, which: Any) -> dict[int, list[ObjectionInfo]]:
     """Objections by client, in order, of the clients `which` (a condition on
     Objection.client_id) selects."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from retainer_tui.db.models import Objection
 
@@ -391,7 +393,7 @@ def _objections(session: Session, which: Any) -> dict[int, list[ObjectionInfo]]:
     rows = session.execute(
         select(Objection.client_id, Objection.kind, Objection.text, Objection.answer)
         .where(which)
-        .order_by(Objection.client_id, Objection.position)
+        .order_by(col(Objection.client_id), col(Objection.position))
     )
     for cid, kind, text, answer in rows:
         try:
@@ -404,21 +406,21 @@ def _objections(session: Session, which: Any) -> dict[int, list[ObjectionInfo]]:
 
 def read_tiers(conn: Session | sqlite3.Connection) -> tuple[TierInfo, ...]:
     """The tiers in the order they are offered."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from retainer_tui.db.models import Tier
 
     session = _session_of(conn)
-    rows = session.execute(
-        select(
-            Tier.id,
-            Tier.name,
-            Tier.monthly_fee_cents,
-            Tier.included_hours,
-            _json_text(Tier.services),
-            Tier.description,
-        ).order_by(Tier.position, Tier.monthly_fee_cents, Tier.name)
-    ).all()
+    columns: list[Any] = [
+        Tier.id,
+        Tier.name,
+        Tier.monthly_fee_cents,
+        Tier.included_hours,
+        _json_text(Tier.services),
+        Tier.description,
+    ]
+    order = (col(Tier.position), col(Tier.monthly_fee_cents), col(Tier.name))
+    rows = session.execute(select(*columns).order_by(*order)).all()
     out = []
     for tid, name, fee, hours, services, description in rows:
         listed = _json(services, [])
@@ -436,11 +438,13 @@ def read_tiers(conn: Session | sqlite3.Connection) -> tuple[TierInfo, ...]:
 
 
 def _metrics(session: Session) -> tuple[MetricRef, ...]:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from retainer_tui.db.models import Metric
 
-    rows = session.execute(select(Metric.key, Metric.label).order_by(Metric.position, Metric.key))
+    rows = session.execute(
+        select(Metric.key, Metric.label).order_by(col(Metric.position), col(Metric.key))
+    )
     return tuple(MetricRef(k, label) for k, label in rows)
 
 
@@ -581,9 +585,11 @@ def get_prospect(db: Database, *, client_id: int) -> Prospect:
 
 
 def _read_prospect(session: Session, client_id: int) -> Prospect:
+    from sqlmodel import col
+
     from retainer_tui.db.models import Client, Objection
 
-    row = session.execute(_prospect_select().where(Client.id == client_id)).first()
+    row = session.execute(_prospect_select().where(col(Client.id) == client_id)).first()
     if row is None:
         raise NotFound("That prospect no longer exists")
     objections = _objections(session, Objection.client_id == client_id)
@@ -617,6 +623,7 @@ def _set_prospect(
     session: Session, rec: Recorder, client_id: int, values: Mapping[str, Any]
 ) -> None:
     from sqlalchemy import update
+    from sqlmodel import col
 
     from retainer_tui.db.models import Prospect as Row
 
@@ -624,20 +631,21 @@ def _set_prospect(
     if values:
         session.execute(
             update(Row)
-            .where(Row.client_id == client_id)
+            .where(col(Row.client_id) == client_id)
             .values({c: _sql_value(value) for c, value in values.items()})
         )
 
 
 def _set_client(session: Session, rec: Recorder, client_id: int, values: Mapping[str, Any]) -> None:
     from sqlalchemy import update
+    from sqlmodel import col
 
     from retainer_tui.db.models import Client
 
     rec.touch("client", (client_id,))
     session.execute(
         update(Client)
-        .where(Client.id == client_id)
+        .where(col(Client.id) == client_id)
         .values({c: _sql_value(value) for c, value in values.items()})
     )
 
@@ -820,7 +828,8 @@ def _insert_prospect(session: Session, row: Mapping[str, Any]) -> int:
     from retainer_tui.db.models import Prospect as Row
 
     result = session.execute(insert(Client).values({c: _sql_value(x) for c, x in row.items()}))
-    client_id = int(result.inserted_primary_key[0])
+    key = cast("CursorResult[Any]", result).inserted_primary_key
+    client_id = int(key[0]) if key else 0
     session.execute(insert(Row).values(client_id=client_id))
     return client_id
 
@@ -1007,6 +1016,7 @@ def save_objections(
     if errors:
         raise FormInvalid(errors)
     from sqlalchemy import delete, insert
+    from sqlmodel import col
 
     from retainer_tui.db.models import Objection
 
@@ -1015,7 +1025,7 @@ def save_objections(
         p = _read_prospect(session, client_id)
         rec = Recorder(conn)
         rec.touch_where("objection", "client_id = ?", (client_id,))
-        session.execute(delete(Objection).where(Objection.client_id == client_id))
+        session.execute(delete(Objection).where(col(Objection.client_id) == client_id))
         rows = []
         for position, (kind, text, answer) in enumerate(clean):
             rec.touch("objection", (client_id, position))

@@ -103,28 +103,30 @@ def prospect_document(
 
     session = session_of(conn)
     rt, xt = aliased(Tier, name="rt"), aliased(Tier, name="xt")
+    # A list typed Any: mypy sees each field's Python type, not its column.
+    columns: list[Any] = [
+        Row.workload,
+        Row.goals,
+        Row.targets,
+        Row.extra_services,
+        rt.name,
+        xt.name,
+        Row.proposal_sent_on,
+        Row.proposal_subject,
+        Row.proposal_body,
+        Row.proposal_markdown,
+        Row.trial_fee_cents,
+        Row.trial_start,
+        Row.trial_end,
+        Row.trial_criteria,
+        Row.trial_outcome,
+        Row.retained_on,
+        Row.lost_reason,
+        Row.lost_from,
+        Row.lost_on,
+    ]
     row = session.execute(
-        select(
-            Row.workload,
-            Row.goals,
-            Row.targets,
-            Row.extra_services,
-            rt.name,
-            xt.name,
-            Row.proposal_sent_on,
-            Row.proposal_subject,
-            Row.proposal_body,
-            Row.proposal_markdown,
-            Row.trial_fee_cents,
-            Row.trial_start,
-            Row.trial_end,
-            Row.trial_criteria,
-            Row.trial_outcome,
-            Row.retained_on,
-            Row.lost_reason,
-            Row.lost_from,
-            Row.lost_on,
-        )
+        select(*columns)
         .select_from(Row)
         .outerjoin(rt, col(rt.id) == Row.recommended_tier_id)
         .outerjoin(xt, col(xt.id) == Row.chosen_tier_id)
@@ -135,7 +137,7 @@ def prospect_document(
         for kind, text, answer in session.execute(
             select(Objection.kind, Objection.text, Objection.answer)
             .where(Objection.client_id == client_id)
-            .order_by(Objection.position)
+            .order_by(col(Objection.position))
         )
     ]
     if row is None and not objections:
