@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -204,9 +205,11 @@ class PipelineView:
         return next((p for p in self.prospects if p.id == client_id), None)
 
 
+@cache
 def _prospect_select() -> Select:
     """The client, its prospect row and its three tiers (its own, recommended, chosen): the
-    columns _prospect() reads, in its order."""
+    columns _prospect() reads, in its order. Built once: a statement is immutable, and
+    building this one costs more than running it."""
     from sqlalchemy import func
     from sqlalchemy.orm import aliased
     from sqlmodel import col, select
@@ -268,6 +271,7 @@ def _prospect_select() -> Select:
     )
 
 
+@cache
 def _in_pipeline() -> ColumnElement[bool]:
     """Every prospect and trial, and every client that went through the pipeline (needs
     the prospect table joined, as in _prospect_select())."""
