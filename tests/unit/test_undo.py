@@ -147,11 +147,8 @@ def test_undo_change_restores_in_one_transaction(db: Database) -> None:
 
 
 def test_read_row_missing(db: Database) -> None:
-    conn = db.connect()
-    try:
-        assert read_row(conn, "client", (1,)) is None
-    finally:
-        conn.close()
+    with db.reading() as session:
+        assert read_row(session, "client", (1,)) is None
 
 
 def test_interleaved_clients_undo_in_reverse(db: Database) -> None:
@@ -206,3 +203,46 @@ def test_delete_tier_and_undo_restore_a_proposal_that_recommended_it(db: Databas
     conn.close()
     undo_last(db, stack=stack)
     assert dump(db) == before
+
+
+def test_undo_puts_back_json_text_dates_and_flags_exactly(db: Database) -> None:
+    from retainer_tui.services.clients import delete_client
+    from retainer_tui.services.tiers import delete_tier
+
+    stack = UndoStack()
+    cid = save_client(db, draft=ClientDraft(name="P", status="prospect")).id
+    with db.write() as conn:
+        # Compact, non-ASCII JSON as another writer may store it: not what json.dumps gives.
+        conn.execute('UPDATE tier SET services = \'["Café","x"]\' WHERE id = 3')
+        conn.execute(
+            "INSERT INTO prospect (client_id, extra_services, targets, proposal_sent_on, "
+            "proposal_markdown) VALUES (?, '[\"Événement\"]', '{\"conversions\":3}', "
+            "'2026-11-02', 1)",
+            (cid,),
+        )
+    before = dump(db)
+    delete_client(db, client_id=cid, undo=stack)
+    delete_tier(db, tier_id=3, undo=stack)
+    while stack:
+        undo_last(db, stack=stack)
+    assert dump(db) == before
+
+
+def test_recorder_takes_a_session_and_a_clause(db: Database) -> None:
+    from sqlalchemy import update
+
+    from retainer_tui.db.models import Meta
+
+    with db.writing() as session:
+        rec = Recorder(session)
+        assert rec.touch_where("meta", Meta.key == "currency") == [
+            (("key", "currency"), ("value", "USD"))
+        ]
+        session.execute(update(Meta).where(Meta.key == "currency").values(value="EUR"))
+        done = rec.finish("currency")
+    assert [(rc.before, rc.after) for rc in done.rows] == [
+        ((("key", "currency"), ("value", "USD")), (("key", "currency"), ("value", "EUR")))
+    ]
+    undo_change(db, change=done)
+    with db.reading() as session:
+        assert read_row(session, "meta", ("currency",)) == (("key", "currency"), ("value", "USD"))

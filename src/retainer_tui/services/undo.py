@@ -5,22 +5,35 @@ absent), keyed by the table's primary key. Undoing checks that every row still l
 action left it (else UndoConflict: someone changed it since), then deletes rows the action
 created, restores rows it updated and re-inserts rows it deleted. Parents are recorded
 before their children, so deletions run children first and insertions parents first.
+
+SQLAlchemy is imported where a statement is built, not at the top: the app imports this
+module on its start-up path, and its first frame must not wait for that import.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.engine import Database
 from retainer_tui.services.errors import UndoConflict
 
-# Column name and value pairs, in table order: hashable, comparable, immutable.
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy import Column, ColumnElement, Table
+    from sqlalchemy.types import TypeEngine
+    from sqlmodel import Session
+
+# Column name and value pairs, in table order: hashable, comparable, immutable. Values are
+# as the table's column types give them (a date is a datetime.date), except JSON columns,
+# which hold the stored text: it stays hashable, and goes back byte for byte.
 Row = tuple[tuple[str, Any], ...]
 
-# Primary keys by table, read from the schema once (the hot path is one cell's row).
+# Primary keys by table, from the table classes (the hot path is one cell's row).
 _PRIMARY_KEYS: dict[str, tuple[str, ...]] = {}
 
 
@@ -33,33 +46,42 @@ class Dependent:
     on_delete: str  # CASCADE, SET NULL, RESTRICT, NO ACTION
 
 
-def primary_key(conn: sqlite3.Connection, table: str) -> tuple[str, ...]:
+def _table(name: str) -> Table:
+    from retainer_tui.db.models import metadata
+
+    try:
+        return metadata.tables[name]
+    except KeyError:
+        raise ValueError(f"there is no table {name}") from None
+
+
+def primary_key(conn: Session | sqlite3.Connection, table: str) -> tuple[str, ...]:
     """The table's primary key columns, in key order."""
     key = _PRIMARY_KEYS.get(table)
     if key is None:
-        info = conn.execute(f"PRAGMA table_info({table})").fetchall()
-        key = tuple(row[1] for row in sorted((r for r in info if r[5]), key=lambda r: r[5]))
+        key = tuple(col.name for col in _table(table).primary_key.columns)
         if not key:
             raise ValueError(f"table {table} has no primary key")
         _PRIMARY_KEYS[table] = key
     return key
 
 
-def dependents(conn: sqlite3.Connection, parent: str) -> tuple[Dependent, ...]:
+@cache
+def _dependents(parent: str) -> tuple[Dependent, ...]:
+    from retainer_tui.db.models import metadata
+
+    return tuple(
+        Dependent(table.name, col.name, (fk.ondelete or "NO ACTION").upper())
+        for table in sorted(metadata.tables.values(), key=lambda t: t.name)
+        for col in table.columns
+        for fk in col.foreign_keys
+        if fk.column.table.name == parent
+    )
+
+
+def dependents(conn: Session | sqlite3.Connection, parent: str) -> tuple[Dependent, ...]:
     """Every column in the schema that refers to the parent table (so goes with its rows)."""
-    tables = [
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name"
-        )
-    ]
-    found = []
-    for table in tables:
-        for fk in conn.execute(f"PRAGMA foreign_key_list({table})"):
-            if fk[2] == parent:
-                found.append(Dependent(table, fk[3], fk[6].upper()))
-    return tuple(found)
+    return _dependents(parent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,55 +108,131 @@ class Change:
 NO_CHANGE = Change("", ())
 
 
-def _where(conn: sqlite3.Connection, table: str) -> str:
-    return " AND ".join(f"{col} = ?" for col in primary_key(conn, table))
+def _is_json(col: Column[Any]) -> bool:
+    from sqlalchemy import JSON
+
+    return isinstance(col.type, JSON)
 
 
-def read_row(conn: sqlite3.Connection, table: str, key: Sequence[Any]) -> Row | None:
+@cache
+def _stored_json() -> TypeEngine[Any]:
+    """A JSON column's type that passes the stored text through unparsed both ways: the
+    writers differ in ensure_ascii and spacing, and undo must put back exactly that text."""
+    from sqlalchemy import JSON
+    from sqlalchemy.types import TypeDecorator
+
+    class StoredJSON(TypeDecorator[Any]):
+        impl = JSON
+        cache_ok = True
+
+        def bind_processor(self, dialect: Any) -> None:
+            return None
+
+        def result_processor(self, dialect: Any, coltype: Any) -> None:
+            return None
+
+    return StoredJSON()
+
+
+@cache
+def _selected(table: str) -> tuple[Any, ...]:
+    """The table's columns as undo reads them (JSON as its text), in table order."""
+    from sqlalchemy import String, cast
+
+    return tuple(
+        cast(col, String).label(col.name) if _is_json(col) else col for col in _table(table).columns
+    )
+
+
+def _value(table: Table, name: str, value: Any) -> Any:
+    """A Row's value bound for its column (JSON text as it is)."""
+    from sqlalchemy import type_coerce
+
+    return type_coerce(value, _stored_json()) if _is_json(table.c[name]) else value
+
+
+def _is_key(conn: Session | sqlite3.Connection, table: str, key: Sequence[Any]) -> Any:
+    from sqlalchemy import and_
+
+    t = _table(table)
+    return and_(
+        *(t.c[col] == value for col, value in zip(primary_key(conn, table), key, strict=True))
+    )
+
+
+def _rows(session: Session, table: str, where: Any) -> list[Row]:
+    from sqlalchemy import select
+
+    result = session.execute(select(*_selected(table)).where(where))
+    names = list(result.keys())
+    return [tuple(zip(names, values, strict=True)) for values in result]
+
+
+def read_row(conn: Session | sqlite3.Connection, table: str, key: Sequence[Any]) -> Row | None:
     """The whole row with that primary key, or None."""
-    cur = conn.execute(f"SELECT * FROM {table} WHERE {_where(conn, table)}", tuple(key))
-    values = cur.fetchone()
-    if values is None:
-        return None
-    names = [d[0] for d in cur.description]
-    return tuple(zip(names, values, strict=True))
+    from retainer_tui.db.statements import session_of
+
+    rows = _rows(session_of(conn), table, _is_key(conn, table, key))
+    return rows[0] if rows else None
+
+
+# A condition from a caller not yet ported to statements: "col = ?", joined by AND.
+_LEGACY_TERM = re.compile(r"\s*(\w+)\s*=\s*\?\s*")
+
+
+def _where(table: str, where: ColumnElement[bool] | str, params: Iterable[Any]) -> Any:
+    """The condition as a clause; a legacy "a = ? AND b = ?" string becomes one (no SQL
+    string is run), anything else in a string is refused."""
+    if not isinstance(where, str):
+        return where
+    from sqlalchemy import and_
+
+    t = _table(table)
+    terms = [_LEGACY_TERM.fullmatch(part) for part in re.split(r"(?i)\s+AND\s+", where)]
+    values = list(params)
+    if not all(terms) or len(terms) != len(values):
+        raise ValueError(f"touch_where takes a clause, or 'column = ?' terms, not {where!r}")
+    return and_(*(t.c[m.group(1)] == v for m, v in zip(terms, values, strict=True) if m))
 
 
 class Recorder:
     """Collects the rows an action touches, inside its write transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Session | sqlite3.Connection) -> None:
+        from retainer_tui.db.statements import session_of
+
         self.conn = conn
+        self.session = session_of(conn)
         self._before: dict[tuple[str, tuple[Any, ...]], Row | None] = {}
 
     def touch(self, table: str, key: Sequence[Any]) -> Row | None:
         """Remember the row before it is written (the first time only); returns it."""
         ident = (table, tuple(key))
         if ident not in self._before:
-            self._before[ident] = read_row(self.conn, table, ident[1])
+            self._before[ident] = read_row(self.session, table, ident[1])
         return self._before[ident]
 
     def mark_new(self, table: str, key: Sequence[Any]) -> None:
         """Record a row the action has just inserted (its key was unknown before)."""
         self._before.setdefault((table, tuple(key)), None)
 
-    def touch_where(self, table: str, where: str, params: Iterable[Any]) -> list[Row]:
-        """Remember every row matching a condition (before deleting or updating them)."""
-        cur = self.conn.execute(f"SELECT * FROM {table} WHERE {where}", tuple(params))
-        names = [d[0] for d in cur.description]
-        pk = [names.index(col) for col in primary_key(self.conn, table)]
-        rows = []
-        for values in cur.fetchall():
-            row: Row = tuple(zip(names, values, strict=True))
-            self._before.setdefault((table, tuple(values[i] for i in pk)), row)
-            rows.append(row)
+    def touch_where(
+        self, table: str, where: ColumnElement[bool] | str, params: Iterable[Any] = ()
+    ) -> list[Row]:
+        """Remember every row matching a condition (before deleting or updating them):
+        a clause (Objection.client_id == cid), or "client_id = ?" with its params."""
+        pk = primary_key(self.session, table)
+        rows = _rows(self.session, table, _where(table, where, params))
+        for row in rows:
+            values = dict(row)
+            self._before.setdefault((table, tuple(values[col] for col in pk)), row)
         return rows
 
     def finish(self, label: str) -> Change:
         """The change: each touched row before and after, rows left as they were dropped."""
         rows = []
         for (table, key), before in self._before.items():
-            after = read_row(self.conn, table, key)
+            after = read_row(self.session, table, key)
             if after != before:
                 rows.append(RowChange(table, key, before, after))
         return Change(label, tuple(rows))
@@ -142,25 +240,32 @@ class Recorder:
 
 def touch_dependents(rec: Recorder, parent: str, parent_id: Any) -> None:
     """Remember every row that deleting the parent row would delete or change."""
-    for dep in dependents(rec.conn, parent):
+    for dep in dependents(rec.session, parent):
         if dep.on_delete in ("CASCADE", "SET NULL", "SET DEFAULT"):
-            rec.touch_where(dep.table, f"{dep.column} = ?", (parent_id,))
+            rec.touch_where(dep.table, _table(dep.table).c[dep.column] == parent_id)
 
 
-def _has_dependents(conn: sqlite3.Connection, table: str, row_id: Any) -> bool:
-    return any(
-        conn.execute(
-            f"SELECT 1 FROM {dep.table} WHERE {dep.column} = ? LIMIT 1", (row_id,)
-        ).fetchone()
-        for dep in dependents(conn, table)
-    )
+def _has_dependents(session: Session, table: str, row_id: Any) -> bool:
+    from sqlalchemy import select
+
+    for dep in dependents(session, table):
+        column = _table(dep.table).c[dep.column]
+        if session.execute(select(column).where(column == row_id).limit(1)).first():
+            return True
+    return False
 
 
-def apply_undo(conn: sqlite3.Connection, change: Change) -> None:
+def apply_undo(conn: Session | sqlite3.Connection, change: Change) -> None:
     """Put back the rows a change replaced, inside the caller's transaction."""
+    from sqlalchemy import delete, insert, update
+    from sqlalchemy.exc import IntegrityError
+
+    from retainer_tui.db.statements import session_of
+
+    session = session_of(conn)
     what = change.label or "the last change"
     for rc in change.rows:
-        if read_row(conn, rc.table, rc.key) != rc.after:
+        if read_row(session, rc.table, rc.key) != rc.after:
             raise UndoConflict(f"Cannot undo {what}: it was changed since")
     # Order matters to foreign keys: created rows go (children first, as recorded after
     # their parents), deleted rows come back (parents first), then updated rows revert
@@ -168,32 +273,30 @@ def apply_undo(conn: sqlite3.Connection, change: Change) -> None:
     try:
         for rc in reversed(change.rows):
             if rc.before is None and rc.after is not None:
-                if len(rc.key) == 1 and _has_dependents(conn, rc.table, rc.key[0]):
+                if len(rc.key) == 1 and _has_dependents(session, rc.table, rc.key[0]):
                     raise UndoConflict(f"Cannot undo {what}: data was entered for it since")
-                conn.execute(f"DELETE FROM {rc.table} WHERE {_where(conn, rc.table)}", rc.key)
+                t = _table(rc.table)
+                session.execute(delete(t).where(_is_key(session, rc.table, rc.key)))
         for rc in change.rows:
             if rc.before is not None and rc.after is None:
-                cols = [c for c, _ in rc.before]
-                conn.execute(
-                    f"INSERT INTO {rc.table} ({', '.join(cols)}) "
-                    f"VALUES ({', '.join('?' * len(cols))})",
-                    tuple(v for _, v in rc.before),
-                )
+                t = _table(rc.table)
+                session.execute(insert(t).values({c: _value(t, c, v) for c, v in rc.before}))
         for rc in change.rows:
             if rc.before is not None and rc.after is not None:
-                sets = ", ".join(f"{c} = ?" for c, _ in rc.before)
-                conn.execute(
-                    f"UPDATE {rc.table} SET {sets} WHERE {_where(conn, rc.table)}",
-                    (*(v for _, v in rc.before), *rc.key),
+                t = _table(rc.table)
+                session.execute(
+                    update(t)
+                    .where(_is_key(session, rc.table, rc.key))
+                    .values({c: _value(t, c, v) for c, v in rc.before})
                 )
-    except sqlite3.IntegrityError:
+    except IntegrityError:
         raise UndoConflict(f"Cannot undo {what}: it clashes with a change made since") from None
 
 
 def undo_change(db: Database, *, change: Change) -> None:
     """Undo one change in one transaction; UndoConflict (nothing written) if it cannot be."""
-    with db.write() as conn:
-        apply_undo(conn, change)
+    with db.writing() as session:
+        apply_undo(session, change)
 
 
 class UndoStack:
