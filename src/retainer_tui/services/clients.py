@@ -1,11 +1,16 @@
-"""Clients: read one, validate a typed draft field by field, save, archive, delete (with undo)."""
+"""Clients: read one, validate a typed draft field by field, save, archive, delete (with undo).
+
+SQLAlchemy and the table classes are imported where a statement is built, not at the top:
+the app imports this module on its start-up path, and its first frame must not wait.
+"""
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
@@ -22,6 +27,12 @@ from retainer_tui.services.undo import (
     record,
     touch_dependents,
 )
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy import Select
+    from sqlmodel import Session
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in ClientStatus)
 SERVICE_TYPES: tuple[str, ...] = tuple(s.value for s in ServiceType)
@@ -160,16 +171,25 @@ class ClientDeleted:
     change: Change
 
 
-_SELECT = """
-SELECT c.id, c.name, c.company, c.decision_maker, c.email, c.phone, c.service_type,
-       c.tier_id, t.name, t.monthly_fee_cents, t.included_hours, c.fee_override_cents,
-       c.billing_day, c.report_due_day, c.start_month, c.end_month, c.status, c.notes,
-       c.stage, c.next_action, c.next_action_on, c.objections
-FROM client c LEFT JOIN tier t ON t.id = c.tier_id
-"""
+@cache
+def _select() -> Select[*tuple[Any, ...]]:
+    """A client's columns with its tier's name and fees, in _record's order."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client as C
+    from retainer_tui.db.models import Tier as T
+
+    columns = (
+        C.id, C.name, C.company, C.decision_maker, C.email, C.phone, C.service_type,
+        C.tier_id, T.name, T.monthly_fee_cents, T.included_hours, C.fee_override_cents,
+        C.billing_day, C.report_due_day, C.start_month, C.end_month, C.status, C.notes,
+        C.stage, C.next_action, C.next_action_on, C.objections,
+    )  # fmt: skip
+    return select(*map(col, columns)).outerjoin(T, col(T.id) == col(C.tier_id))
 
 
-def _record(row: tuple) -> ClientRecord:
+def _record(row: Any) -> ClientRecord:
     (cid, name, company, dm, email, phone, service, tier_id, tier, tier_fee, included,
      override, billing, report_day, start, end, status, notes, stage, next_action,
      next_on, objections) = row  # fmt: skip
@@ -194,53 +214,70 @@ def _record(row: tuple) -> ClientRecord:
         notes=notes,
         stage=stage,
         next_action=next_action,
-        next_action_on=date.fromisoformat(next_on) if next_on else None,
+        next_action_on=next_on,  # the column's type gives a date (or None)
         objections=objections,
     )
 
 
 def get_client(db: Database, *, client_id: int) -> ClientRecord | None:
     """One client, or None when there is no such client."""
-    with db.read() as conn:
-        return read_client(conn, client_id)
+    with db.reading() as session:
+        return read_client(session, client_id)
 
 
-def read_client(conn: sqlite3.Connection, client_id: int) -> ClientRecord | None:
-    row = conn.execute(_SELECT + " WHERE c.id = ?", (client_id,)).fetchone()
+def read_client(conn: Session | sqlite3.Connection, client_id: int) -> ClientRecord | None:
+    """One client inside the caller's unit of work (a Session or a db.read() connection)."""
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client
+    from retainer_tui.db.statements import session_of
+
+    row = session_of(conn).execute(_select().where(col(Client.id) == client_id)).first()
     return _record(row) if row else None
 
 
 def find_client(db: Database, *, name: str) -> ClientRecord | None:
     """A client by name, compared by name_key (NFC, case folding, white space)."""
-    with db.read() as conn:
-        cid = _id_named(conn, "client", name, None)
-        row = None if cid is None else conn.execute(_SELECT + " WHERE c.id = ?", (cid,)).fetchone()
-    return _record(row) if row else None
+    with db.reading() as session:
+        cid = _id_named(session, "client", name, None)
+        return None if cid is None else read_client(session, cid)
 
 
-def _id_named(conn: sqlite3.Connection, table: str, name: str, own_id: int | None) -> int | None:
+def _id_named(
+    conn: Session | sqlite3.Connection, table: str, name: str, own_id: int | None
+) -> int | None:
     """The id of a row (other than own_id) whose name has the same name_key, or None."""
+    from sqlalchemy import select
+
+    from retainer_tui.db.models import metadata
+    from retainer_tui.db.statements import session_of
+
+    t = metadata.tables[table]
     exclude = -1 if own_id is None else own_id
-    # SQLite's NOCASE folds ASCII only and knows nothing of NFC or white space: every name
-    # is compared by its key in Python (10,000 names take a few milliseconds).
+    # Neither SQLite's NOCASE (ASCII only) nor lower() knows NFC or white space: every
+    # name is compared by its key in Python (10,000 names take a few milliseconds).
     wanted = name_key(name)
-    for row_id, other in conn.execute(f"SELECT id, name FROM {table} WHERE id != ?", (exclude,)):
+    for row_id, other in session_of(conn).execute(
+        select(t.c.id, t.c.name).where(t.c.id != exclude)
+    ):
         if name_key(other) == wanted:
             return int(row_id)
     return None
 
 
-def _name_taken(conn: sqlite3.Connection, table: str, name: str, own_id: int | None) -> bool:
+def _name_taken(
+    conn: Session | sqlite3.Connection, table: str, name: str, own_id: int | None
+) -> bool:
     """Whether another row already has this name, compared by name_key."""
     return _id_named(conn, table, name, own_id) is not None
 
 
-def _tier_id(conn: sqlite3.Connection, name: str) -> int | None:
-    return _id_named(conn, "tier", name, None)
+def _tier_id(session: Session, name: str) -> int | None:
+    return _id_named(session, "tier", name, None)
 
 
 def _clean(
-    conn: sqlite3.Connection, draft: ClientDraft, client_id: int | None
+    session: Session, draft: ClientDraft, client_id: int | None
 ) -> tuple[dict[str, object], dict[str, str]]:
     """Column values from a draft, and the messages of the fields that were refused."""
     values: dict[str, object] = {}
@@ -253,7 +290,7 @@ def _clean(
             errors[field] = str(exc)
 
     check("name", "name", lambda: v.name(draft.name, "name"))
-    if "name" not in errors and _name_taken(conn, "client", str(values["name"]), client_id):
+    if "name" not in errors and _name_taken(session, "client", str(values["name"]), client_id):
         errors["name"] = f"a client named {values['name']!r} already exists"
     check("company", "company", lambda: v.optional_line(draft.company, "company"))
     check(
@@ -274,7 +311,7 @@ def _clean(
     try:
         tier_name = v.optional_line(draft.tier, "tier")
         if tier_name:
-            tier_id = _tier_id(conn, tier_name)
+            tier_id = _tier_id(session, tier_name)
             if tier_id is None:
                 raise v.InvalidValue(f"there is no tier named {tier_name!r}")
             values["tier_id"] = tier_id
@@ -313,10 +350,11 @@ def _clean(
         lambda: v.optional_date(draft.next_action_on, "next action date"),
     )
     check("objections", "objections", lambda: v.long_text(draft.objections, "objections"))
-    for column in ("start_month", "end_month", "next_action_on"):
+    # Months are stored as 'YYYY-MM' text; next_action_on stays a date for its Date column.
+    for column in ("start_month", "end_month"):
         value = values.get(column)
         if value is not None and column not in errors:
-            values[column] = value.isoformat() if isinstance(value, date) else str(value)
+            values[column] = str(value)
     return values, errors
 
 
@@ -324,21 +362,19 @@ def validate_client(
     db: Database, draft: ClientDraft, *, client_id: int | None = None
 ) -> dict[str, str]:
     """A message per refused field (empty when the draft can be saved)."""
-    with db.read() as conn:
-        return _clean(conn, draft, client_id)[1]
+    with db.reading() as session:
+        return _clean(session, draft, client_id)[1]
 
 
 def _same(a: object, b: object) -> bool:
     return str(a).strip() == str(b).strip()
 
 
-def _merge(
-    conn: sqlite3.Connection, draft: ClientDraft, base: ClientDraft, client_id: int
-) -> ClientDraft:
+def _merge(session: Session, draft: ClientDraft, base: ClientDraft, client_id: int) -> ClientDraft:
     """The form's draft over the stored client: a field the form left as it opened takes
     the stored value (another window may have saved one since); a field changed both
     here and there is refused (EditConflict), so neither change is lost unseen."""
-    stored_record = read_client(conn, client_id)
+    stored_record = read_client(session, client_id)
     assert stored_record is not None
     stored = stored_record.draft()
     merged: dict[str, object] = {}
@@ -376,36 +412,38 @@ def save_client(
     written, so a change saved meanwhile by another window is kept (EditConflict when
     both changed one field).
     """
-    with db.write() as conn:
+    from sqlalchemy import insert, select, update
+    from sqlalchemy.exc import IntegrityError
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client
+
+    client_key = col(Client.id)
+    with db.writing() as session:
         if (
             client_id is not None
-            and not conn.execute("SELECT 1 FROM client WHERE id = ?", (client_id,)).fetchone()
+            and session.execute(select(client_key).where(client_key == client_id)).first() is None
         ):
             raise NotFound("That client no longer exists")
         if base is not None and client_id is not None:
-            draft = _merge(conn, draft, base, client_id)
-        values, errors = _clean(conn, draft, client_id)
+            draft = _merge(session, draft, base, client_id)
+        values, errors = _clean(session, draft, client_id)
         if errors:
             raise FormInvalid(errors)
-        cols = list(values)
-        rec = Recorder(conn)
+        rec = Recorder(session)
         try:
             if client_id is None:
-                cur = conn.execute(
-                    f"INSERT INTO client ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [values[c] for c in cols],
-                )
-                client_id = int(cur.lastrowid or 0)
+                # _clean gives every column but id: a Core insert applies no model defaults.
+                client_id = session.execute(
+                    insert(Client).values(values).returning(client_key)
+                ).scalar_one()
                 rec.mark_new("client", (client_id,))
                 created = True
             else:
                 rec.touch("client", (client_id,))
-                conn.execute(
-                    f"UPDATE client SET {', '.join(f'{c} = ?' for c in cols)} WHERE id = ?",
-                    [*(values[c] for c in cols), client_id],
-                )
+                session.execute(update(Client).where(client_key == client_id).values(values))
                 created = False
-        except sqlite3.IntegrityError:
+        except IntegrityError:
             # Lost a race with another writer for the name.
             raise FormInvalid(
                 {"name": f"a client named {values['name']!r} already exists"}
@@ -419,20 +457,24 @@ def save_client(
 
 def client_data(db: Database, *, client_id: int) -> ClientData:
     """How many goals, results, hours, payments and reports go with a client."""
-    with db.read() as conn:
-        return _client_data(conn, client_id)
+    with db.reading() as session:
+        return _client_data(session, client_id)
 
 
 _DATA_TABLES = ("goal", "result", "hours", "payment", "report")
 
 
-def _client_data(conn: sqlite3.Connection, client_id: int) -> ClientData:
-    counts = {
-        dep.table: conn.execute(
-            f"SELECT count(*) FROM {dep.table} WHERE {dep.column} = ?", (client_id,)
-        ).fetchone()[0]
-        for dep in dependents(conn, "client")
-    }
+def _client_data(session: Session, client_id: int) -> ClientData:
+    from sqlalchemy import func, select
+
+    from retainer_tui.db.models import metadata
+
+    counts = {}
+    for dep in dependents(session, "client"):
+        t = metadata.tables[dep.table]
+        counts[dep.table] = session.execute(
+            select(func.count()).select_from(t).where(t.c[dep.column] == client_id)
+        ).scalar_one()
     pipeline = sum(n for table, n in counts.items() if table not in _DATA_TABLES)
     return ClientData(
         goals=counts.get("goal", 0),
@@ -452,18 +494,23 @@ def delete_client(
     When confirm_name is given it must match the client's name (ignoring case and
     surrounding spaces), else FormInvalid on field "confirm".
     """
-    with db.write() as conn:
-        row = conn.execute("SELECT name FROM client WHERE id = ?", (client_id,)).fetchone()
-        if row is None:
+    from sqlalchemy import delete, select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client
+
+    with db.writing() as session:
+        name = session.execute(select(col(Client.name)).where(col(Client.id) == client_id)).scalar()
+        if name is None:
             raise NotFound("That client no longer exists")
-        name = row[0]
         if confirm_name is not None and not same_name(confirm_name, name):
             raise FormInvalid({"confirm": f"type the client's name, {name}, to delete it"})
-        data = _client_data(conn, client_id)
-        rec = Recorder(conn)
+        data = _client_data(session, client_id)
+        rec = Recorder(session)
         rec.touch("client", (client_id,))
         touch_dependents(rec, "client", client_id)
-        conn.execute("DELETE FROM client WHERE id = ?", (client_id,))
+        # Goals, results, hours… go by the foreign keys' ON DELETE CASCADE, in the database.
+        session.execute(delete(Client).where(col(Client.id) == client_id))
         change = rec.finish(f"deleting {name}")
     return ClientDeleted(id=client_id, name=name, data=data, change=record(undo, change))
 
@@ -472,10 +519,17 @@ def archive_client(
     db: Database, *, client_id: int, today: date, undo: UndoStack | None = None
 ) -> ClientSaved:
     """End a client instead of deleting it: status ended, end month this month unless set."""
-    with db.write() as conn:
-        row = conn.execute(
-            "SELECT name, start_month, end_month FROM client WHERE id = ?", (client_id,)
-        ).fetchone()
+    from sqlalchemy import select, update
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client
+
+    with db.writing() as session:
+        row = session.execute(
+            select(col(Client.name), col(Client.start_month), col(Client.end_month)).where(
+                col(Client.id) == client_id
+            )
+        ).first()
         if row is None:
             raise NotFound("That client no longer exists")
         name, start, end = row
@@ -484,10 +538,12 @@ def archive_client(
             if start and Month.stored(start) > end_month:
                 end_month = Month.stored(start)
             end = str(end_month)
-        rec = Recorder(conn)
+        rec = Recorder(session)
         rec.touch("client", (client_id,))
-        conn.execute(
-            "UPDATE client SET status = 'ended', end_month = ? WHERE id = ?", (end, client_id)
+        session.execute(
+            update(Client)
+            .where(col(Client.id) == client_id)
+            .values(status=ClientStatus.ENDED.value, end_month=end)
         )
         change = rec.finish(f"archiving {name}")
     return ClientSaved(id=client_id, name=name, created=False, change=record(undo, change))
