@@ -195,6 +195,34 @@ def test_edit_keeps_pipeline_fields(db: Database) -> None:
     assert again.next_action_on == date(2026, 12, 1)
 
 
+def test_dates_and_months_are_stored_as_text_and_read_from_either_unit_of_work(
+    db: Database,
+) -> None:
+    from retainer_tui.services.clients import read_client
+
+    saved = save_client(
+        db,
+        draft=ClientDraft(
+            name="Prospect", status="prospect", start_month="2026-11", next_action_on="2026-12-01"
+        ),
+    )
+    conn = db.connect()
+    try:
+        stored = conn.execute(
+            "SELECT start_month, next_action_on FROM client WHERE id = ?", (saved.id,)
+        ).fetchone()
+    finally:
+        conn.close()
+    assert stored == ("2026-11", "2026-12-01")
+    with db.read() as raw:
+        from_raw = read_client(raw, saved.id)
+    with db.reading() as session:
+        from_session = read_client(session, saved.id)
+    assert from_raw == from_session == get_client(db, client_id=saved.id)
+    assert from_raw is not None and from_raw.next_action_on == date(2026, 12, 1)
+    assert from_raw.start_month == Month.stored("2026-11")
+
+
 def test_editing_a_missing_client(db: Database) -> None:
     with pytest.raises(NotFound):
         save_client(db, draft=ClientDraft(name="Ghost"), client_id=999)
