@@ -4,18 +4,24 @@ still holding the raw connection of db.read()/db.write()."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table
-from sqlalchemy.sql.dml import Insert
-from sqlmodel import Session, SQLModel
+# SQLAlchemy is imported where it is used: services import this module on the app's
+# start-up path, which must not wait for SQLAlchemy's import (the first frame).
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy import Table
+    from sqlalchemy.sql.dml import Insert
+    from sqlmodel import Session, SQLModel
 
 
 def session_of(conn_or_session: Session | sqlite3.Connection) -> Session:
     """The Session itself, or the Session whose transaction a db.read()/db.write()
     connection is running (so a not-yet-ported caller can pass its connection)."""
+    from sqlmodel import Session
+
     if isinstance(conn_or_session, Session):
         return conn_or_session
     session = getattr(conn_or_session, "session", None)
@@ -25,6 +31,8 @@ def session_of(conn_or_session: Session | sqlite3.Connection) -> Session:
 
 
 def _table(model: type[SQLModel] | Table) -> Table:
+    from sqlalchemy import Table
+
     return model if isinstance(model, Table) else model.__table__  # type: ignore[attr-defined]
 
 
@@ -43,11 +51,10 @@ def upsert(
     Execute it with the rows: session.execute(upsert(...), rows)."""
     table = _table(model)
     keys = list(keys)
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(table)
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    postgres = session.get_bind().dialect.name == "postgresql"
+    stmt = postgresql.insert(table) if postgres else sqlite.insert(table)
     columns = (
         [c.name for c in table.columns if c.name not in keys] if update is None else list(update)
     )
