@@ -55,6 +55,7 @@ class ScreenRequest:
     today: date
     month: Month
     client_id: int | None = None
+    currency: str = "USD"  # the database's, not the setting's
 
 
 ScreenFactory = Callable[[ScreenRequest], Screen[Any]]
@@ -126,9 +127,12 @@ class RetainerApp(App[None]):
     COMMANDS = App.COMMANDS | {RetainerCommands}
 
     class StartupChecked(Message):
-        def __init__(self, has_clients: bool, tiers: tuple[tuple[str, int], ...]) -> None:
+        def __init__(
+            self, has_clients: bool, tiers: tuple[tuple[str, int], ...], currency: str
+        ) -> None:
             self.has_clients = has_clients
             self.tiers = tiers
+            self.currency = currency
             super().__init__()
 
     def __init__(
@@ -145,6 +149,9 @@ class RetainerApp(App[None]):
         # Said once the dashboard is up (a daily backup that could not be made).
         self.notices = notices
         self.settings = settings
+        # The database's currency (each database keeps its own): every form shows it.
+        # The setting's until the first read says which; every month loaded confirms it.
+        self.currency = settings.currency
         self.today = today
         self.poll_seconds = poll_seconds
         self.sub_title = f"as of {today.isoformat()}"
@@ -180,19 +187,16 @@ class RetainerApp(App[None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _check_startup(self) -> None:
-        with self.db.read() as conn:
-            has_clients = conn.execute("SELECT EXISTS (SELECT 1 FROM client)").fetchone()[0]
-            tiers = tuple(
-                conn.execute(
-                    "SELECT name, monthly_fee_cents FROM tier ORDER BY position, id"
-                ).fetchall()
-            )
-        self.post_message(self.StartupChecked(bool(has_clients), tiers))
+        from retainer_tui.services.catalog import startup_facts
+
+        facts = startup_facts(self.db)
+        self.post_message(self.StartupChecked(facts.has_clients, facts.tiers, facts.currency))
 
     @on(StartupChecked)
     def _startup_checked(self, message: StartupChecked) -> None:
+        self.currency = message.currency
         if not message.has_clients:
-            self.push_screen(WelcomeScreen(tiers=message.tiers, currency=self.settings.currency))
+            self.push_screen(WelcomeScreen(tiers=message.tiers, currency=self.currency))
 
     @on(DashboardScreen.MonthLoaded)
     def _bench_month_loaded(self) -> None:
@@ -293,7 +297,9 @@ class RetainerApp(App[None]):
         if factory is None:
             self.notify(f"{FEATURES[feature]} is not available yet.", title="Coming soon")
             return
-        request = ScreenRequest(self.db, self.settings, self.today, self.month, client_id)
+        request = ScreenRequest(
+            self.db, self.settings, self.today, self.month, client_id, currency=self.currency
+        )
         try:
             screen = factory(request)
         except DatabaseError as exc:

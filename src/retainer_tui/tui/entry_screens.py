@@ -21,7 +21,7 @@ def new_client(request: ScreenRequest) -> Screen[Any]:
     return ClientFormScreen(
         request.db,
         today=request.today,
-        currency=request.settings.currency,
+        currency=request.currency,
         default_report_day=request.settings.default_report_due_day,
     )
 
@@ -33,7 +33,7 @@ def edit_client(request: ScreenRequest) -> Screen[Any]:
         request.db,
         today=request.today,
         client_id=request.client_id,
-        currency=request.settings.currency,
+        currency=request.currency,
     )
 
 
@@ -59,7 +59,7 @@ def goals(request: ScreenRequest) -> Screen[Any]:
 def tiers(request: ScreenRequest) -> Screen[Any]:
     from retainer_tui.tui.screens.tiers import TiersScreen
 
-    return TiersScreen(request.db, currency=request.settings.currency)
+    return TiersScreen(request.db, currency=request.currency)
 
 
 def payment(request: ScreenRequest) -> Screen[Any]:
@@ -71,7 +71,7 @@ def payment(request: ScreenRequest) -> Screen[Any]:
         client_id=request.client_id,
         month=request.month,
         today=request.today,
-        currency=request.settings.currency,
+        currency=request.currency,
     )
 
 

@@ -115,6 +115,7 @@ class DashboardScreen(Screen[None]):
         if message.request != self._request:
             return  # a newer load is on its way
         self.view = message.view
+        self.retainer.currency = message.view.currency
         self.retainer.client_directory = tuple(
             (c.id, c.name, c.company) for c in message.view.clients
         )

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from retainer_tui.domain.income import SIX_FIGURES_CENTS, goal_progress
-from retainer_tui.domain.money import format_money
+from retainer_tui.domain.money import currency_symbol, format_money
 from retainer_tui.domain.month import Month
 from retainer_tui.services.month_view import MonthView
 from retainer_tui.tui.cells import bar
@@ -146,10 +146,11 @@ class SummaryBar(Vertical):
             if self.narrow
             else _plural(owing, "client owes", "clients owe")
         )
+        mark = currency_symbol(currency).strip()  # the payments' sign: $, €, £…
         owed_text = (
-            f"$ {who} {format_money(view.total_owed_cents, currency, cents_shown=False)}"
+            f"{mark} {who} {format_money(view.total_owed_cents, currency, cents_shown=False)}"
             if owing
-            else "$ nothing owed"
+            else f"{mark} nothing owed"
         )
         self.query_one("#count-late", Static).update(
             Content.assemble(

@@ -1,0 +1,54 @@
+"""What every screen shows of the database itself: its currency (one per database, kept
+in meta), whether it holds clients, and its tiers for the welcome screen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from retainer_tui.db.statements import session_of
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlmodel import Session
+
+    from retainer_tui.db.engine import Database
+
+DEFAULT_CURRENCY = "USD"
+
+
+def database_currency(conn: Session | sqlite3.Connection) -> str:
+    """The database's currency (a new database takes the setting's once, for good)."""
+    from sqlmodel import select
+
+    from retainer_tui.db.models import Meta
+
+    session = session_of(conn)
+    value = session.execute(select(Meta.value).where(Meta.key == "currency")).scalar()
+    return value if value else DEFAULT_CURRENCY
+
+
+@dataclass(frozen=True, slots=True)
+class StartupFacts:
+    has_clients: bool
+    tiers: tuple[tuple[str, int], ...]  # (name, monthly fee in cents), in the tiers' order
+    currency: str
+
+
+def startup_facts(db: Database) -> StartupFacts:
+    """What the app needs once the first frame is up: the welcome screen or not, and the
+    currency every form shows."""
+    from sqlalchemy import exists, select
+
+    from retainer_tui.db.models import Client, Tier
+
+    with db.reading() as session:
+        has_clients = bool(session.execute(select(exists().where(Client.id.is_not(None)))).scalar())
+        tiers = tuple(
+            (str(name), int(fee))
+            for name, fee in session.execute(
+                select(Tier.name, Tier.monthly_fee_cents).order_by(Tier.position, Tier.id)
+            )
+        )
+        return StartupFacts(has_clients, tiers, database_currency(session))
