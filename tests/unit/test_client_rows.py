@@ -118,7 +118,17 @@ def test_the_default_view_lists_who_is_in_service_that_month(db: Database, view,
     rows = visible_rows(shown.clients, month=month)
     for client in rows:
         assert client.start is None or client.start <= month, client.name
-        assert client.in_service or client.status == "paused", client.name
+        assert client.in_service or client.status in ("active", "trial", "paused"), client.name
     assert {c.id for c in rows if c.in_service} == {c.id for c in shown.clients if c.in_service}
     everyone = visible_rows(shown.clients, month=month, show_inactive=True)
     assert len(everyone) == len(shown.clients)
+
+
+def test_a_client_with_no_start_month_yet_is_listed(db: Database) -> None:
+    from tests.factories import add_client
+
+    add_client(db, "No Start Yet", start=None)
+    add_client(db, "Starts Next Year", start="2027-01")
+    shown = load_month(db, month=Month.of(AS_OF), as_of=AS_OF)
+    names = [c.name for c in visible_rows(shown.clients, month=Month.of(AS_OF))]
+    assert names == ["No Start Yet"]

@@ -42,11 +42,12 @@ FILTER_LABELS = {
 
 def in_default_view(client: ClientMonth, month: Month | None = None) -> bool:
     """The clients in service in the month shown (an ended client's past months too), and
-    paused ones within their start and end months: prospects, ended clients and those not
-    yet started in that month appear with `x`."""
+    active, trial or paused ones within their start and end months (or with no start
+    month given yet): prospects, ended clients and those not yet started in that month
+    appear with `x`."""
     if client.in_service:
         return True
-    if client.status is not ClientStatus.PAUSED:
+    if client.status in (ClientStatus.PROSPECT, ClientStatus.ENDED):
         return False
     if month is None:
         return True
