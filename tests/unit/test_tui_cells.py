@@ -7,8 +7,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from retainer_tui.db.engine import Database
+from retainer_tui.db.watch import DataWatcher
 from retainer_tui.tui.cells import bar, compact_number, hours_label
-from retainer_tui.tui.data_watch import DataWatcher
 from tests.factories import add_client
 
 

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from retainer_tui.db.watch import DataWatcher
+
 # The execution option a writing unit of work carries: its BEGIN takes the write lock.
 WRITE_OPTION = "retainer_write"
 
@@ -478,6 +480,12 @@ class Database:
             raise
         finally:
             session.close()
+
+    def watcher(self) -> DataWatcher:
+        """What tells the app, cheaply, that this database changed (here or elsewhere)."""
+        from retainer_tui.db.watch import DataWatcher
+
+        return DataWatcher(self.path)
 
     def dispose(self) -> None:
         if self._engine is not None:

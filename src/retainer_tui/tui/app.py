@@ -35,7 +35,6 @@ from retainer_tui.domain.terminal_text import visible
 from retainer_tui.paths import config_file, styles_dir
 from retainer_tui.tui import bench_hook
 from retainer_tui.tui.commands import RetainerCommands
-from retainer_tui.tui.data_watch import DataWatcher
 from retainer_tui.tui.keys import APP_KEYS, bindings, check_keymap
 from retainer_tui.tui.screens.client_detail import ClientDetailScreen
 from retainer_tui.tui.screens.dashboard import DashboardScreen
@@ -160,7 +159,7 @@ class RetainerApp(App[None]):
         # The clients of the latest dashboard load, for "go to client …": (id, name, company).
         self.client_directory: tuple[tuple[int, str, str], ...] = ()
         self.dashboard = DashboardScreen(month=Month.of(today))
-        self._watcher = DataWatcher(db.path)
+        self._watcher = db.watcher()
         self.theme = settings.theme if settings.theme in self.available_themes else DEFAULT_THEME
         # Entries refused (unknown id or key, a key taken twice) keep their default keys.
         self.keymap_check = check_keymap(settings.keymap, source=str(config_file()))
