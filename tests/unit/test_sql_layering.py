@@ -90,7 +90,7 @@ def test_the_checker_finds_a_planted_violation() -> None:
 
 
 def test_every_pending_module_exists() -> None:
-    assert PENDING <= set(modules())
+    assert set(modules()) >= PENDING
 
 
 @pytest.mark.parametrize("module", modules())
