@@ -284,25 +284,15 @@ def tier_defaults(db: Database, *, client_id: int) -> TierDefaults | None:
 def _in_force(session: Session, client_id: int, month: Month) -> list[tuple[str, int, str]]:
     """(metric, target, month set) of the latest target set in the month or before, per
     metric: the goal row whose month is its metric's latest up to then (one index seek)."""
-    from sqlalchemy import func, select
-    from sqlalchemy.orm import aliased
+    from sqlalchemy import select
     from sqlmodel import col
 
     from retainer_tui.db.models import Goal
+    from retainer_tui.services.carry_forward import goal_in_force
 
-    later = aliased(Goal)
-    latest = (
-        select(func.max(col(later.month)))
-        .where(
-            col(later.client_id) == col(Goal.client_id),
-            col(later.metric_key) == col(Goal.metric_key),
-            col(later.month) <= str(month),
-        )
-        .scalar_subquery()
-    )
     rows = session.execute(
         select(col(Goal.metric_key), col(Goal.target), col(Goal.month)).where(
-            col(Goal.client_id) == client_id, col(Goal.month) == latest
+            col(Goal.client_id) == client_id, goal_in_force(month)
         )
     ).all()
     return [(key, target, set_in) for key, target, set_in in rows]

@@ -269,25 +269,14 @@ def find_client(db: Database, name: str) -> ClientRef:
 
 def _targets(session: Session, client_id: int, month: Month) -> dict[str, int]:
     """Targets in force in the month (0 stops tracking, so it is left out)."""
-    from sqlalchemy.orm import aliased
-    from sqlmodel import func, select
+    from sqlmodel import select
 
     from retainer_tui.db.models import Goal
+    from retainer_tui.services.carry_forward import goal_in_force
 
-    # Carry-forward: each metric's goal row set in the latest month up to this one.
-    later = aliased(Goal)
-    latest = (
-        select(func.max(later.month))
-        .where(
-            later.client_id == Goal.client_id,
-            later.metric_key == Goal.metric_key,
-            later.month <= str(month),
-        )
-        .scalar_subquery()
-    )
     rows = session.execute(
         select(Goal.metric_key, Goal.target).where(
-            Goal.client_id == client_id, Goal.month == latest
+            Goal.client_id == client_id, goal_in_force(month)
         )
     ).all()
     return {key: target for key, target in rows if target > 0}

@@ -87,26 +87,15 @@ def _targets(session: Session, month: Month) -> _Rows:
     """(client, metric, target) of the latest target set for the month or an earlier one:
     the goal row whose month is the latest of its client and metric up to then, unless
     that target is 0 (tracking stopped)."""
-    from sqlalchemy import func, select
-    from sqlalchemy.orm import aliased
+    from sqlalchemy import select
     from sqlmodel import col
 
     from retainer_tui.db.models import Goal
+    from retainer_tui.services.carry_forward import goal_in_force
 
-    m = str(month)
-    later = aliased(Goal)
-    latest = (
-        select(func.max(col(later.month)))
-        .where(
-            col(later.client_id) == col(Goal.client_id),
-            col(later.metric_key) == col(Goal.metric_key),
-            col(later.month) <= m,
-        )
-        .scalar_subquery()
-    )
     return session.execute(
         select(col(Goal.client_id), col(Goal.metric_key), col(Goal.target)).where(
-            col(Goal.month) == latest, col(Goal.target) > 0
+            goal_in_force(month), col(Goal.target) > 0
         )
     ).all()
 
