@@ -354,29 +354,26 @@ class Database:
     def read(self) -> Iterator[sqlite3.Connection]:
         """The sqlite3 connection under a reading() Session, for the modules not yet
         ported to Sessions (its .session is that Session, for those that are)."""
-        with self.reading() as session:
-            conn = _dbapi(session)
-            conn.session = session  # type: ignore[attr-defined]
-            try:
-                yield conn
-            except sqlite3.Error as exc:
-                raise self._explain(exc, writing=False) from None
-            finally:
-                conn.session = None  # type: ignore[attr-defined]
+        with self.reading() as session, self._raw(session, writing=False) as conn:
+            yield conn
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """The sqlite3 connection under a writing() Session (see read()): one short write
         transaction, rolled back whole on any error."""
-        with self.writing() as session:
-            conn = _dbapi(session)
-            conn.session = session  # type: ignore[attr-defined]
-            try:
-                yield conn
-            except sqlite3.Error as exc:
-                raise self._explain(exc, writing=True) from None
-            finally:
-                conn.session = None  # type: ignore[attr-defined]
+        with self.writing() as session, self._raw(session, writing=True) as conn:
+            yield conn
+
+    @contextmanager
+    def _raw(self, session: Session, *, writing: bool) -> Iterator[sqlite3.Connection]:
+        conn = _dbapi(session)
+        conn.session = session  # type: ignore[attr-defined]
+        try:
+            yield conn
+        except sqlite3.Error as exc:
+            raise self._explain(exc, writing=writing) from None
+        finally:
+            conn.session = None  # type: ignore[attr-defined]
 
     def _explain(self, exc: sqlite3.Error, *, writing: bool) -> DatabaseError:
         """An I/O error after the file or its -wal went away says that, not "disk I/O"."""
