@@ -414,11 +414,6 @@ def load_report_data(
     )
 
 
-def month_status_of(data: ReportData) -> MetricStatus:
-    """The client's status for the report's month (worst of its metrics)."""
-    return worst_status(m.status for m in data.metrics)
-
-
 def report_markdown(
     db: Database, *, client_id: int, month: Month, as_of: date, tolerance: float = 0.2
 ) -> str:

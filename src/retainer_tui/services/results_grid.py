@@ -9,14 +9,11 @@ SQLAlchemy is imported inside the functions: the app's start-up path imports thi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.clients import ClientStatus, in_service
 from retainer_tui.domain.month import Month
-from retainer_tui.domain.status import MetricStatus, metric_status
 from retainer_tui.services.month_view import MetricInfo, read_metrics
 
 if TYPE_CHECKING:
@@ -146,12 +143,3 @@ def load_grid(db: Database, *, month: Month) -> GridData:
             )
         )
     return GridData(month=month, metrics=metrics, rows=tuple(rows))
-
-
-def cell_status(
-    target: int | None, actual: int | None, month: Month, as_of: date, tolerance: float
-) -> MetricStatus | None:
-    """The rule's status for a cell (None when there is no target to measure against)."""
-    if not target:
-        return None
-    return metric_status(target, actual, month, as_of, Fraction(str(tolerance)))

@@ -157,21 +157,6 @@ SORT_LABELS = {
 }
 
 
-def sort_cycle(metrics: Iterable[str]) -> list[str]:
-    """The order `s` steps through: attention first, then every column left to right."""
-    return [
-        "attention",
-        "name",
-        "tier",
-        "fee",
-        "status",
-        *(f"m:{m}" for m in metrics),
-        "hours",
-        "report",
-        "payment",
-    ]
-
-
 def visible_rows(
     clients: Iterable[ClientMonth],
     *,
