@@ -40,15 +40,20 @@ def startup_facts(db: Database) -> StartupFacts:
     """What the app needs once the first frame is up: the welcome screen or not, and the
     currency every form shows."""
     from sqlalchemy import exists, select
+    from sqlmodel import col
 
     from retainer_tui.db.models import Client, Tier
 
     with db.reading() as session:
-        has_clients = bool(session.execute(select(exists().where(Client.id.is_not(None)))).scalar())
+        has_clients = bool(
+            session.execute(select(exists().where(col(Client.id).is_not(None)))).scalar()
+        )
         tiers = tuple(
             (str(name), int(fee))
             for name, fee in session.execute(
-                select(Tier.name, Tier.monthly_fee_cents).order_by(Tier.position, Tier.id)
+                select(col(Tier.name), col(Tier.monthly_fee_cents)).order_by(
+                    col(Tier.position), col(Tier.id)
+                )
             )
         )
         return StartupFacts(has_clients, tiers, database_currency(session))
