@@ -50,3 +50,14 @@ def screen_text(app: object) -> str:
 
     strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
     return "\n".join("".join(seg.text for seg in Segment.filter_control(s)) for s in strips)
+
+
+def as_before(after: Tables, before: Tables) -> Tables:
+    """The tables after an upgrade, in the columns they had before it (an upgrade may add
+    columns, such as a name's key; every old value must be unchanged)."""
+    out: Tables = {}
+    for name, (columns, _rows) in before.items():
+        new_columns, new_rows = after[name]
+        index = [new_columns.index(c) for c in columns]
+        out[name] = (columns, sorted((tuple(r[i] for i in index) for r in new_rows), key=repr))
+    return out

@@ -24,7 +24,7 @@ from retainer_tui.services.data_file import export_data
 from retainer_tui.services.month_view import load_month
 from tests.fixtures import make_schema_0001 as fixture
 from tests.trust import tally
-from tests.trust.helpers import read_tables
+from tests.trust.helpers import as_before, read_tables
 
 FIXTURE = Path(fixture.__file__).with_name("schema_0001.db")
 
@@ -173,7 +173,7 @@ def test_a_table_rebuilding_migration_keeps_child_rows(
 
     monkeypatch.setattr(command, "upgrade", rebuild_client_then_upgrade)
     db = open_database(old_copy, backup_dir=tmp_path / "b")
-    after = read_tables(old_copy)
+    after = as_before(read_tables(old_copy), before)
     for table in ("goal", "result", "hours", "payment", "report", "client"):
         assert after[table][1] == before[table][1], f"{table} rows lost in the rebuild"
     with db.read() as conn:

@@ -19,6 +19,7 @@ from retainer_tui.db import migrate
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.db.migrate import SCHEMA_HEAD, open_database
 from retainer_tui.db.models import metadata
+from retainer_tui.domain.names import name_key
 
 
 def _config() -> Config:
@@ -193,12 +194,19 @@ def test_upgrade_from_the_first_revision_keeps_every_row(db_path: Path, tmp_path
     conn.commit()
     tables = ("meta", "tier", "metric", "client", "goal", "result", "hours", "payment", "report")
     before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in tables}
     conn.close()
 
     db = open_database(db_path, backup_dir=tmp_path / "backups")
     with db.read() as conn:
         assert migrate.current_revision(conn) == SCHEMA_HEAD
-        after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+        # In the columns the tables had: the upgrade adds some (a name's key), keeps all.
+        after = {
+            t: conn.execute(f"SELECT {', '.join(columns[t])} FROM {t} ORDER BY 1, 2").fetchall()
+            for t in tables
+        }
+        keys = conn.execute("SELECT name, name_key FROM client ORDER BY id").fetchall()
+        assert keys == [(name, name_key(name)) for name, _key in keys]
         assert conn.execute("SELECT count(*) FROM prospect").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM objection").fetchone() == (0,)
         # The new tables take rows for the old clients, defaults filled in by SQLite.
@@ -275,12 +283,19 @@ def test_upgrade_from_0002_with_data_keeps_every_row_and_adds_no_goals(
         "prospect", "objection",
     )  # fmt: skip
     before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in tables}
     conn.close()
 
     db = open_database(db_path, backup_dir=tmp_path / "backups")
     with db.read() as conn:
         assert migrate.current_revision(conn) == SCHEMA_HEAD
-        after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+        # In the columns the tables had: the upgrade adds some (a name's key), keeps all.
+        after = {
+            t: conn.execute(f"SELECT {', '.join(columns[t])} FROM {t} ORDER BY 1, 2").fetchall()
+            for t in tables
+        }
+        keys = conn.execute("SELECT name, name_key FROM client ORDER BY id").fetchall()
+        assert keys == [(name, name_key(name)) for name, _key in keys]
         assert conn.execute("SELECT count(*) FROM tier_goal").fetchone() == (0,)
     assert after == before
     with db.write() as conn:
@@ -308,3 +323,33 @@ def test_upgrade_of_an_empty_database_seeds_only_tiers_still_named_as_built(
         ).fetchall()
     # Names compare as the tier table does (ignoring case); a renamed tier is left alone.
     assert rows == [("Tier 1", 2), ("tier 3", 3)]
+
+
+def test_upgrade_keeps_two_names_that_now_give_one_key(db_path: Path, tmp_path: Path) -> None:
+    """'Café' written two ways were two clients under NOCASE; both are kept, with keys
+    made distinct, and new names are checked against the key from then on."""
+    conn = _at_revision(db_path, "0003_tier_goals")
+    for name in ("Café", "Cafe\u0301", "Rossi"):
+        conn.execute(
+            "INSERT INTO client (name, company, decision_maker, email, phone, service_type, "
+            "billing_day, report_due_day, status, notes, stage, next_action, objections) "
+            "VALUES (?, '', '', '', '', 'other', 1, 5, 'active', '', '', '', '')",
+            (name,),
+        )
+    conn.commit()
+    conn.close()
+    db = open_database(db_path, backup_dir=tmp_path / "backups")
+    with db.read() as conn:
+        rows = conn.execute("SELECT id, name, name_key FROM client ORDER BY id").fetchall()
+    assert [(name, key) for _id, name, key in rows] == [
+        ("Café", "café"),
+        ("Cafe\u0301", f"café\u200b{rows[1][0]}"),
+        ("Rossi", "rossi"),
+    ]
+    with pytest.raises(DatabaseError, match="UNIQUE"), db.write() as conn:
+        conn.execute(
+            "INSERT INTO client (name, name_key, company, decision_maker, email, phone, "
+            "service_type, billing_day, report_due_day, status, notes, stage, next_action, "
+            "objections) VALUES ('ROSSI', 'rossi', '', '', '', '', 'other', 1, 5, 'active', "
+            "'', '', '', '')"
+        )

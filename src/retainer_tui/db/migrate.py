@@ -19,8 +19,8 @@ from retainer_tui.db.engine import (
 from retainer_tui.db.errors import DatabaseError
 
 # The newest migration's revision id; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0003_tier_goals"
-KNOWN_REVISIONS = frozenset({"0001_initial", "0002_pipeline", "0003_tier_goals"})
+SCHEMA_HEAD = "0004_name_key"
+KNOWN_REVISIONS = frozenset({"0001_initial", "0002_pipeline", "0003_tier_goals", "0004_name_key"})
 
 
 def current_revision(conn: sqlite3.Connection) -> str | None:

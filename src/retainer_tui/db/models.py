@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
-from sqlalchemy import JSON, Column, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, MetaData, UniqueConstraint
 from sqlalchemy import text as sql_text
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
 # Stable constraint names so Alembic batch migrations on SQLite can find them.
 SQLModel.metadata.naming_convention = {
@@ -27,11 +29,36 @@ class Meta(SQLModel, table=True):
     value: str
 
 
+def _name_key_of_row(context: Any) -> str:
+    """A new row's name key, from its name (Core inserts and executemany alike)."""
+    from retainer_tui.domain.names import name_key
+
+    return name_key(context.get_current_parameters()["name"])
+
+
+def name_key_column() -> Column[str]:
+    """Names are unique by their key (NFC, full case folding: domain/names.py), stored
+    beside them under a unique index; an update that changes a name sets its key too."""
+    return Column("name_key", AutoString, nullable=True, default=_name_key_of_row)
+
+
+def with_name_key(values: Mapping[str, Any]) -> dict[str, Any]:
+    """An UPDATE's values, with the name's key when the name is among them (inserts get
+    it from the column's default)."""
+    from retainer_tui.domain.names import name_key
+
+    out = dict(values)
+    if "name" in out:
+        out["name_key"] = name_key(out["name"])
+    return out
+
+
 class Tier(SQLModel, table=True):
     __tablename__ = "tier"
-    __table_args__ = (UniqueConstraint("name"),)
+    __table_args__ = (UniqueConstraint("name"), UniqueConstraint("name_key"))
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(sa_type=String(collation="NOCASE"))
+    name: str
+    name_key: str | None = Field(default=None, sa_column=name_key_column())
     monthly_fee_cents: int
     included_hours: int = 0
     services: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -62,10 +89,12 @@ class Client(SQLModel, table=True):
     __tablename__ = "client"
     __table_args__ = (
         UniqueConstraint("name"),
+        UniqueConstraint("name_key"),
         Index("ix_client_status", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(sa_type=String(collation="NOCASE"))
+    name: str
+    name_key: str | None = Field(default=None, sa_column=name_key_column())
     company: str = ""
     decision_maker: str = ""
     email: str = ""

@@ -416,7 +416,7 @@ def save_client(
     from sqlalchemy.exc import IntegrityError
     from sqlmodel import col
 
-    from retainer_tui.db.models import Client
+    from retainer_tui.db.models import Client, with_name_key
 
     client_key = col(Client.id)
     with db.writing() as session:
@@ -441,7 +441,9 @@ def save_client(
                 created = True
             else:
                 rec.touch("client", (client_id,))
-                session.execute(update(Client).where(client_key == client_id).values(values))
+                session.execute(
+                    update(Client).where(client_key == client_id).values(with_name_key(values))
+                )
                 created = False
         except IntegrityError:
             # Lost a race with another writer for the name.

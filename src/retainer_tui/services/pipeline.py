@@ -644,13 +644,13 @@ def _set_client(session: Session, rec: Recorder, client_id: int, values: Mapping
     from sqlalchemy import update
     from sqlmodel import col
 
-    from retainer_tui.db.models import Client
+    from retainer_tui.db.models import Client, with_name_key
 
     rec.touch("client", (client_id,))
     session.execute(
         update(Client)
         .where(col(Client.id) == client_id)
-        .values({c: _sql_value(value) for c, value in values.items()})
+        .values(with_name_key({c: _sql_value(value) for c, value in values.items()}))
     )
 
 

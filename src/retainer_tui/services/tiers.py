@@ -350,7 +350,7 @@ def save_tier(
     from sqlalchemy.exc import IntegrityError
     from sqlmodel import col, func, select
 
-    from retainer_tui.db.models import Client, Tier
+    from retainer_tui.db.models import Client, Tier, with_name_key
     from retainer_tui.db.statements import session_of
 
     # The raw connection of the write, for undo's Recorder and clients._name_taken.
@@ -394,7 +394,9 @@ def save_tier(
                             update(Client).where(*paying).values(fee_override_cents=old_fee)
                         )
                         pinned = len(ids)
-                session.execute(update(Tier).where(col(Tier.id) == tier_id).values(**values))
+                session.execute(
+                    update(Tier).where(col(Tier.id) == tier_id).values(with_name_key(values))
+                )
         except IntegrityError:
             raise FormInvalid({"name": f"a tier named {values['name']!r} already exists"}) from None
         if goals is not None:
