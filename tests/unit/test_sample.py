@@ -421,20 +421,25 @@ def test_generate_scaled_is_deterministic(tmp_path: Path, as_of: date) -> None:
     assert dumps[0] == dumps[1]
 
 
-def test_writes_are_one_transaction(db: Database, as_of: date, monkeypatch) -> None:
-    """A failure half-way leaves the database as it was."""
+@pytest.mark.parametrize("load", ["sample", "scaled"])
+def test_writes_are_one_transaction(db: Database, as_of: date, load: str) -> None:
+    """A failure half-way (the report rows come after every other table's) leaves the
+    database as it was."""
+    from sqlalchemy import event
+
     before = _dump(db)
-    from retainer_tui.db import engine
 
-    real_executemany = engine._Connection.executemany
-
-    def failing(conn: sqlite3.Connection, sql: str, rows):
-        if "INSERT INTO report" in sql:
+    def failing(conn, cursor, statement: str, parameters, context, executemany: bool) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("INSERT INTO REPORT"):
             raise sqlite3.OperationalError("disk I/O error")
-        return real_executemany(conn, sql, rows)
 
-    monkeypatch.setattr(engine._Connection, "executemany", failing)
-    with pytest.raises(Exception, match="disk I/O error"):
-        load_sample_data(db, as_of=as_of)
-    monkeypatch.undo()
+    event.listen(db.engine, "before_cursor_execute", failing)
+    try:
+        with pytest.raises(Exception, match="disk I/O error"):
+            if load == "sample":
+                load_sample_data(db, as_of=as_of)
+            else:
+                generate_scaled(db, clients=30, months=13, as_of=as_of)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", failing)
     assert _dump(db) == before

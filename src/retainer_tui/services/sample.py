@@ -12,18 +12,40 @@ from __future__ import annotations
 import json
 import math
 import random
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import String, func, insert, select, type_coerce
+from sqlmodel import Session, col
 
 from retainer_tui.db.engine import Database
+from retainer_tui.db.models import (
+    Client,
+    Goal,
+    Hours,
+    Metric,
+    Objection,
+    Payment,
+    Prospect,
+    Report,
+    Result,
+    Tier,
+)
+from retainer_tui.db.statements import session_of, upsert
 from retainer_tui.domain.catalogue import BUILTIN_METRICS, DEFAULT_TIERS
 from retainer_tui.domain.clients import ClientStatus, ServiceType
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.pipeline import NEXT_ACTIONS, Stage, success_criteria
 from retainer_tui.domain.status import elapsed_fraction
+
+if TYPE_CHECKING:
+    import sqlite3
+
+# SQLAlchemy and the models load at the top: nothing on the app's start-up path imports
+# this module (the welcome screen and `retainer demo` import it when they load the sample).
 
 # How a metric is delivered in the current month (partly elapsed) or the previous one.
 MET = "met"  # the target plus a little more
@@ -32,28 +54,6 @@ AT_RISK = "at_risk"  # 90% of the expected pace
 BEHIND = "behind"  # half of the expected pace
 MISSED = "missed"  # two thirds of the target (an ended month)
 NOT_ENTERED = "not_entered"  # no result typed in
-
-INSERT_CLIENT = """
-INSERT INTO client (id, name, company, decision_maker, email, phone, service_type, tier_id,
-                    fee_override_cents, billing_day, report_due_day, start_month, end_month,
-                    status, notes, stage, next_action, next_action_on, objections)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-INSERT_GOAL = "INSERT INTO goal (client_id, metric_key, month, target) VALUES (?, ?, ?, ?)"
-INSERT_RESULT = "INSERT INTO result (client_id, metric_key, month, actual) VALUES (?, ?, ?, ?)"
-INSERT_HOURS = "INSERT INTO hours (client_id, month, hours_x100) VALUES (?, ?, ?)"
-INSERT_PAYMENT = (
-    "INSERT INTO payment (client_id, month, amount_cents, received_on) VALUES (?, ?, ?, ?)"
-)
-INSERT_REPORT = "INSERT INTO report (client_id, month, sent_on, highlights) VALUES (?, ?, ?, ?)"
-INSERT_PROSPECT = """
-INSERT INTO prospect (client_id, workload, goals, targets, extra_services, recommended_tier_id,
-                      proposal_sent_on, trial_fee_cents, trial_start, trial_end, trial_criteria)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-INSERT_OBJECTION = (
-    "INSERT INTO objection (client_id, position, kind, text, answer) VALUES (?, ?, ?, ?, ?)"
-)
 
 
 @dataclass(frozen=True)
@@ -412,52 +412,60 @@ def _actual_last(plan: str, target: int) -> int | None:
     return target + max(1, target // 20)
 
 
-def _tier_rows(conn: sqlite3.Connection) -> dict[str, tuple[int, int, int]]:
+def _tier_rows(session: Session) -> dict[str, tuple[int, int, int]]:
     """name -> (id, fee cents, included hours) of the default tiers; re-added if renamed away.
 
-    Fees and hours are read from the database, so edited tiers are respected.
+    Fees and hours are read from the database, so edited tiers are respected. Names are
+    matched casefolded in Python, as the NOCASE name column compares them.
     """
     rows = {
         name.casefold(): (tid, fee, hours)
-        for tid, name, fee, hours in conn.execute(
-            "SELECT id, name, monthly_fee_cents, included_hours FROM tier"
+        for tid, name, fee, hours in session.execute(
+            select(
+                col(Tier.id), col(Tier.name), col(Tier.monthly_fee_cents), col(Tier.included_hours)
+            )
         )
     }
-    position = conn.execute("SELECT COALESCE(MAX(position), -1) FROM tier").fetchone()[0]
+    position = session.execute(select(func.coalesce(func.max(col(Tier.position)), -1))).scalar_one()
     tiers: dict[str, tuple[int, int, int]] = {}
     for tier in DEFAULT_TIERS:
         found = rows.get(tier.name.casefold())
         if found is None:
             position += 1
-            cursor = conn.execute(
-                "INSERT INTO tier (name, monthly_fee_cents, included_hours, services, "
-                "description, position) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    tier.name,
-                    tier.monthly_fee_cents,
-                    tier.included_hours,
-                    json.dumps(list(tier.services)),
-                    tier.description,
-                    position,
-                ),
+            inserted: Any = session.execute(
+                insert(Tier).values(
+                    name=tier.name,
+                    monthly_fee_cents=tier.monthly_fee_cents,
+                    included_hours=tier.included_hours,
+                    # The text json.dumps gives, as before (not the JSON type's own).
+                    services=type_coerce(json.dumps(list(tier.services)), String),
+                    description=tier.description,
+                    position=position,
+                )
             )
-            found = (int(cursor.lastrowid or 0), tier.monthly_fee_cents, tier.included_hours)
+            tid = int(inserted.inserted_primary_key[0])
+            found = (tid, tier.monthly_fee_cents, tier.included_hours)
         tiers[tier.name] = found
     return tiers
 
 
-def ensure_catalogue(conn: sqlite3.Connection) -> dict[str, tuple[int, int, int]]:
+def ensure_catalogue(conn: Session | sqlite3.Connection) -> dict[str, tuple[int, int, int]]:
     """Make sure the built-in metrics and default tiers exist; return the tiers by name."""
-    conn.executemany(
-        "INSERT OR IGNORE INTO metric (key, label, unit, builtin, position) VALUES (?, ?, ?, 1, ?)",
-        [(m.key, m.label, m.unit, i) for i, m in enumerate(BUILTIN_METRICS)],
+    session = session_of(conn)
+    session.execute(
+        upsert(session, Metric, keys=["key"], update=[]),
+        [
+            dict(key=m.key, label=m.label, unit=m.unit, builtin=True, position=i)
+            for i, m in enumerate(BUILTIN_METRICS)
+        ],
     )
-    return _tier_rows(conn)
+    return _tier_rows(session)
 
 
-def refuse_if_clients(conn: sqlite3.Connection) -> None:
+def refuse_if_clients(conn: Session | sqlite3.Connection) -> None:
     """Sample data only goes into a database without clients."""
-    if conn.execute("SELECT 1 FROM client LIMIT 1").fetchone():
+    session = session_of(conn)
+    if session.execute(select(col(Client.id)).limit(1)).first() is not None:
         raise ValueError("the database already has clients; sample data needs an empty one")
 
 
@@ -472,6 +480,11 @@ def _targets_by_month(
     return {k: v for k, v in targets.items() if v > 0}
 
 
+def _stored_json(value: object, *, ensure_ascii: bool) -> Any:
+    """A JSON value as the exact text json.dumps gives (the JSON type would write its own)."""
+    return type_coerce(json.dumps(value, ensure_ascii=ensure_ascii), String)
+
+
 def load_sample_data(db: Database, *, as_of: date) -> int:
     """Fill an empty database with the sample clients; return how many were added."""
     m = Month.of(as_of)
@@ -479,75 +492,54 @@ def load_sample_data(db: Database, *, as_of: date) -> int:
     f = elapsed_fraction(m, as_of)
     specs = _clients(m)
 
-    with db.write() as conn:
-        refuse_if_clients(conn)
-        tiers = ensure_catalogue(conn)
-        client_rows: list[tuple[object, ...]] = []
-        goals: list[tuple[int, str, str, int]] = []
-        results: list[tuple[int, str, str, int]] = []
-        hours: list[tuple[int, str, int]] = []
-        payments: list[tuple[int, str, int, str]] = []
-        reports: list[tuple[int, str, str | None, str]] = []
-        prospects: list[tuple[object, ...]] = []
-        objections: list[tuple[int, int, str, str, str]] = []
+    with db.writing() as session:
+        refuse_if_clients(session)
+        tiers = ensure_catalogue(session)
+        client_rows: list[dict[str, object]] = []
+        goals: list[dict[str, object]] = []
+        results: list[dict[str, object]] = []
+        hours: list[dict[str, object]] = []
+        payments: list[dict[str, object]] = []
+        reports: list[dict[str, object]] = []
+        objections: list[dict[str, object]] = []
 
         for cid, spec in enumerate(specs, start=1):
             tier_id, tier_fee, included = tiers[spec.tier]
             fee = spec.fee_override_cents if spec.fee_override_cents is not None else tier_fee
             trial = spec.pipeline.trial_span(m) if spec.pipeline else None
-            next_action_on: str | None = None
+            next_action_on: date | None = None
             if spec.next_action_in_days is not None:
-                next_action_on = (as_of + timedelta(days=spec.next_action_in_days)).isoformat()
+                next_action_on = as_of + timedelta(days=spec.next_action_in_days)
             elif trial is not None:
-                next_action_on = trial[1].isoformat()  # the trial's end: retain or not
-            if spec.pipeline is not None:
-                pipe = spec.pipeline
-                sent = pipe.proposal_sent_days_ago
-                prospects.append(
-                    (
-                        cid,
-                        pipe.workload,
-                        pipe.goals,
-                        json.dumps(dict(pipe.targets)),
-                        json.dumps(list(pipe.extra_services), ensure_ascii=False),
-                        tiers[pipe.recommended_tier][0] if pipe.recommended_tier else None,
-                        (as_of - timedelta(days=sent)).isoformat() if sent is not None else None,
-                        pipe.trial_fee_cents,
-                        trial[0].isoformat() if trial else None,
-                        trial[1].isoformat() if trial else None,
-                        pipe.criteria() if trial else "",
-                    )
-                )
-                objections.extend(
-                    (cid, position, kind, said, answer)
-                    for position, (kind, said, answer) in enumerate(pipe.objections)
-                )
+                next_action_on = trial[1]  # the trial's end: retain or not
             client_rows.append(
-                (
-                    cid,
-                    spec.name,
-                    spec.company,
-                    spec.decision_maker,
-                    spec.email,
-                    spec.phone,
-                    str(spec.service_type),
-                    tier_id,
-                    spec.fee_override_cents,
-                    spec.billing_day,
-                    spec.report_due_day,
-                    str(m.plus(spec.start)) if spec.start is not None else None,
-                    str(m.plus(spec.end)) if spec.end is not None else None,
-                    str(spec.status),
-                    spec.notes,
-                    spec.stage,
-                    spec.next_action,
-                    next_action_on,
-                    spec.objections,
+                dict(
+                    id=cid,
+                    name=spec.name,
+                    company=spec.company,
+                    decision_maker=spec.decision_maker,
+                    email=spec.email,
+                    phone=spec.phone,
+                    service_type=str(spec.service_type),
+                    tier_id=tier_id,
+                    fee_override_cents=spec.fee_override_cents,
+                    billing_day=spec.billing_day,
+                    report_due_day=spec.report_due_day,
+                    start_month=str(m.plus(spec.start)) if spec.start is not None else None,
+                    end_month=str(m.plus(spec.end)) if spec.end is not None else None,
+                    status=str(spec.status),
+                    notes=spec.notes,
+                    stage=spec.stage,
+                    next_action=spec.next_action,
+                    next_action_on=next_action_on,
+                    objections=spec.objections,
                 )
             )
             for since, values in spec.goals:
                 for key, target in values.items():
-                    goals.append((cid, key, str(m.plus(since)), target))
+                    goals.append(
+                        dict(client_id=cid, metric_key=key, month=str(m.plus(since)), target=target)
+                    )
             if spec.start is None:
                 continue
             last = min(spec.history_until, spec.end if spec.end is not None else 0)
@@ -563,7 +555,9 @@ def load_sample_data(db: Database, *, as_of: date) -> int:
                     else:
                         actual = target * rng.randint(88, 135) // 100
                     if actual is not None:
-                        results.append((cid, key, month_text, actual))
+                        results.append(
+                            dict(client_id=cid, metric_key=key, month=month_text, actual=actual)
+                        )
 
                 if offset == 0:
                     worked = included * 100 * f * rng.randint(60, 90) / 100
@@ -573,28 +567,74 @@ def load_sample_data(db: Database, *, as_of: date) -> int:
                 else:
                     worked_x100 = _quarter_hours(included * rng.randint(55, 95))
                 if worked_x100 > 0:
-                    hours.append((cid, month_text, worked_x100))
+                    hours.append(dict(client_id=cid, month=month_text, hours_x100=worked_x100))
 
                 paid_on = month.day(spec.billing_day + rng.randint(0, 2))
                 if not (offset == 0 and spec.payment_now_unpaid) and paid_on <= as_of:
-                    payments.append((cid, month_text, fee, paid_on.isoformat()))
+                    payments.append(
+                        dict(client_id=cid, month=month_text, amount_cents=fee, received_on=paid_on)
+                    )
 
                 if offset < 0:
                     if offset in spec.unsent_reports:
                         if offset == -1 and spec.draft_highlights:
-                            reports.append((cid, month_text, None, spec.draft_highlights))
+                            reports.append(
+                                dict(
+                                    client_id=cid,
+                                    month=month_text,
+                                    sent_on=None,
+                                    highlights=spec.draft_highlights,
+                                )
+                            )
                         continue
                     sent_on = month.next().day(rng.randint(2, 4))
                     if sent_on <= as_of:
                         text = spec.highlights[rng.randrange(len(spec.highlights))]
-                        reports.append((cid, month_text, sent_on.isoformat(), text))
+                        reports.append(
+                            dict(client_id=cid, month=month_text, sent_on=sent_on, highlights=text)
+                        )
 
-        conn.executemany(INSERT_CLIENT, client_rows)
-        conn.executemany(INSERT_GOAL, goals)
-        conn.executemany(INSERT_RESULT, results)
-        conn.executemany(INSERT_HOURS, hours)
-        conn.executemany(INSERT_PAYMENT, payments)
-        conn.executemany(INSERT_REPORT, reports)
-        conn.executemany(INSERT_PROSPECT, prospects)
-        conn.executemany(INSERT_OBJECTION, objections)
+        session.execute(insert(Client), client_rows)
+        session.execute(insert(Goal), goals)
+        session.execute(insert(Result), results)
+        session.execute(insert(Hours), hours)
+        session.execute(insert(Payment), payments)
+        session.execute(insert(Report), reports)
+        for cid, spec in enumerate(specs, start=1):
+            if spec.pipeline is not None:
+                _insert_pipeline(session, cid, spec.pipeline, m, as_of, tiers)
+                objections.extend(
+                    dict(client_id=cid, position=position, kind=kind, text=said, answer=answer)
+                    for position, (kind, said, answer) in enumerate(spec.pipeline.objections)
+                )
+        if objections:  # an empty executemany would insert one row of defaults
+            session.execute(insert(Objection), objections)
     return len(specs)
+
+
+def _insert_pipeline(
+    session: Session,
+    cid: int,
+    pipe: _SamplePipeline,
+    m: Month,
+    as_of: date,
+    tiers: Mapping[str, tuple[int, int, int]],
+) -> None:
+    """A sample client's prospect row (one per client; the JSON columns as exact text)."""
+    trial = pipe.trial_span(m)
+    sent = pipe.proposal_sent_days_ago
+    session.execute(
+        insert(Prospect).values(
+            client_id=cid,
+            workload=pipe.workload,
+            goals=pipe.goals,
+            targets=_stored_json(dict(pipe.targets), ensure_ascii=True),
+            extra_services=_stored_json(list(pipe.extra_services), ensure_ascii=False),
+            recommended_tier_id=tiers[pipe.recommended_tier][0] if pipe.recommended_tier else None,
+            proposal_sent_on=as_of - timedelta(days=sent) if sent is not None else None,
+            trial_fee_cents=pipe.trial_fee_cents,
+            trial_start=trial[0] if trial else None,
+            trial_end=trial[1] if trial else None,
+            trial_criteria=pipe.criteria() if trial else "",
+        )
+    )
