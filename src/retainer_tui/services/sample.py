@@ -18,6 +18,8 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+# SQLAlchemy and the models load at the top: nothing on the app's start-up path imports
+# this module (the welcome screen and `retainer demo` import it when they load the sample).
 from sqlalchemy import String, func, insert, select, type_coerce
 from sqlmodel import Session, col
 
@@ -43,9 +45,6 @@ from retainer_tui.domain.status import elapsed_fraction
 
 if TYPE_CHECKING:
     import sqlite3
-
-# SQLAlchemy and the models load at the top: nothing on the app's start-up path imports
-# this module (the welcome screen and `retainer demo` import it when they load the sample).
 
 # How a metric is delivered in the current month (partly elapsed) or the previous one.
 MET = "met"  # the target plus a little more
@@ -412,6 +411,12 @@ def _actual_last(plan: str, target: int) -> int | None:
     return target + max(1, target // 20)
 
 
+def _stored_json(value: object, *, ensure_ascii: bool) -> Any:
+    """A JSON value as the exact text json.dumps has always written (the JSON type would
+    serialise it its own way), so a sample database is the same file as before."""
+    return type_coerce(json.dumps(value, ensure_ascii=ensure_ascii), String)
+
+
 def _tier_rows(session: Session) -> dict[str, tuple[int, int, int]]:
     """name -> (id, fee cents, included hours) of the default tiers; re-added if renamed away.
 
@@ -437,8 +442,7 @@ def _tier_rows(session: Session) -> dict[str, tuple[int, int, int]]:
                     name=tier.name,
                     monthly_fee_cents=tier.monthly_fee_cents,
                     included_hours=tier.included_hours,
-                    # The text json.dumps gives, as before (not the JSON type's own).
-                    services=type_coerce(json.dumps(list(tier.services)), String),
+                    services=_stored_json(list(tier.services), ensure_ascii=True),
                     description=tier.description,
                     position=position,
                 )
@@ -478,11 +482,6 @@ def _targets_by_month(
         if since <= offset:
             targets.update(values)
     return {k: v for k, v in targets.items() if v > 0}
-
-
-def _stored_json(value: object, *, ensure_ascii: bool) -> Any:
-    """A JSON value as the exact text json.dumps gives (the JSON type would write its own)."""
-    return type_coerce(json.dumps(value, ensure_ascii=ensure_ascii), String)
 
 
 def load_sample_data(db: Database, *, as_of: date) -> int:
@@ -607,7 +606,7 @@ def load_sample_data(db: Database, *, as_of: date) -> int:
                     dict(client_id=cid, position=position, kind=kind, text=said, answer=answer)
                     for position, (kind, said, answer) in enumerate(spec.pipeline.objections)
                 )
-        if objections:  # an empty executemany would insert one row of defaults
+        if objections:  # an empty list runs the INSERT once, with no values (and fails)
             session.execute(insert(Objection), objections)
     return len(specs)
 
