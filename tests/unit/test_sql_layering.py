@@ -24,7 +24,6 @@ PENDING = {
     "services/import_plan.py",
     "services/import_write.py",
     "services/month_view.py",
-    "services/sample.py",
 }
 
 # An SQL statement written as text: a keyword that starts a statement, upper case.

@@ -55,7 +55,7 @@ def with_name_key(values: Mapping[str, Any]) -> dict[str, Any]:
 
 class Tier(SQLModel, table=True):
     __tablename__ = "tier"
-    __table_args__ = (UniqueConstraint("name"), UniqueConstraint("name_key"))
+    __table_args__ = (UniqueConstraint("name"), Index("ix_tier_name_key", "name_key", unique=True))
     id: int | None = Field(default=None, primary_key=True)
     name: str
     name_key: str | None = Field(default=None, sa_column=name_key_column())
@@ -89,7 +89,7 @@ class Client(SQLModel, table=True):
     __tablename__ = "client"
     __table_args__ = (
         UniqueConstraint("name"),
-        UniqueConstraint("name_key"),
+        Index("ix_client_name_key", "name_key", unique=True),
         Index("ix_client_status", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)

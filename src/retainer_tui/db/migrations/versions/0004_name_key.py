@@ -7,7 +7,9 @@ Create Date: 2026-12-03
 Client and tier names were unique under SQLite's NOCASE collation, which folds ASCII
 only and which PostgreSQL does not have. Each row now stores its name's key (NFC, full
 case folding, blanks ignored: retainer_tui.domain.names.name_key, the rule the app
-compares names by) under a unique index, and the name columns lose the collation.
+compares names by) under a unique index. The names' NOCASE collation stays in SQLite
+files made before (it only ever folded ASCII, a subset of the key's rule); the table
+classes declare none, so PostgreSQL gets none.
 
 Rows are kept as they are. Two rows whose names give one key (possible in a database
 older than the names rule: "Café" written two ways) keep their names and get keys made
@@ -48,27 +50,15 @@ def _fill_keys(table: str) -> None:
 
 def upgrade() -> None:
     for table in _TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("name_key", sqlmodel.sql.sqltypes.AutoString()))
-            batch.alter_column(
-                "name",
-                existing_type=sa.String(collation="NOCASE"),
-                type_=sqlmodel.sql.sqltypes.AutoString(),
-                existing_nullable=False,
-            )
+        # ADD COLUMN and CREATE INDEX, not a table rebuild: the rebuild would copy the
+        # table's constraints in no fixed order (two databases, two schema texts).
+        op.add_column(table, sa.Column("name_key", sqlmodel.sql.sqltypes.AutoString()))
         _fill_keys(table)
-        with op.batch_alter_table(table) as batch:
-            batch.create_unique_constraint(op.f(f"uq_{table}_name_key"), ["name_key"])
+        op.create_index(op.f(f"ix_{table}_name_key"), table, ["name_key"], unique=True)
 
 
 def downgrade() -> None:
     for table in _TABLES:
+        op.drop_index(op.f(f"ix_{table}_name_key"), table_name=table)
         with op.batch_alter_table(table) as batch:
-            batch.drop_constraint(op.f(f"uq_{table}_name_key"), type_="unique")
             batch.drop_column("name_key")
-            batch.alter_column(
-                "name",
-                existing_type=sqlmodel.sql.sqltypes.AutoString(),
-                type_=sa.String(collation="NOCASE"),
-                existing_nullable=False,
-            )
