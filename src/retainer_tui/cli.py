@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from retainer_tui import __version__, paths
+from retainer_tui.cli_backup import cmd_backup, cmd_restore
 
 if TYPE_CHECKING:
     from retainer_tui.config import Settings
@@ -301,96 +302,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     sys.stdout.write(f"{source}: {verb}{where}: {summary.describe()}\n")
     if summary.backup is not None:
         sys.stdout.write(f"the database before --replace is backed up in {summary.backup}\n")
-    return 0
-
-
-def _stamp() -> str:
-    from datetime import datetime
-
-    return datetime.now().strftime("%Y%m%d-%H%M%S")
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    from retainer_tui.services.backup import (
-        backup_database,
-        backup_taken,
-        list_backups,
-        unique_backup_path,
-    )
-
-    path = paths.db_path(getattr(args, "db", None))
-    if args.list:
-        folder = paths.backups_dir(path)
-        found = list_backups(folder)
-        if not found:
-            sys.stdout.write(f"No backups in {folder}\n")
-        for item in found:
-            size = item.stat().st_size
-            sys.stdout.write(f"{backup_taken(item)}  {size / 1024:>9,.0f} KiB  {item}\n")
-        return 0
-    db = _open(args, _settings(), create=False)
-    if not args.output:
-        target = unique_backup_path(paths.backups_dir(db.path), db.path.stem, "manual", _stamp())
-        sys.stdout.write(f"{backup_database(db, target)}\n")
-        return 0
-    import tempfile
-
-    from retainer_tui.services.output_file import OutputRefused, resolve_output, write_output
-
-    # The -o rules, but the backups folder is a backup's own home: allowed here.
-    try:
-        out = resolve_output(args.output, database=db.path)
-        if out.real is not None and out.kind in ("file", "new"):
-            written = backup_database(db, out.real)  # atomic and 0600 itself
-        else:  # standard output, a device or a pipe: copied in place from a checked copy
-            with tempfile.TemporaryDirectory(prefix="retainer-backup-") as folder:
-                copy = backup_database(db, Path(folder) / "backup.db")
-                write_output(out, copy)
-            if out.real is None:
-                return 0  # the bytes are the output: nothing else goes to stdout
-            written = out.real
-    except OutputRefused as exc:
-        raise CommandError(str(exc)) from None
-    sys.stdout.write(f"{written}\n")
-    return 0
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    from retainer_tui.db.errors import DatabaseError
-    from retainer_tui.services.backup import (
-        check_backup_file,
-        restore_backup,
-        restore_over_unusable,
-    )
-
-    source = Path(args.file).expanduser()
-    check_backup_file(source)
-    path = paths.db_path(getattr(args, "db", None))
-    settings = _settings()
-    try:
-        db: Database | None = _open(args, settings)
-    except DatabaseError as exc:
-        if not path.is_file():
-            raise
-        # Damaged, or from a newer app: exactly when a restore is wanted. The file is
-        # moved aside whole instead of copied.
-        db, problem = None, str(exc).removeprefix(f"{path}: ")
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise CommandError("restore replaces the database: confirm with --yes")
-        kept = "The current data is backed up first."
-        if db is None:
-            kept = f"It cannot be opened ({problem}); it is moved to the backups folder."
-        answer = input(f"Replace {path} with {source}? {kept} Type yes: ")
-        if answer.strip().lower() != "yes":
-            sys.stdout.write("Nothing was changed.\n")
-            return 1
-    safety_dir = paths.backups_dir(path)
-    if db is None:
-        safety = restore_over_unusable(path, source, safety_dir=safety_dir, stamp=_stamp())
-    else:
-        safety = restore_backup(db, source, safety_dir=safety_dir, stamp=_stamp())
-    sys.stdout.write(f"Restored {source} into {path}; the previous data is in {safety}\n")
     return 0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from retainer_tui import cli
+from retainer_tui import cli, cli_backup
 from retainer_tui.db.engine import Database
 from retainer_tui.services.backup import backup_taken, daily_backup, list_backups
 from tests.factories import add_client
@@ -114,7 +114,7 @@ def test_a_daily_copy_shows_its_file_time_only_when_of_that_day(
 def test_two_manual_backups_in_the_same_second_both_survive(
     db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "_stamp", lambda: "20261202-101500")
+    monkeypatch.setattr(cli_backup, "_stamp", lambda: "20261202-101500")
     written = []
     for _ in range(3):
         assert cli.main(["backup", "--db", str(db.path)]) == 0
