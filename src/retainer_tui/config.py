@@ -98,17 +98,44 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write the settings, readable by their owner only (whatever the umask); written to a
-    temporary file first so a crash never truncates it."""
-    path = path or paths.config_file()
-    _make_private_folder(path.parent)
+    """Write every setting (a new file), readable by its owner only."""
     data = {k: v for k, v in asdict(settings).items() if not (k == "keymap" and not v)}
+    _write_private(path or paths.config_file(), tomli_w.dumps(data))
+
+
+def save_setting(key: str, value: str | int | float, path: Path | None = None) -> None:
+    """Change one top-level setting in config.toml and keep every other byte of the file
+    (the user's comments, order and spacing): the file is the user's, the app only sets
+    what the user chose in it (the theme, by ctrl+t). A missing file gets that one line."""
+    import tomlkit
+
+    if key not in _KNOWN or key == "keymap":
+        raise ValueError(f"not a top-level setting: {key}")
+    path = path or paths.config_file()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc}); nothing was saved") from None
+    try:
+        doc = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc}); nothing was saved") from None
+    doc[key] = value
+    _write_private(path, tomlkit.dumps(doc))
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Readable by its owner only (whatever the umask), through a temporary file so that a
+    crash never truncates it."""
+    _make_private_folder(path.parent)
     tmp = path.with_suffix(".toml.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.fchmod(fd, 0o600)  # a leftover temporary file keeps its old mode otherwise
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(tomli_w.dumps(data))
+            fh.write(text)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)

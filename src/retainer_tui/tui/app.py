@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
 
-from retainer_tui.config import ConfigError, Settings, save_settings
+from retainer_tui.config import ConfigError, Settings, save_setting
 from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.month import Month
@@ -250,7 +250,7 @@ class RetainerApp(App[None]):
             return
         self.settings = self.settings.with_(theme=theme.name)
         try:
-            save_settings(self.settings)
+            save_setting("theme", theme.name)
         except (OSError, ConfigError) as exc:
             self.notify(f"The theme could not be saved: {exc}", severity="warning")
 
