@@ -386,15 +386,9 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from retainer_tui.config import ConfigError
     from retainer_tui.db.errors import DatabaseError
     from retainer_tui.domain.validation import InvalidValue
+    from retainer_tui.services.data_file import DataFileError
 
-    errors: list[type[BaseException]] = [CommandError, ConfigError, DatabaseError, InvalidValue]
-    try:
-        from retainer_tui.services.data_file import DataFileError
-
-        errors.append(DataFileError)
-    except ImportError:
-        pass
-    return tuple(errors)
+    return (CommandError, ConfigError, DatabaseError, InvalidValue, DataFileError)
 
 
 def _shown(lines: list[str]) -> list[str]:
