@@ -215,7 +215,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     from retainer_tui.domain import validation
     from retainer_tui.domain.month import Month
     from retainer_tui.services.month_view import load_month
-    from retainer_tui.services.status_json import status_object, status_table
+    from retainer_tui.services.status_json import status_object
+    from retainer_tui.services.status_table import status_table
 
     settings = _settings()
     today = _today(args)
@@ -231,8 +232,21 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(status_object(view), indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(status_table(view) + "\n")
+        sys.stdout.write(status_table(view, _terminal_width()) + "\n")
     return 0
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width ($COLUMNS first); None when the output goes to a pipe or a file
+    and no width was asked for, so that nothing is cut."""
+    import os
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return max(40, int(os.environ["COLUMNS"]))
+    if not sys.stdout.isatty():
+        return None
+    return max(40, shutil.get_terminal_size().columns)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -281,3 +281,37 @@ def test_who_counts_in_a_month(db, db_path, capsys) -> None:
     assert figures("2026-08") == ("2000.00", 1)
     assert figures("2026-12") == ("5000.00", 2)
     assert figures("2027-01") == ("15000.00", 3)
+
+
+def _table(db_path: Path, capsys, monkeypatch, columns: str | None) -> list[str]:
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    code, out, err = run(capsys, "status", "--db", str(db_path), "--as-of", "2026-11-20")
+    assert (code, err) == (0, "")
+    return out.splitlines()
+
+
+def test_the_table_fits_the_terminal_and_shows_cents_hours_and_owed(
+    db, db_path, capsys, monkeypatch
+) -> None:
+    long = add_client(
+        db, "Studio Bianchi Architetti Associati di Firenze", fee_cents=1_250_50, start="2026-09"
+    )
+    mark_paid(db, long, "2026-11", 1_000_00, "2026-11-02")  # $250.50 short; Sep, Oct unpaid
+    add_client(db, "Rossi Bakery", fee_cents=2_000_00, start="2026-11")
+    wide = _table(db_path, capsys, monkeypatch, "200")
+    header = wide[2]
+    for title in ("Client", "Tier", "Fee", "Month", "Hours", "Report", "Reports owed", "Payment"):
+        assert title in header
+    row = next(line for line in wide if "Associati di Firenze" in line)
+    assert "$1,250.50" in row and "partial $250.50 +2" in row and "/20" in row
+    for columns in ("80", "60"):
+        narrow = _table(db_path, capsys, monkeypatch, columns)
+        table = narrow[: narrow.index("", 2)]
+        assert all(len(line) <= int(columns) for line in table), columns
+        row = next(line for line in narrow if line.startswith("  Studio Bianchi"))
+        assert "…" in row and "partial $250.50 +2" in row
+    piped = _table(db_path, capsys, monkeypatch, None)  # captured: not a terminal
+    assert piped == wide  # nothing cut when no width is asked for

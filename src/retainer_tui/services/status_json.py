@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from retainer_tui.domain.money import decimal_string, format_money
-from retainer_tui.domain.terminal_text import visible
+from retainer_tui.domain.money import decimal_string
 from retainer_tui.services.month_view import ClientMonth, MetricCell, MonthView
 
 
@@ -66,49 +65,3 @@ def status_object(view: MonthView) -> dict[str, Any]:
         "total_owed": decimal_string(view.total_owed_cents),
         "clients": [_client(c) for c in view.clients],
     }
-
-
-def status_table(view: MonthView) -> str:
-    """A plain-text table for people: one line per client, then the totals."""
-    header = ("Client", "Status", "Tier", "Fee", "Month", "Report", "Owed", "Payment")
-    # Names, tiers and the currency come from the database: shown, never obeyed.
-    rows = [
-        (
-            ("! " if c.needs_attention else "  ") + visible(c.name),
-            str(c.status),
-            visible(c.tier or "-"),
-            visible(format_money(c.monthly_fee_cents, view.currency, cents_shown=False)),
-            c.month_status.label,
-            c.report.replace("_", " "),
-            ", ".join(str(m) for m in c.reports_owed) or "-",
-            c.payment.replace("_", " "),
-        )
-        for c in view.clients
-    ]
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = [
-        f"{view.month.label()} as of {view.as_of.isoformat()}",
-        "",
-        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    counts = view.counts
-    lines += [
-        "",
-        visible(
-            "Guaranteed monthly income: "
-            f"{format_money(view.guaranteed_monthly_income_cents, view.currency)} "
-            f"({format_money(view.annual_run_rate_cents, view.currency, cents_shown=False)} "
-            "a year)"
-        ),
-        f"Clients: {counts['clients']} ({counts['active']} active) · "
-        f"needing attention: {counts['needs_attention']} · "
-        f"reports due: {counts['reports_due']} · overdue: {counts['reports_overdue']} · "
-        f"late payments: {counts['payments_late']} · "
-        f"clients owing: {counts['payments_owed']} "
-        f"({format_money(view.total_owed_cents, view.currency, cents_shown=False)})",
-    ]
-    if not rows:
-        lines[2:4] = ["No clients yet. Run `retainer` to add some, or `retainer demo`."]
-    return "\n".join(lines)
