@@ -67,6 +67,11 @@ class SummaryBar(Vertical):
             )
         )
 
+    def _hint(self, key: str) -> Content:
+        """' (a)': the key of the filter a count opens; left out below 100 columns, where
+        the counts need the room (the footer and ? still name the keys)."""
+        return Content("") if self.narrow else Content.from_markup(f" [dim]({key})[/]")
+
     def show(self, view: MonthView) -> None:
         """Put the month view's figures (exactly those `retainer status --json` reports)."""
         self._view = view
@@ -112,7 +117,7 @@ class SummaryBar(Vertical):
                     f"▲ {_plural(attention, 'needs attention', 'need attention')}",
                     style="$text-error" if attention else "$text-muted",
                 ),
-                Content.from_markup(" [dim](a)[/]"),
+                self._hint("a"),
             )
         )
         # Reports counted as reports, with the clients they are owed by beside them (the
@@ -135,7 +140,7 @@ class SummaryBar(Vertical):
                     reports,
                     style="$text-error" if overdue else "$text-warning" if due else "$text-muted",
                 ),
-                Content.from_markup(" [dim](o)[/]"),
+                self._hint("o"),
             )
         )
         # Arrears carry forward: every client owing any month past its grace, and how
@@ -159,6 +164,6 @@ class SummaryBar(Vertical):
                     owed_text,
                     style="$text-error" if owing else "$text-muted",
                 ),
-                Content.from_markup(" [dim](l)[/]"),
+                self._hint("l"),
             )
         )
