@@ -220,8 +220,10 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
 
     def action_copy(self) -> None:
         text = self._document()
-        self.app.copy_to_clipboard(text)
-        self.notify(f"Copied the proposal ({text.count(chr(10))} lines) to the clipboard.")
+        from retainer_tui.tui.clipboard import copy_text
+
+        where = copy_text(text, self.app.copy_to_clipboard)
+        self.notify(f"The proposal ({text.count(chr(10))} lines): {where}.", title="Copied")
 
     def action_export(self) -> None:
         name = self.context.prospect.name

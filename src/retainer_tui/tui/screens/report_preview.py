@@ -321,9 +321,11 @@ class ReportPreviewScreen(Screen[None]):
     def action_copy(self) -> None:
         if not self.text:
             return
-        self.app.copy_to_clipboard(self.text)
+        from retainer_tui.tui.clipboard import copy_text
+
+        where = copy_text(self.text, self.app.copy_to_clipboard)
         lines = self.text.count("\n")
-        self.notify(f"The report's Markdown ({lines} lines) is on the clipboard.", title="Copied")
+        self.notify(f"The report's Markdown ({lines} lines): {where}.", title="Copied")
 
     def action_mark_sent(self) -> None:
         data = self.data
