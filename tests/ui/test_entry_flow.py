@@ -358,3 +358,24 @@ async def test_archive_and_delete_from_the_edit_form(
         await pilot.press("ctrl+z")
         await settle(app, pilot)
         assert len(rows(db, "SELECT * FROM client")) == 2
+
+
+async def test_a_client_with_no_tier_and_no_fee_is_saved_with_a_warning(
+    db: Database, make_app: AppMaker
+) -> None:
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")  # welcome: start fresh
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await type_text(pilot, "No Fee Yet")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is app.dashboard
+        messages = [n.message for n in app._notifications]
+        assert any("no tier and no fee" in m and "No Fee Yet" in m for m in messages)
+        await new_client(app, pilot, "Rossi Bakery", tier_downs=1)
+        last = [n.message for n in app._notifications][-1]
+        assert last == "Added Rossi Bakery."

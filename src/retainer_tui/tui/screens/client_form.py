@@ -221,7 +221,13 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
 
     def saved_message(self, result: ClientSaved | None) -> str:
         assert result is not None
-        return f"{'Added' if result.created else 'Saved'} {result.name}."
+        text = f"{'Added' if result.created else 'Saved'} {result.name}."
+        draft = self.current_draft()
+        paying = draft.status in ("active", "trial", "ended")
+        if paying and not draft.tier and not str(draft.fee_override or "").strip():
+            # Saved all the same (a fee may come later), but the income counts it as $0.
+            text += " It has no tier and no fee, so it adds nothing to the income: e sets one."
+        return text
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
