@@ -136,6 +136,12 @@ class ClientTable(ScrollView, can_focus=True):
     def column_keys(self) -> tuple[str, ...]:
         return self._plan.keys if self._plan else ()
 
+    @property
+    def rows_built(self) -> int:
+        """How many rows have been turned into cells since the rows were last set: only
+        those drawn (the table must not build 10,000 rows to show 30)."""
+        return len(self._cells)
+
     def row_cells(self, index: int) -> list[Text]:
         """The cells of a row as drawn (Rich Text per column)."""
         cached = self._cells.get(index)
