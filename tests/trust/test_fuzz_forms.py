@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -144,6 +145,17 @@ class Run:
         self.app, self.pilot, self.ids, self.strings = app, pilot, ids, strings
         self.path = app.db.path
         self.refused = self.saved = 0
+        # Every field starts from the same database (each save is undone): its tables are
+        # read once, and a refusal is checked by SQLite's commit counter, which moves on
+        # whenever any other connection commits anything.
+        self.initial = read_tables(self.path)
+        self._watch = sqlite3.connect(self.path)
+
+    def close(self) -> None:
+        self._watch.close()
+
+    def committed(self) -> int:
+        return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
 
     async def open(self, opener: Opener) -> Screen[Any]:
         self.app.show_dashboard()
@@ -167,7 +179,7 @@ class Run:
         widget = fields(screen)[index]
         where = f"{name} field {widget.id or index}: {value[:60]!r}"
         original = get_value(widget)
-        before = read_tables(self.path)
+        before = self.committed()
         app.clear_notifications()
         set_value(widget, value)
         tally.tried()
@@ -185,22 +197,22 @@ class Run:
         if app.screen is screen:
             shown = messages(app, screen)
             assert shown or asked, f"refused without a message: {where}"
-            assert read_tables(self.path) == before, f"refused but written: {where}"
+            assert self.committed() == before, f"refused but written: {where}"
             set_value(widget, original)
             self.refused += 1
             return
         assert list(app._notifications), f"saved without a word: {where}"
         self.saved += 1
-        await self.undo(before, where)
+        await self.undo(where)
 
-    async def undo(self, before: Any, where: str) -> None:
+    async def undo(self, where: str) -> None:
         self.app.show_dashboard()
         await self.pilot.pause()
-        if read_tables(self.path) == before:
+        if read_tables(self.path) == self.initial:
             return  # the same values saved again
         await self.pilot.press("ctrl+z")
         await self.pilot.pause()
-        assert read_tables(self.path) == before, f"ctrl+z did not bring back: {where}"
+        assert read_tables(self.path) == self.initial, f"ctrl+z did not bring back: {where}"
 
     async def grid_cells(self, count: int) -> None:
         """The results grid: hostile text typed (pasted) into a cell, then enter."""
@@ -215,7 +227,7 @@ class Run:
             assert isinstance(screen, ResultsGridScreen)
             value = next(self.strings)
             where = f"results grid: {value[:60]!r}"
-            before = read_tables(self.path)
+            before = self.committed()
             screen.grid.start_edit(value)
             tally.tried()
             await pilot.press("enter")
@@ -223,12 +235,12 @@ class Run:
             assert app.is_running, where
             info = str(screen.query_one("#cell-info").render())
             if "Not saved" in info:
-                assert read_tables(self.path) == before, f"refused but written: {where}"
+                assert self.committed() == before, f"refused but written: {where}"
                 self.refused += 1
                 screen.grid.cancel_edit()
                 continue
             self.saved += 1
-            await self.undo(before, where)
+            await self.undo(where)
 
 
 async def feed_everything(path: Path, ids: Ids, batch: list[str]) -> Run:
@@ -242,6 +254,7 @@ async def feed_everything(path: Path, ids: Ids, batch: list[str]) -> Run:
         for name, opener in _forms().items():
             await run.form(name, opener)
         await run.grid_cells(4)
+        run.close()
     return run
 
 
