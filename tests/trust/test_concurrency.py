@@ -30,7 +30,7 @@ from retainer_tui.services.sample_scaled import generate_scaled
 from retainer_tui.services.undo import UndoStack, undo_last
 from retainer_tui.tui.screens.client_form import ClientFormScreen
 from tests.trust import tally
-from tests.trust.helpers import checks, read_tables, row_count
+from tests.trust.helpers import as_before, checks, read_tables, row_count
 from tests.ui.conftest import SIZE, AppMaker, settle
 
 REPO = Path(__file__).resolve().parents[2]
@@ -127,7 +127,7 @@ def test_several_copies_upgrading_an_old_database_at_once(tmp_path: Path) -> Non
     conn = sqlite3.connect(path)
     assert current_revision(conn) == SCHEMA_HEAD
     conn.close()
-    after = read_tables(path)
+    after = as_before(read_tables(path), before)  # in the old columns: name_key is new
     for table, (_, rows) in before.items():
         if table == "client":
             rows_after = [r for r in after[table][1] if not str(r[1]).startswith("Copy ")]
