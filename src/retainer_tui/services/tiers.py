@@ -1,7 +1,7 @@
 """Tiers: list, validate, save (a fee change may leave clients at the old fee), delete if unused.
 
 A tier may carry default goals (metric -> monthly target): a client's goals screen offers
-them, and entries.apply_tier_goals sets them.
+them, and goals.apply_tier_goals sets them.
 """
 
 from __future__ import annotations

@@ -1,0 +1,105 @@
+"""Report marks: a month's report marked sent (or not after all), and the date it was sent.
+
+SQLAlchemy is imported inside the functions: the app's start-up path imports this module
+(through services.entries) and must not wait for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from retainer_tui.db.engine import Database
+from retainer_tui.domain import validation as v
+from retainer_tui.domain.month import Month
+from retainer_tui.services.entry_common import block_session as _session
+from retainer_tui.services.entry_common import client_name as _client_name
+from retainer_tui.services.entry_common import not_future as _not_future
+from retainer_tui.services.entry_common import read_field as _field
+from retainer_tui.services.entry_common import read_month as _month
+from retainer_tui.services.undo import Change, Recorder, UndoStack, record
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSaved:
+    client_id: int
+    month: Month
+    sent_on: date | None
+    change: Change
+
+
+def report_sent_on(db: Database, *, client_id: int, month: Month | str) -> date | None:
+    """The day the month's report was marked sent; None when it was not."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Report
+
+    m = _month(month)
+    with db.reading() as session:
+        sent: date | None = session.execute(
+            select(col(Report.sent_on)).where(
+                col(Report.client_id) == client_id, col(Report.month) == str(m)
+            )
+        ).scalar()
+    return sent
+
+
+def mark_report_sent(
+    db: Database,
+    *,
+    client_id: int,
+    month: Month | str,
+    today: date,
+    sent_on: str | date | None = None,
+    undo: UndoStack | None = None,
+) -> ReportSaved:
+    """Mark a month's report sent (date defaults to today); its highlights are kept."""
+    from retainer_tui.db.models import Report
+    from retainer_tui.db.statements import upsert
+
+    m = _month(month)
+
+    def read_day() -> date:
+        if sent_on is None or (isinstance(sent_on, str) and not sent_on.strip()):
+            day = today
+        else:
+            day = _not_future(v.a_date(sent_on, "sent date"), today, "sent date")
+        if day < m.first_day:
+            raise v.InvalidValue(f"a report for {m} cannot be sent before the month starts")
+        return day
+
+    day = _field("sent_on", read_day)
+    with db.write() as conn:
+        session = _session(conn)
+        name = _client_name(session, client_id)
+        rec = Recorder(conn)
+        rec.touch("report", (client_id, str(m)))
+        session.execute(
+            upsert(session, Report, keys=["client_id", "month"], update=["sent_on"]),
+            {"client_id": client_id, "month": str(m), "sent_on": day, "highlights": ""},
+        )
+        change = rec.finish(f"{name}'s {m.short_label()} report marked sent")
+    return ReportSaved(client_id, m, day, record(undo, change))
+
+
+def unmark_report(
+    db: Database, *, client_id: int, month: Month | str, undo: UndoStack | None = None
+) -> ReportSaved:
+    """The report was not sent after all (its highlights, if any, are kept)."""
+    from sqlalchemy import delete, update
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Report
+
+    m = _month(month)
+    this_month = (col(Report.client_id) == client_id, col(Report.month) == str(m))
+    with db.write() as conn:
+        session = _session(conn)
+        name = _client_name(session, client_id)
+        rec = Recorder(conn)
+        rec.touch("report", (client_id, str(m)))
+        session.execute(update(Report).where(*this_month).values(sent_on=None))
+        session.execute(delete(Report).where(*this_month, col(Report.highlights) == ""))
+        change = rec.finish(f"unmarking {name}'s {m.short_label()} report")
+    return ReportSaved(client_id, m, None, record(undo, change))
