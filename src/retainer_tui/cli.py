@@ -405,12 +405,23 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     return (CommandError, ConfigError, DatabaseError, InvalidValue, DataFileError)
 
 
+# An error line longer than this (a path thousands of characters deep) keeps its start
+# and its end, where the file's name and what to do are, with "…" between.
+LONGEST_LINE = 400
+
+
 def _shown(lines: list[str]) -> list[str]:
     """Error lines as a terminal may show them: names quoted from the database or a data
-    file can hold escape sequences."""
+    file can hold escape sequences; a line of thousands of characters is cut in the middle."""
     from retainer_tui.domain.terminal_text import visible
 
-    return [visible(line) for line in lines]
+    out = []
+    for line in (visible(line) for line in lines):
+        if len(line) > LONGEST_LINE:
+            half = LONGEST_LINE // 2
+            line = f"{line[:half]} … {line[-half:]}"
+        out.append(line)
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -152,3 +152,15 @@ def test_python_dash_m_and_help_work(home_env) -> None:
     assert result.returncode == 0
     for command in ("status", "export", "import", "backup", "demo"):
         assert command in result.stdout
+
+
+def test_a_path_thousands_deep_is_cut_in_the_middle_of_its_line(tmp_path, capsys) -> None:
+    deep = tmp_path.joinpath(*["a"] * 3000, "retainer.db")
+    from retainer_tui.cli import main
+
+    code = main(["--db", str(deep), "status"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1
+    assert len(err[0]) <= 420 and " … " in err[0]
+    assert err[0].startswith(f"retainer: {str(deep)[:100]}")  # where it starts, as typed
+    assert "retainer.db" in err[0][-100:]  # the file's name and the reason, at the end
