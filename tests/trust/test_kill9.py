@@ -25,7 +25,7 @@ from retainer_tui.services.backup import backup_database
 from retainer_tui.services.data_file import export_data
 from retainer_tui.services.sample_scaled import generate_scaled
 from tests.trust import tally
-from tests.trust.helpers import Tables, checks, read_tables, row_count
+from tests.trust.helpers import Tables, as_before, checks, read_tables, row_count
 from tests.trust.kill_worker import METRICS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -256,7 +256,7 @@ def test_upgrade_killed_inside_its_transaction(tmp_path: Path) -> None:
     # The backup was taken before; the next start upgrades the file as if nothing happened.
     assert len(list((tmp_path / "backups").glob("*.db"))) == 1
     open_database(path, backup_dir=tmp_path / "backups")
-    after = read_tables(path)
-    assert {t: rows for t, (_, rows) in after.items() if t in before} == {
+    after = as_before(read_tables(path), before)  # in the old columns: name_key is new
+    assert {t: rows for t, (_, rows) in after.items()} == {
         t: rows for t, (_, rows) in before.items()
     }
