@@ -2,7 +2,8 @@
 
 Output is deterministic (tiers by position, clients by name, months ascending, metrics in
 catalogue order), so that export → import → export gives the same bytes. Clients are read
-and rendered one at a time, so memory stays flat with thousands of clients.
+a chunk at a time (a few bulk selects per chunk, built from the table classes) and
+rendered one at a time, so memory stays flat with thousands of clients.
 """
 
 from __future__ import annotations
@@ -11,15 +12,31 @@ import csv
 import io
 import json
 import re
-import sqlite3
+import string
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
 import tomli_w
+from sqlalchemy import Connection, Select, String, not_, select, type_coerce
+from sqlmodel import Session, col
 
 from retainer_tui.db.engine import Database
+from retainer_tui.db.models import (
+    Client,
+    Goal,
+    Hours,
+    Meta,
+    Metric,
+    Objection,
+    Payment,
+    Prospect,
+    Report,
+    Result,
+    Tier,
+    TierGoal,
+)
 from retainer_tui.domain.money import decimal_string
 from retainer_tui.domain.month import Month
 from retainer_tui.services.data_file import EXPORT_FORMATS, FORMAT_ID
@@ -30,21 +47,21 @@ CLIENT_SECTIONS = ("goals", "results", "hours", "payments", "reports", "prospect
 CSV_HEADER = ("client", "month", "metric", "target", "actual")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+# Clients whose rows are read at once: a few statements per chunk instead of several per
+# client, while memory stays bounded by the chunk.
+_CHUNK = 500
+_ASCII_FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
-_CLIENTS_SQL = """
-SELECT c.id, c.name, t.name, c.fee_override_cents, c.status, c.start_month, c.end_month,
-       c.billing_day, c.report_due_day, c.company, c.decision_maker, c.email, c.phone,
-       c.service_type, c.stage, c.next_action, c.next_action_on, c.objections, c.notes
-FROM client c LEFT JOIN tier t ON t.id = c.tier_id
-ORDER BY c.name COLLATE NOCASE, c.name, c.id
-"""
-_GOALS_SQL = "SELECT month, metric_key, target FROM goal WHERE client_id = ?"
-_RESULTS_SQL = "SELECT month, metric_key, actual FROM result WHERE client_id = ?"
-_HOURS_SQL = "SELECT month, hours_x100 FROM hours WHERE client_id = ? ORDER BY month"
-_PAYMENTS_SQL = (
-    "SELECT month, amount_cents, received_on FROM payment WHERE client_id = ? ORDER BY month"
-)
-_REPORTS_SQL = "SELECT month, sent_on, highlights FROM report WHERE client_id = ? ORDER BY month"
+
+def _select(*columns: Any) -> Select[*tuple[Any, ...]]:
+    # Typed Any: mypy sees each model field's Python type, not its column.
+    return select(*columns)
+
+
+def _as_text(column: Any) -> Any:
+    # A date column read as its stored text: parsed below exactly as before, so a value
+    # the Date type could not parse is handled as it always was.
+    return type_coerce(column, String)
 
 
 def export_text(db: Database, fmt: str) -> str:
@@ -52,11 +69,12 @@ def export_text(db: Database, fmt: str) -> str:
     fmt = fmt.lower()
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use toml, json or csv")
-    with db.read() as conn:
+    with db.reading() as session:
+        conn = session.connection()
         if fmt == "csv":
             return _csv_text(conn)
         head = _head_document(conn)
-        clients = _client_documents(conn)
+        clients = _client_documents(session, conn)
         if fmt == "json":
             return _json_text(head, clients)
         return _toml_text(head, clients)
@@ -65,31 +83,41 @@ def export_text(db: Database, fmt: str) -> str:
 # ---------------------------------------------------------------- the document (shared)
 
 
-def _metric_rank(conn: sqlite3.Connection) -> dict[str, int]:
+def _metric_rank(conn: Connection) -> dict[str, int]:
     """Catalogue order of every metric key: built-ins first, then user-defined ones."""
-    rows = conn.execute("SELECT key FROM metric ORDER BY position, key").fetchall()
+    rows = conn.execute(_select(Metric.key).order_by(col(Metric.position), col(Metric.key)))
     return {key: i for i, (key,) in enumerate(rows)}
 
 
-def _head_document(conn: sqlite3.Connection) -> dict[str, Any]:
+def _head_document(conn: Connection) -> dict[str, Any]:
     """Everything but the clients: format, currency, user-defined metrics, tiers."""
-    row = conn.execute("SELECT value FROM meta WHERE key = 'currency'").fetchone()
+    currency = conn.execute(_select(Meta.value).where(col(Meta.key) == "currency")).scalar()
     metrics = [
         {"key": key, "label": label, "unit": unit}
         for key, label, unit in conn.execute(
-            "SELECT key, label, unit FROM metric WHERE NOT builtin ORDER BY position, key"
+            _select(Metric.key, Metric.label, Metric.unit)
+            .where(not_(col(Metric.builtin)))
+            .order_by(col(Metric.position), col(Metric.key))
         )
     ]
     goals: dict[int, dict[str, int]] = {}
     for tier_id, key, target in conn.execute(
-        "SELECT g.tier_id, g.metric_key, g.target FROM tier_goal g "
-        "JOIN metric m ON m.key = g.metric_key ORDER BY g.tier_id, m.position, m.key"
+        _select(TierGoal.tier_id, TierGoal.metric_key, TierGoal.target)
+        .join(Metric, col(Metric.key) == TierGoal.metric_key)
+        .order_by(col(TierGoal.tier_id), col(Metric.position), col(Metric.key))
     ):
         goals.setdefault(tier_id, {})[key] = target
     tiers = []
     for tier_id, name, fee, hours, services, description in conn.execute(
-        "SELECT id, name, monthly_fee_cents, included_hours, services, description "
-        "FROM tier ORDER BY position, id"
+        # services as its stored text: an empty one reads as no services, as it always has.
+        _select(
+            Tier.id,
+            Tier.name,
+            Tier.monthly_fee_cents,
+            Tier.included_hours,
+            type_coerce(Tier.services, String),
+            Tier.description,
+        ).order_by(col(Tier.position), col(Tier.id))
     ):
         tier: dict[str, Any] = {
             "name": name,
@@ -104,7 +132,7 @@ def _head_document(conn: sqlite3.Connection) -> dict[str, Any]:
         tiers.append(tier)
     return {
         "format": FORMAT_ID,
-        "currency": row[0] if row else "USD",
+        "currency": currency if currency is not None else "USD",
         "metrics": metrics,
         "tiers": tiers,
     }
@@ -125,9 +153,104 @@ def _hours_number(hours_x100: int) -> float:
     return hours_x100 / 100
 
 
-def _client_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
+def _in_name_order(rows: Sequence[Any]) -> list[Any]:
+    """Rows whose [0] is the id and [1] the name, in the order the client list shows:
+    the name compared as SQLite's NOCASE does (ASCII letters folded, then code points),
+    then the name, then the id. Sorted here so that every database gives that order."""
+    return sorted(rows, key=lambda r: (r[1].translate(_ASCII_FOLD), r[1], r[0]))
+
+
+def _by_client(conn: Connection, stmt: Any, ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """The rows of stmt (client_id first) for the clients ids, per client in stmt's order."""
+    found: dict[int, list[tuple[Any, ...]]] = {cid: [] for cid in ids}
+    for row in conn.execute(stmt):
+        found[row[0]].append(tuple(row[1:]))
+    return found
+
+
+def _chunks(rows: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(rows), _CHUNK):
+        yield rows[start : start + _CHUNK]
+
+
+def _month_values(
+    conn: Connection, model: Any, value: Any, ids: list[int]
+) -> dict[int, list[tuple[Any, ...]]]:
+    """(month, metric, value) rows of goals or results, per client."""
+    stmt = _select(model.client_id, model.month, model.metric_key, value).where(
+        col(model.client_id).in_(ids)
+    )
+    return _by_client(conn, stmt, ids)
+
+
+def _client_documents(session: Session, conn: Connection) -> Iterator[dict[str, Any]]:
     """One dict per client, in name order, shaped like the data file's [[clients]]."""
     rank = _metric_rank(conn)
+    rows = conn.execute(
+        _select(
+            Client.id,
+            Client.name,
+            Tier.name,
+            Client.fee_override_cents,
+            Client.status,
+            Client.start_month,
+            Client.end_month,
+            Client.billing_day,
+            Client.report_due_day,
+            Client.company,
+            Client.decision_maker,
+            Client.email,
+            Client.phone,
+            Client.service_type,
+            Client.stage,
+            Client.next_action,
+            _as_text(Client.next_action_on),
+            Client.objections,
+            Client.notes,
+        ).outerjoin(Tier, col(Tier.id) == Client.tier_id)
+    ).all()
+    for chunk in _chunks(_in_name_order(rows)):
+        ids = [row[0] for row in chunk]
+        yield from _chunk_documents(session, conn, chunk, ids, rank)
+
+
+def _chunk_documents(
+    session: Session, conn: Connection, chunk: list[Any], ids: list[int], rank: dict[str, int]
+) -> Iterator[dict[str, Any]]:
+    goals_of = _month_values(conn, Goal, Goal.target, ids)
+    results_of = _month_values(conn, Result, Result.actual, ids)
+    hours_of = _by_client(
+        conn,
+        _select(Hours.client_id, Hours.month, Hours.hours_x100)
+        .where(col(Hours.client_id).in_(ids))
+        .order_by(col(Hours.client_id), col(Hours.month)),
+        ids,
+    )
+    payments_of = _by_client(
+        conn,
+        _select(
+            Payment.client_id, Payment.month, Payment.amount_cents, _as_text(Payment.received_on)
+        )
+        .where(col(Payment.client_id).in_(ids))
+        .order_by(col(Payment.client_id), col(Payment.month)),
+        ids,
+    )
+    reports_of = _by_client(
+        conn,
+        _select(Report.client_id, Report.month, _as_text(Report.sent_on), Report.highlights)
+        .where(col(Report.client_id).in_(ids))
+        .order_by(col(Report.client_id), col(Report.month)),
+        ids,
+    )
+    # Only these clients can have a prospect document; the others are not asked for one.
+    pipeline = set(
+        conn.execute(_select(Prospect.client_id).where(col(Prospect.client_id).in_(ids))).scalars()
+    )
+    pipeline.update(
+        conn.execute(
+            _select(Objection.client_id).where(col(Objection.client_id).in_(ids)).distinct()
+        ).scalars()
+    )
     for (
         client_id,
         name,
@@ -148,7 +271,7 @@ def _client_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
         next_action_on,
         objections,
         notes,
-    ) in conn.execute(_CLIENTS_SQL).fetchall():
+    ) in chunk:
         doc: dict[str, Any] = {"name": name}
         if tier is not None:
             doc["tier"] = tier
@@ -180,14 +303,13 @@ def _client_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
             doc["objections"] = objections
         if notes:
             doc["notes"] = notes
-        key_args = (client_id,)
-        goals = _by_month(conn.execute(_GOALS_SQL, key_args).fetchall(), rank)
+        goals = _by_month(goals_of[client_id], rank)
         if goals:
             doc["goals"] = goals
-        results = _by_month(conn.execute(_RESULTS_SQL, key_args).fetchall(), rank)
+        results = _by_month(results_of[client_id], rank)
         if results:
             doc["results"] = results
-        hours = {m: _hours_number(h) for m, h in conn.execute(_HOURS_SQL, key_args)}
+        hours = {m: _hours_number(h) for m, h in hours_of[client_id]}
         if hours:
             doc["hours"] = hours
         payments = [
@@ -196,12 +318,12 @@ def _client_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
                 "amount": decimal_string(amount),
                 "received": date.fromisoformat(received),
             }
-            for month, amount, received in conn.execute(_PAYMENTS_SQL, key_args)
+            for month, amount, received in payments_of[client_id]
         ]
         if payments:
             doc["payments"] = payments
         reports = []
-        for month, sent, highlights in conn.execute(_REPORTS_SQL, key_args):
+        for month, sent, highlights in reports_of[client_id]:
             report: dict[str, Any] = {"month": month}
             if sent:
                 report["sent"] = date.fromisoformat(sent)
@@ -210,7 +332,7 @@ def _client_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
             reports.append(report)
         if reports:
             doc["reports"] = reports
-        prospect = prospect_document(conn, client_id, rank)
+        prospect = prospect_document(session, client_id, rank) if client_id in pipeline else None
         if prospect:
             doc["prospect"] = prospect
         yield doc
@@ -388,7 +510,7 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def _csv_text(conn: sqlite3.Connection) -> str:
+def _csv_text(conn: Connection) -> str:
     """client,month,metric,target,actual: one row per month and metric with a target
     (carried forward) or a result, from the client's first goal or result month to its
     last one."""
@@ -397,29 +519,44 @@ def _csv_text(conn: sqlite3.Connection) -> str:
     # RFC 4180 line ends: with "\r\n" as terminator, csv quotes a cell holding either.
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    clients = conn.execute("SELECT id, name FROM client ORDER BY name COLLATE NOCASE, name, id")
-    for client_id, name in clients.fetchall():
-        goals = _by_month(conn.execute(_GOALS_SQL, (client_id,)).fetchall(), rank)
-        results = _by_month(conn.execute(_RESULTS_SQL, (client_id,)).fetchall(), rank)
-        months = sorted({*goals, *results})
-        if not months:
-            continue
-        cell_name = safe_cell(name)
-        first, last = Month.stored(months[0]), Month.stored(months[-1])
-        current: dict[str, int] = {}
-        for index in range(first.index, last.index + 1):
-            month = str(Month.from_index(index))
-            current.update(goals.get(month, {}))
-            actuals = results.get(month, {})
-            keys = sorted({*current, *actuals}, key=lambda k: (rank.get(k, len(rank)), k))
-            for key in keys:
-                writer.writerow(
-                    (
-                        cell_name,
-                        month,
-                        safe_cell(key),
-                        current.get(key, ""),
-                        actuals.get(key, ""),
-                    )
-                )
+    clients = _in_name_order(conn.execute(_select(Client.id, Client.name)).all())
+    for chunk in _chunks(clients):
+        ids = [client_id for client_id, _ in chunk]
+        goals_of = _month_values(conn, Goal, Goal.target, ids)
+        results_of = _month_values(conn, Result, Result.actual, ids)
+        for client_id, name in chunk:
+            _csv_client(writer, name, goals_of[client_id], results_of[client_id], rank)
     return buffer.getvalue()
+
+
+def _csv_client(
+    writer: Any,
+    name: str,
+    goal_rows: list[tuple[Any, ...]],
+    result_rows: list[tuple[Any, ...]],
+    rank: dict[str, int],
+) -> None:
+    """The client's rows, from its first goal or result month to its last one."""
+    goals = _by_month(goal_rows, rank)
+    results = _by_month(result_rows, rank)
+    months = sorted({*goals, *results})
+    if not months:
+        return
+    cell_name = safe_cell(name)
+    first, last = Month.stored(months[0]), Month.stored(months[-1])
+    current: dict[str, int] = {}
+    for index in range(first.index, last.index + 1):
+        month = str(Month.from_index(index))
+        current.update(goals.get(month, {}))
+        actuals = results.get(month, {})
+        keys = sorted({*current, *actuals}, key=lambda k: (rank.get(k, len(rank)), k))
+        for key in keys:
+            writer.writerow(
+                (
+                    cell_name,
+                    month,
+                    safe_cell(key),
+                    current.get(key, ""),
+                    actuals.get(key, ""),
+                )
+            )
