@@ -60,13 +60,13 @@ def run_import(db: Database, data: Path) -> None:
     from retainer_tui.services.data_file import import_data
 
     text = data.read_text(encoding="utf-8")
-    real_write = Database.write
+    real_writing = Database.writing
 
-    def write(self: Database):  # type: ignore[no-untyped-def]
+    def writing(self: Database):  # type: ignore[no-untyped-def]
         say("WRITING")  # the file is checked: its one write transaction begins
-        return real_write(self)
+        return real_writing(self)
 
-    Database.write = write  # type: ignore[method-assign]
+    Database.writing = writing  # type: ignore[method-assign]
     say("START")
     import_data(db, text, fmt="toml")
 

@@ -203,11 +203,19 @@ def test_a_failure_half_way_rolls_the_whole_action_back(
     before = read_tables(sample_db.path)
     real = Database._open
 
-    class Failing(sqlite3.Connection):
+    class FailingCursor(sqlite3.Cursor):
         def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:  # type: ignore[override]
             if sql.startswith("INSERT INTO report"):
                 raise sqlite3.OperationalError("disk I/O error (simulated)")
             return super().executemany(sql, rows)
+
+    class Failing(sqlite3.Connection):
+        # SQLAlchemy runs its executemany on a cursor; raw sqlite3 on the connection.
+        def cursor(self, factory: Any = FailingCursor) -> sqlite3.Cursor:  # type: ignore[override]
+            return super().cursor(factory)
+
+        def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:  # type: ignore[override]
+            return self.cursor().executemany(sql, rows)
 
     def opened(self: Database) -> sqlite3.Connection:
         conn = real(self)

@@ -1,15 +1,22 @@
 """What an import works from: the stored names, keys and rows the file can refer to (read
-in one query each) and the checked plan of what the file holds."""
+in one Core select each, built from the table classes) and the checked plan of what the
+file holds."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from retainer_tui.db.statements import session_of
 from retainer_tui.domain.clients import ClientStatus, ServiceType
 from retainer_tui.domain.names import name_key
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy import ColumnElement, Table
+    from sqlmodel import Session
 
 DEFAULT_STATUS = ClientStatus.ACTIVE.value
 DEFAULT_SERVICE_TYPE = ServiceType.SOCIAL_MEDIA.value
@@ -93,36 +100,64 @@ class Context:
         )
 
 
-def read_context(conn: sqlite3.Connection) -> Context:
+def stored_columns(table: Table, names: tuple[str, ...]) -> list[ColumnElement[Any]]:
+    """The columns as their stored values, the form the file's checked values take:
+    dates as their 'YYYY-MM-DD' text and JSON as its text (not parsed by the column
+    type), so that a stored row and the file's compare equal when they are."""
+    from sqlalchemy import JSON, Date, String, type_coerce
+
+    return [
+        type_coerce(c, String).label(c.name) if isinstance(c.type, (Date, JSON)) else c
+        for c in (table.c[name] for name in names)
+    ]
+
+
+def read_context(conn: Session | sqlite3.Connection) -> Context:
     """Everything the checks and the merge compare against, in one query per table."""
-    (currency,) = conn.execute(
-        "SELECT coalesce((SELECT value FROM meta WHERE key = 'currency'), '')"
-    ).fetchone()
+    from sqlalchemy import func, select
+
+    from retainer_tui.db.models import metadata
+
+    db = session_of(conn).connection()
+    meta, metric, tier_goal = (metadata.tables[n] for n in ("meta", "metric", "tier_goal"))
+    tier_t, client_t = metadata.tables["tier"], metadata.tables["client"]
+    currency = db.execute(select(meta.c.value).where(meta.c.key == "currency")).scalar()
     metrics = {
         key: (bool(builtin), label, unit)
-        for key, builtin, label, unit in conn.execute(
-            "SELECT key, builtin, label, unit FROM metric"
+        for key, builtin, label, unit in db.execute(
+            select(metric.c.key, metric.c.builtin, metric.c.label, metric.c.unit)
         )
     }
-    (metric_position,) = conn.execute("SELECT coalesce(max(position), -1) FROM metric").fetchone()
+    metric_position = db.execute(
+        select(func.coalesce(func.max(metric.c.position), -1))
+    ).scalar_one()
     goals: dict[int, dict[str, int]] = {}
-    for tier_id, metric, target in conn.execute(
-        "SELECT tier_id, metric_key, target FROM tier_goal"
+    for tier_id, key, target in db.execute(
+        select(tier_goal.c.tier_id, tier_goal.c.metric_key, tier_goal.c.target)
     ):
-        goals.setdefault(tier_id, {})[metric] = target
+        goals.setdefault(tier_id, {})[key] = target
     tiers = {
         name_key(row[1]): StoredTier(
             row[0], row[1], dict(zip(TIER_COLUMNS, row[2:], strict=True)), goals.get(row[0], {})
         )
-        for row in conn.execute(f"SELECT id, name, {', '.join(TIER_COLUMNS)} FROM tier")
+        for row in db.execute(
+            select(tier_t.c.id, tier_t.c.name, *stored_columns(tier_t, TIER_COLUMNS))
+        )
     }
-    tier_max_id, tier_position = conn.execute(
-        "SELECT coalesce(max(id), 0), coalesce(max(position), -1) FROM tier"
-    ).fetchone()
+    tier_max_id, tier_position = db.execute(
+        select(
+            func.coalesce(func.max(tier_t.c.id), 0), func.coalesce(func.max(tier_t.c.position), -1)
+        )
+    ).one()
     clients: dict[str, StoredClient] = {}
     ambiguous: dict[str, dict[str, StoredClient]] = {}
-    for row in conn.execute(
-        f"SELECT id, name, tier_id, {', '.join(CLIENT_FIELD_COLUMNS)} FROM client"
+    for row in db.execute(
+        select(
+            client_t.c.id,
+            client_t.c.name,
+            client_t.c.tier_id,
+            *stored_columns(client_t, CLIENT_FIELD_COLUMNS),
+        )
     ):
         client = StoredClient(
             row[0], row[1], row[2], dict(zip(CLIENT_FIELD_COLUMNS, row[3:], strict=True))
@@ -135,9 +170,9 @@ def read_context(conn: sqlite3.Connection) -> Context:
             ambiguous[key] = {other.name: other, client.name: client}
         else:
             clients[key] = client
-    (client_max_id,) = conn.execute("SELECT coalesce(max(id), 0) FROM client").fetchone()
+    client_max_id = db.execute(select(func.coalesce(func.max(client_t.c.id), 0))).scalar_one()
     return Context(
-        currency,
+        "" if currency is None else currency,
         metrics,
         metric_position,
         tiers,
@@ -166,8 +201,8 @@ def _new_database_tiers() -> list[tuple[Any, ...]]:
     with tempfile.TemporaryDirectory(prefix="retainer-reference-") as folder:
         db = open_database(Path(folder) / "new.db")
         try:
-            with db.read() as conn:
-                return _tier_shape(read_context(conn))
+            with db.reading() as session:
+                return _tier_shape(read_context(session))
         finally:
             db.dispose()
 

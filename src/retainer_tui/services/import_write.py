@@ -2,27 +2,42 @@
 for the clients and tiers it names), counting per kind what is added, updated, unchanged.
 
 The same code runs for a dry run (write=False), so a dry run and the import agree.
+Every statement is built from the tables in db/models.py; the rows of a kind go in as one
+Core executemany. Stored rows are read as import_plan.stored_columns gives them (dates
+and JSON as their text), the form the plan's values take, so the two compare directly.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import JSON, Date, String, Table, bindparam, delete, insert, select, type_coerce
+from sqlalchemy import update as update_
+
+from retainer_tui.db.models import metadata
+from retainer_tui.db.statements import session_of, upsert
 from retainer_tui.services.data_file import DataFileError, ImportProblem, Tally
 from retainer_tui.services.import_parse import quote
 from retainer_tui.services.import_plan import (
     CLIENT_DEFAULTS,
     CLIENT_FIELD_COLUMNS,
-    TIER_COLUMNS,
     TIER_DEFAULTS,
     ClientPlan,
     Context,
     Plan,
+    stored_columns,
 )
 from retainer_tui.services.pipeline_data import write_prospects
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sqlalchemy.sql.dml import Insert
+    from sqlmodel import Session
 
 KINDS = (
     "clients", "tiers", "metrics", "goals", "results", "hours", "payments", "reports",
@@ -33,31 +48,55 @@ _CHILD_TABLES = ("goal", "result", "hours", "payment", "report", "prospect", "ob
 _CHUNK = 500  # clients whose stored rows are read at once (SQLite's variable limit is higher)
 
 
+# One row of each kind, from the client's id and the plan's tuple, as the dict a Core
+# executemany takes (written out: a dict display is the cheapest way to build 100,000s).
+def _goal(cid: int, metric: str, month: str, target: int) -> dict[str, Any]:
+    return {"client_id": cid, "metric_key": metric, "month": month, "target": target}
+
+
+def _result(cid: int, metric: str, month: str, actual: int) -> dict[str, Any]:
+    return {"client_id": cid, "metric_key": metric, "month": month, "actual": actual}
+
+
+def _hours(cid: int, month: str, hours_x100: int) -> dict[str, Any]:
+    return {"client_id": cid, "month": month, "hours_x100": hours_x100}
+
+
+def _payment(cid: int, month: str, amount: int, received: str) -> dict[str, Any]:
+    received_on = date.fromisoformat(received)
+    return {"client_id": cid, "month": month, "amount_cents": amount, "received_on": received_on}
+
+
+def _report(cid: int, month: str, sent: str | None, highlights: str) -> dict[str, Any]:
+    sent_on = None if sent is None else date.fromisoformat(sent)
+    return {"client_id": cid, "month": month, "sent_on": sent_on, "highlights": highlights}
+
+
 @dataclass(frozen=True, slots=True)
 class _Rows:
-    """One kind of month row: its table, key and value columns, and the plan's attribute."""
+    """One kind of month row: its table, key and value columns, the plan's attribute,
+    and the dict of one row."""
 
     kind: str
     table: str
     keys: tuple[str, ...]
     values: tuple[str, ...]
+    row: Callable[..., dict[str, Any]]
 
-    def upsert(self) -> str:
-        columns = ("client_id", *self.keys, *self.values)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in self.values)
-        return (
-            f"INSERT INTO {self.table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' * len(columns))}) "
-            f"ON CONFLICT (client_id, {', '.join(self.keys)}) DO UPDATE SET {updates}"
-        )
+    def write(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        """Insert the rows, each replacing the stored one of its month (and metric)."""
+        if rows:
+            table = metadata.tables[self.table]
+            stmt = upsert(session, table, keys=("client_id", *self.keys), update=self.values)
+            session.execute(stmt, rows)
 
 
 _MONTH_ROWS = (
-    _Rows("goals", "goal", ("metric_key", "month"), ("target",)),
-    _Rows("results", "result", ("metric_key", "month"), ("actual",)),
-    _Rows("hours", "hours", ("month",), ("hours_x100",)),
-    _Rows("payments", "payment", ("month",), ("amount_cents", "received_on")),
-    _Rows("reports", "report", ("month",), ("sent_on", "highlights")),
+    _Rows("goals", "goal", ("metric_key", "month"), ("target",), _goal),
+    _Rows("results", "result", ("metric_key", "month"), ("actual",), _result),
+    _Rows("hours", "hours", ("month",), ("hours_x100",), _hours),
+    _Rows("payments", "payment", ("month",), ("amount_cents", "received_on"), _payment),
+    _Rows("reports", "report", ("month",), ("sent_on", "highlights"), _report),
 )
 # A prospect row's columns and what a new row holds (the table's own defaults).
 PROSPECT_DEFAULTS: dict[str, Any] = {
@@ -101,32 +140,75 @@ class _Count:
         return Tally(self.added, self.updated, self.unchanged, self.removed)
 
 
+def column_rows(
+    table: Table, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
+) -> list[dict[str, Any]]:
+    """Rows in column order (dates as the plan's ISO text) as the dicts a Core
+    executemany takes, dates as dates (the Date type stores them as the same text)."""
+    dates = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, Date)]
+    if not dates:
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in dates:
+            if values[i] is not None:
+                values[i] = date.fromisoformat(values[i])
+        out.append(dict(zip(columns, values, strict=True)))
+    return out
+
+
+def _one_row(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+    """One row's values for .values(): dates as dates, JSON text written as it is (the
+    JSON type would encode it again, and escape what the stored text does not)."""
+    out = dict(values)
+    for name, value in values.items():
+        kind = table.c[name].type
+        if isinstance(kind, Date) and isinstance(value, str):
+            out[name] = date.fromisoformat(value)
+        elif isinstance(kind, JSON) and value is not None:
+            out[name] = type_coerce(value, String)
+    return out
+
+
+def _by_key(table: Table, key: str, columns: tuple[str, ...]) -> Any:
+    """UPDATE table SET columns WHERE key matches, for an executemany of dicts holding
+    "b_<column>" for each column and the key."""
+    return (
+        update_(table)
+        .where(table.c[key] == bindparam(f"b_{key}"))
+        .values({c: bindparam(f"b_{c}", type_=table.c[c].type) for c in columns})
+    )
+
+
 def apply(
-    conn: sqlite3.Connection, plan: Plan, ctx: Context, *, replace: bool, write: bool
+    conn: Session | sqlite3.Connection, plan: Plan, ctx: Context, *, replace: bool, write: bool
 ) -> dict[str, Tally]:
     """Count (and, when write, make) every change the plan brings, per kind."""
+    session = session_of(conn)
     counts = {kind: _Count() for kind in KINDS}
     if write and ctx.fresh:
         # A database made for this import holds what the file holds: not the three
         # tiers every new database starts with (no client refers to them yet).
-        conn.execute("DELETE FROM tier")
+        session.execute(delete(metadata.tables["tier"]))
     if write and plan.currency and plan.currency != ctx.currency:
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('currency', ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (plan.currency,),
+        meta = metadata.tables["meta"]
+        session.execute(
+            upsert(session, meta, keys=["key"], update=["value"]),
+            [{"key": "currency", "value": plan.currency}],
         )
-    _metrics(conn, plan, ctx, counts["metrics"], write)
-    tier_ids = _tiers(conn, plan, ctx, counts["tiers"], replace, write)
-    pairs = _clients(conn, plan, ctx, tier_ids, counts["clients"], replace, write)
+    _metrics(session, plan, ctx, counts["metrics"], write)
+    tier_ids = _tiers(session, plan, ctx, counts["tiers"], replace, write)
+    pairs = _clients(session, plan, ctx, tier_ids, counts["clients"], replace, write)
     new = [(cid, c) for cid, c in pairs if c.stored is None]
     for spec in _MONTH_ROWS:
-        rows = [(cid, *row) for cid, c in new for row in getattr(c, spec.kind)]
+        make = spec.row
+        rows = [make(cid, *row) for cid, c in new for row in getattr(c, spec.kind)]
         counts[spec.kind].added += len(rows)
         if write:
-            conn.executemany(spec.upsert(), rows)
+            spec.write(session, rows)
     if write:
-        write_prospects(conn, ((cid, c.prospect) for cid, c in new), tier_ids)
+        write_prospects(session, ((cid, c.prospect) for cid, c in new), tier_ids)
     for _, c in new:
         if c.prospect is not None:
             counts["prospects"].added += 1
@@ -134,13 +216,11 @@ def apply(
     matched = [(cid, c) for cid, c in pairs if c.stored is not None]
     for start in range(0, len(matched), _CHUNK):
         chunk = matched[start : start + _CHUNK]
-        _merge_rows(conn, chunk, tier_ids, counts, replace, write)
+        _merge_rows(session, chunk, tier_ids, counts, replace, write)
     return {kind: count.tally() for kind, count in counts.items()}
 
 
-def _metrics(
-    conn: sqlite3.Connection, plan: Plan, ctx: Context, count: _Count, write: bool
-) -> None:
+def _metrics(session: Session, plan: Plan, ctx: Context, count: _Count, write: bool) -> None:
     position = ctx.metric_position
     new, changed = [], []
     for m in plan.metrics:
@@ -148,24 +228,23 @@ def _metrics(
         if stored is None:
             count.added += 1
             position += 1
-            new.append((m.key, m.label, m.unit or "", position))
+            new.append({"key": m.key, "label": m.label, "unit": m.unit or "", "position": position})
             continue
         wanted = (
             m.label if m.label is not None else stored[1],
             m.unit if m.unit is not None else stored[2],
         )
         if count.one(stored[1:], wanted):
-            changed.append((*wanted, m.key))
-    if write:
-        conn.executemany("UPDATE metric SET label = ?, unit = ? WHERE key = ?", changed)
-        conn.executemany(
-            "INSERT INTO metric (key, label, unit, builtin, position) VALUES (?, ?, ?, 0, ?)",
-            new,
-        )
+            changed.append({"b_label": wanted[0], "b_unit": wanted[1], "b_key": m.key})
+    metric = metadata.tables["metric"]
+    if write and changed:
+        session.execute(_by_key(metric, "key", ("label", "unit")), changed)
+    if write and new:
+        session.execute(insert(metric).values(builtin=False), new)
 
 
 def _tiers(
-    conn: sqlite3.Connection, plan: Plan, ctx: Context, count: _Count, replace: bool, write: bool
+    session: Session, plan: Plan, ctx: Context, count: _Count, replace: bool, write: bool
 ) -> dict[str, int]:
     """Tier ids by name_key, the file's new tiers included."""
     tier_ids = {key: t.id for key, t in ctx.tiers.items()}
@@ -178,7 +257,7 @@ def _tiers(
             position += 1
             tier_ids[t.key] = tier_id
             values = {**TIER_DEFAULTS, **t.values}
-            new.append((tier_id, t.name, *values.values(), position))
+            new.append({"id": tier_id, "name": t.name, **values, "position": position})
             goals_of.append((tier_id, dict(t.goals or ())))
             count.added += 1
             continue
@@ -188,24 +267,39 @@ def _tiers(
             goals = dict(t.goals) if replace else {**goals, **dict(t.goals)}
         name = t.name if replace else stored.name
         if count.one((stored.name, stored.fields, stored.goals), (name, values, goals)):
-            changed.append((name, *values.values(), stored.id))
+            changed.append((stored.id, {"name": name, **values}))
             goals_of.append((stored.id, goals))
     if write:
-        assignments = ", ".join(f"{c} = ?" for c in ("name", *TIER_COLUMNS))
-        conn.executemany(f"UPDATE tier SET {assignments} WHERE id = ?", changed)
-        columns = ", ".join(("id", "name", *TIER_COLUMNS, "position"))
-        marks = ", ".join("?" * (len(TIER_COLUMNS) + 3))
-        conn.executemany(f"INSERT INTO tier ({columns}) VALUES ({marks})", new)
-        conn.executemany("DELETE FROM tier_goal WHERE tier_id = ?", [(i,) for i, _ in goals_of])
-        conn.executemany(
-            "INSERT INTO tier_goal (tier_id, metric_key, target) VALUES (?, ?, ?)",
-            ((i, key, target) for i, goals in goals_of for key, target in goals.items()),
-        )
+        _write_tiers(session, changed, new, goals_of)
     return tier_ids
 
 
+def _write_tiers(
+    session: Session,
+    changed: list[tuple[int, dict[str, Any]]],
+    new: list[dict[str, Any]],
+    goals_of: list[tuple[int, dict[str, int]]],
+) -> None:
+    # A row at a time (a file holds a few tiers): services goes in as its text.
+    tier, tier_goal = metadata.tables["tier"], metadata.tables["tier_goal"]
+    for tier_id, values in changed:
+        session.execute(update_(tier).where(tier.c.id == tier_id).values(_one_row(tier, values)))
+    for values in new:
+        session.execute(insert(tier).values(_one_row(tier, values)))
+    if goals_of:
+        ids = [i for i, _ in goals_of]
+        session.execute(delete(tier_goal).where(tier_goal.c.tier_id.in_(ids)))
+    goals = [
+        {"tier_id": i, "metric_key": key, "target": target}
+        for i, goals in goals_of
+        for key, target in goals.items()
+    ]
+    if goals:
+        session.execute(insert(tier_goal), goals)
+
+
 def _clients(
-    conn: sqlite3.Connection,
+    session: Session,
     plan: Plan,
     ctx: Context,
     tier_ids: dict[str, int],
@@ -237,26 +331,38 @@ def _clients(
             fields,
         )
         if count.one((stored.name, stored.tier_id, stored.fields), wanted):
-            changed.append((*wanted[:2], *fields.values(), stored.id))
-    if write:
-        assignments = ", ".join(f"{column} = ?" for column in _CLIENT_COLUMNS)
-        conn.executemany(f"UPDATE client SET {assignments} WHERE id = ?", changed)
-        columns = ", ".join(("id", *_CLIENT_COLUMNS))
-        marks = ", ".join("?" * (len(_CLIENT_COLUMNS) + 1))
-        conn.executemany(f"INSERT INTO client ({columns}) VALUES ({marks})", new)
+            changed.append((stored.id, *wanted[:2], *fields.values()))
+    client = metadata.tables["client"]
+    if write and changed:
+        keyed = tuple(f"b_{c}" for c in ("id", *_CLIENT_COLUMNS))
+        rows = column_rows(client, ("id", *_CLIENT_COLUMNS), changed)
+        session.execute(
+            _by_key(client, "id", _CLIENT_COLUMNS),
+            [dict(zip(keyed, row.values(), strict=True)) for row in rows],
+        )
+    if write and new:
+        session.execute(insert(client), column_rows(client, ("id", *_CLIENT_COLUMNS), new))
     return pairs
 
 
-def _stored(conn: sqlite3.Connection, sql: str, ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+def _stored(
+    session: Session, table: str, columns: tuple[str, ...], ids: list[int], *order: str
+) -> dict[int, list[tuple[Any, ...]]]:
+    """The columns of the clients' stored rows (as stored_columns reads them), per client."""
+    t = metadata.tables[table]
+    stmt = (
+        select(t.c.client_id, *stored_columns(t, columns))
+        .where(t.c.client_id.in_(ids))
+        .order_by(*(t.c[name] for name in order))
+    )
     found: dict[int, list[tuple[Any, ...]]] = {cid: [] for cid in ids}
-    marks = ", ".join("?" * len(ids))
-    for row in conn.execute(sql.format(ids=marks), ids):
-        found[row[0]].append(row[1:])
+    for row in session.connection().execute(stmt):
+        found[row[0]].append(tuple(row[1:]))
     return found
 
 
 def _merge_rows(
-    conn: sqlite3.Connection,
+    session: Session,
     chunk: list[tuple[int, ClientPlan]],
     tier_ids: dict[str, int],
     counts: dict[str, _Count],
@@ -265,54 +371,47 @@ def _merge_rows(
 ) -> None:
     """The month rows, prospect and objections of stored clients the file names."""
     ids = [cid for cid, _ in chunk]
-    writes: list[tuple[_Rows, list[tuple[Any, ...]]]] = []
+    writes: list[tuple[_Rows, list[dict[str, Any]]]] = []
     for spec in _MONTH_ROWS:
         count = counts[spec.kind]
         n = len(spec.keys)
-        columns = ", ".join(("client_id", *spec.keys, *spec.values))
-        stored = _stored(
-            conn, f"SELECT {columns} FROM {spec.table} WHERE client_id IN ({{ids}})", ids
-        )
+        stored = _stored(session, spec.table, (*spec.keys, *spec.values), ids)
         rows = []
         for cid, c in chunk:
             have = {row[:n]: row[n:] for row in stored[cid]}
             given = getattr(c, spec.kind)
             for row in given:
                 if count.one(have.get(row[:n]), row[n:]) or replace:
-                    rows.append((cid, *row))
+                    rows.append(spec.row(cid, *row))
             if replace:
                 count.removed += len(have.keys() - {row[:n] for row in given})
         writes.append((spec, rows))
-    prospects = _stored(
-        conn,
-        f"SELECT client_id, {', '.join(PROSPECT_DEFAULTS)} FROM prospect "
-        "WHERE client_id IN ({ids})",
-        ids,
-    )
+    prospects = _stored(session, "prospect", tuple(PROSPECT_DEFAULTS), ids)
     objections = _stored(
-        conn,
-        "SELECT client_id, position, kind, text, answer FROM objection "
-        "WHERE client_id IN ({ids}) ORDER BY client_id, position",
+        session,
+        "objection",
+        ("position", "kind", "text", "answer"),
         ids,
+        "client_id",
+        "position",
     )
     if write and replace:
-        for table in _CHILD_TABLES:
-            conn.execute(
-                f"DELETE FROM {table} WHERE client_id IN ({', '.join('?' * len(ids))})", ids
-            )
+        for name in _CHILD_TABLES:
+            table = metadata.tables[name]
+            session.execute(delete(table).where(table.c.client_id.in_(ids)))
     if write:
         for spec, rows in writes:
-            conn.executemany(spec.upsert(), rows)
+            spec.write(session, rows)
     if replace:
         for cid, c in chunk:
             _count_replaced_prospect(c, prospects[cid], objections[cid], tier_ids, counts)
         if write:
-            write_prospects(conn, ((cid, c.prospect) for cid, c in chunk), tier_ids)
+            write_prospects(session, ((cid, c.prospect) for cid, c in chunk), tier_ids)
         return
     for cid, c in chunk:
         if c.prospect is not None:
-            _merge_prospect(conn, cid, c, prospects[cid], tier_ids, counts["prospects"], write)
-            _merge_objections(conn, cid, c, objections[cid], counts["objections"], write)
+            _merge_prospect(session, cid, c, prospects[cid], tier_ids, counts["prospects"], write)
+            _merge_objections(session, cid, c, objections[cid], counts["objections"], write)
 
 
 def _wanted_prospect(c: ClientPlan, base: dict[str, Any], tier_ids: dict[str, int]) -> dict:
@@ -343,7 +442,7 @@ def _stored_prospect(rows: list[tuple[Any, ...]]) -> dict[str, Any] | None:
 
 
 def _merge_prospect(
-    conn: sqlite3.Connection,
+    session: Session,
     cid: int,
     c: ClientPlan,
     rows: list[tuple[Any, ...]],
@@ -355,17 +454,13 @@ def _merge_prospect(
     wanted = _wanted_prospect(c, stored or PROSPECT_DEFAULTS, tier_ids)
     before = None if stored is None else _comparable(stored)
     if count.one(before, _comparable(wanted)) and write:
-        columns = ("client_id", *wanted)
-        updates = ", ".join(f"{k} = excluded.{k}" for k in wanted)
-        conn.execute(
-            f"INSERT INTO prospect ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
-            f"ON CONFLICT (client_id) DO UPDATE SET {updates}",
-            (cid, *wanted.values()),
-        )
+        prospect = metadata.tables["prospect"]
+        stmt: Insert = upsert(session, prospect, keys=["client_id"], update=list(wanted))
+        session.execute(stmt.values(client_id=cid, **_one_row(prospect, wanted)))
 
 
 def _merge_objections(
-    conn: sqlite3.Connection,
+    session: Session,
     cid: int,
     c: ClientPlan,
     rows: list[tuple[Any, ...]],
@@ -383,14 +478,19 @@ def _merge_objections(
             if stored is None:
                 position += 1
                 by_text[text] = (position, kind, answer)
-            changes.append((cid, by_text[text][0], kind, text, answer))
-    if write:
-        conn.executemany(
-            "INSERT INTO objection (client_id, position, kind, text, answer) VALUES (?,?,?,?,?) "
-            "ON CONFLICT (client_id, position) DO UPDATE SET kind = excluded.kind, "
-            "answer = excluded.answer",
-            changes,
-        )
+            changes.append(
+                {
+                    "client_id": cid,
+                    "position": by_text[text][0],
+                    "kind": kind,
+                    "text": text,
+                    "answer": answer,
+                }
+            )
+    if write and changes:
+        objection = metadata.tables["objection"]
+        stmt = upsert(session, objection, keys=["client_id", "position"], update=["kind", "answer"])
+        session.execute(stmt, changes)
 
 
 def _count_replaced_prospect(

@@ -47,30 +47,30 @@ def import_text(
     backup_dir (required then, unless the database is new) before the write.
     """
     doc, problems = parse_text(text, fmt)
-    with db.read() as conn:
-        ctx = _context(_read_context(conn), new_database)
+    with db.reading() as session:
+        ctx = _context(_read_context(session), new_database)
     plan, found = validate(doc, ctx, replace=replace)
     problems.extend(found)
     if problems:
         raise DataFileError(problems)
     if dry_run:
-        with db.read() as conn:
-            counts: dict[str, Any] = apply(conn, plan, ctx, replace=replace, write=False)
+        with db.reading() as session:
+            counts: dict[str, Any] = apply(session, plan, ctx, replace=replace, write=False)
         return ImportSummary(**counts)
     backup = None
     if replace and not ctx.fresh:
         if backup_dir is None:
             raise ValueError("an import with replace needs a backup folder")
         backup = _backup(db, backup_dir)
-    with db.write() as conn:
+    with db.writing() as session:
         # Read again under the write lock: what the file matches may have changed since,
         # and then the file is checked again against what is stored now.
-        fresh = _context(_read_context(conn), new_database)
+        fresh = _context(_read_context(session), new_database)
         if fresh != ctx:
             plan, problems = validate(doc, fresh, replace=replace)
             if problems:
                 raise DataFileError(problems)
-        counts = apply(conn, plan, fresh, replace=replace, write=True)
+        counts = apply(session, plan, fresh, replace=replace, write=True)
     return ImportSummary(**counts, backup=backup)
 
 
