@@ -10,7 +10,7 @@ and JSON as their text), the form the plan's values take, so the two compare dir
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -140,33 +140,22 @@ class _Count:
         return Tally(self.added, self.updated, self.unchanged, self.removed)
 
 
-def column_rows(
-    table: Table, columns: tuple[str, ...], rows: Iterable[tuple[Any, ...]]
-) -> list[dict[str, Any]]:
-    """Rows in column order (dates as the plan's ISO text) as the dicts a Core
-    executemany takes, dates as dates (the Date type stores them as the same text)."""
-    dates = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, Date)]
-    if not dates:
-        return [dict(zip(columns, row, strict=True)) for row in rows]
-    out = []
-    for row in rows:
-        values = list(row)
-        for i in dates:
-            if values[i] is not None:
-                values[i] = date.fromisoformat(values[i])
-        out.append(dict(zip(columns, values, strict=True)))
+def _dates(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's values with the plan's ISO text of each date column as a date (the Date
+    type stores it as the same text)."""
+    out = dict(values)
+    for name, value in values.items():
+        if isinstance(value, str) and isinstance(table.c[name].type, Date):
+            out[name] = date.fromisoformat(value)
     return out
 
 
 def _one_row(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
     """One row's values for .values(): dates as dates, JSON text written as it is (the
     JSON type would encode it again, and escape what the stored text does not)."""
-    out = dict(values)
+    out = _dates(table, values)
     for name, value in values.items():
-        kind = table.c[name].type
-        if isinstance(kind, Date) and isinstance(value, str):
-            out[name] = date.fromisoformat(value)
-        elif isinstance(kind, JSON) and value is not None:
+        if value is not None and isinstance(table.c[name].type, JSON):
             out[name] = type_coerce(value, String)
     return out
 
@@ -320,7 +309,9 @@ def _clients(
         if stored is None:
             client_id += 1
             pairs.append((client_id, c))
-            new.append((client_id, c.name, tier_id, *{**CLIENT_DEFAULTS, **c.values}.values()))
+            new.append(
+                {"id": client_id, "name": c.name, "tier_id": tier_id, **CLIENT_DEFAULTS, **c.values}
+            )
             count.added += 1
             continue
         pairs.append((stored.id, c))
@@ -331,17 +322,15 @@ def _clients(
             fields,
         )
         if count.one((stored.name, stored.tier_id, stored.fields), wanted):
-            changed.append((stored.id, *wanted[:2], *fields.values()))
+            changed.append({"id": stored.id, "name": wanted[0], "tier_id": wanted[1], **fields})
     client = metadata.tables["client"]
     if write and changed:
-        keyed = tuple(f"b_{c}" for c in ("id", *_CLIENT_COLUMNS))
-        rows = column_rows(client, ("id", *_CLIENT_COLUMNS), changed)
         session.execute(
             _by_key(client, "id", _CLIENT_COLUMNS),
-            [dict(zip(keyed, row.values(), strict=True)) for row in rows],
+            [{f"b_{k}": v for k, v in _dates(client, row).items()} for row in changed],
         )
     if write and new:
-        session.execute(insert(client), column_rows(client, ("id", *_CLIENT_COLUMNS), new))
+        session.execute(insert(client), [_dates(client, row) for row in new])
     return pairs
 
 
