@@ -61,3 +61,19 @@ def test_a_tier_keeps_its_key_through_create_and_rename(db: Database) -> None:
     assert ("Starter Ü", "starter ü") in keys(db, "tier")
     save_tier(db, draft=TierDraft(name="Basic", monthly_fee="900"), tier_id=made.id)
     assert ("Basic", "basic") in keys(db, "tier") and all_keyed(db, "tier")
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_imports_keep_every_key(db: Database, tmp_path, replace: bool) -> None:
+    from retainer_tui.services.data_file import import_data
+
+    save_client(db, draft=ClientDraft(name="Café Rossi", tier="Tier 1", start_month="2026-01"))
+    text = (
+        'format = "retainer-tui/1"\ncurrency = "USD"\n'
+        '[[tiers]]\nname = "TIER 1"\nmonthly_fee = "3000"\n'
+        '[[clients]]\nname = "CAFE\u0301 ROSSI"\nemail = "a@b.example"\nstart = "2026-01"\n'
+        '[[clients]]\nname = "Verdi Ünal"\nstart = "2026-02"\n'
+    )
+    import_data(db, text, fmt="toml", replace=replace, backup_dir=tmp_path / "b")
+    assert all_keyed(db, "client") and all_keyed(db, "tier")
+    assert len(keys(db, "client")) == 2

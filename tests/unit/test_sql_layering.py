@@ -20,9 +20,6 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "retainer_tui"
 PENDING = {
     "services/backup.py",  # SQLite's online backup API: moves into db/
     "services/client_detail.py",
-    "services/export.py",
-    "services/import_plan.py",
-    "services/import_write.py",
     "services/month_view.py",
 }
 
