@@ -27,8 +27,9 @@ async def test_dashboard_shows_the_clients_of_this_month(
         assert app.screen is app.dashboard
         view = load_month(sample_db, month=Month.of(as_of), as_of=as_of)
         shown = table_names(app)
-        hidden = {c.name for c in view.clients if c.status in ("prospect", "ended")}
-        assert set(shown) == {c.name for c in view.clients} - hidden
+        # The clients in service this month; prospects, ended and paused ones wait for x.
+        assert set(shown) == {c.name for c in view.clients if c.in_service}
+        assert "Northwind Fitness" not in shown  # paused
         assert "November 2026" in _text(app, "#month-nav")
         assert "$23,000" in _text(app, "#income")
 

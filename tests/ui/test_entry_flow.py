@@ -325,8 +325,10 @@ async def test_tiers_screen_edit_fee_clients_keep_old_fee(db: Database, make_app
 async def test_archive_and_delete_from_the_edit_form(
     db: Database, make_app: AppMaker, tmp_path: Path
 ) -> None:
-    keep = save_client(db, draft=ClientDraft(name="Keep Me", tier="Tier 1")).id
-    save_client(db, draft=ClientDraft(name="Zap Me", tier="Tier 1"))
+    keep = save_client(
+        db, draft=ClientDraft(name="Keep Me", tier="Tier 1", start_month="2026-01")
+    ).id
+    save_client(db, draft=ClientDraft(name="Zap Me", tier="Tier 1", start_month="2026-01"))
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)

@@ -117,23 +117,26 @@ def test_wide_shows_everything_and_narrow_collapses() -> None:
 
 @pytest.mark.parametrize("month", [Month(2026, m) for m in range(1, 13)])
 def test_the_default_view_lists_who_is_in_service_that_month(db: Database, view, month) -> None:
-    """August does not list the clients who start in September (they appear with x);
-    paused clients show within their span."""
+    """August does not list the clients who start in September (they appear with x)."""
     shown = load_month(db, month=month, as_of=AS_OF)
     rows = visible_rows(shown.clients, month=month)
     for client in rows:
         assert client.start is None or client.start <= month, client.name
-        assert client.in_service or client.status in ("active", "trial", "paused"), client.name
+        assert client.in_service, client.name
     assert {c.id for c in rows if c.in_service} == {c.id for c in shown.clients if c.in_service}
     everyone = visible_rows(shown.clients, month=month, show_inactive=True)
     assert len(everyone) == len(shown.clients)
 
 
-def test_a_client_with_no_start_month_yet_is_listed(db: Database) -> None:
+def test_clients_not_in_service_wait_for_x(db: Database) -> None:
     from tests.factories import add_client
 
+    add_client(db, "In Service", start="2026-01")
     add_client(db, "No Start Yet", start=None)
     add_client(db, "Starts Next Year", start="2027-01")
+    add_client(db, "Paused Studio", status="paused")
     shown = load_month(db, month=Month.of(AS_OF), as_of=AS_OF)
     names = [c.name for c in visible_rows(shown.clients, month=Month.of(AS_OF))]
-    assert names == ["No Start Yet"]
+    assert names == ["In Service"]
+    everyone = visible_rows(shown.clients, month=Month.of(AS_OF), show_inactive=True)
+    assert len(everyone) == 4

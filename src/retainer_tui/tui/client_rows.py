@@ -9,7 +9,6 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
-from retainer_tui.domain.clients import ClientStatus
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.payments import PaymentState
 from retainer_tui.domain.reports import ReportState
@@ -41,19 +40,12 @@ FILTER_LABELS = {
 
 
 def in_default_view(client: ClientMonth, month: Month | None = None) -> bool:
-    """The clients in service in the month shown (an ended client's past months too), and
-    active, trial or paused ones within their start and end months (or with no start
-    month given yet): prospects, ended clients and those not yet started in that month
-    appear with `x`."""
-    if client.in_service:
-        return True
-    if client.status in (ClientStatus.PROSPECT, ClientStatus.ENDED):
-        return False
-    if month is None:
-        return True
-    return (client.start is None or client.start <= month) and (
-        client.end is None or month <= client.end
-    )
+    """The clients in service in the month shown (PRODUCT.md: active or on trial within
+    their start and end months, or ended and within them); the others (prospects, ended,
+    paused, not yet started, no start month given) appear with `x`. month is the one
+    shown; in_service was worked out for it already."""
+    del month
+    return client.in_service
 
 
 def matches_filter(

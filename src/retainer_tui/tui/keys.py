@@ -121,7 +121,7 @@ DASHBOARD_KEYS: tuple[KeySpec, ...] = (
         "x",
         "toggle_inactive",
         "Prospects & ended",
-        "Show or hide prospects and ended clients",
+        "Show or hide the clients not in service this month (prospects, paused, ended)",
         "View",
         False,
     ),

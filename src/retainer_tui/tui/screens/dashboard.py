@@ -159,9 +159,7 @@ class DashboardScreen(Screen[None]):
     def _show_view_state(self, shown: int, total: int) -> None:
         parts = [Content.from_markup("[b]$label[/]", label=self.view_filter.label)]
         if self.view_filter is Filter.ALL:
-            parts.append(
-                Content("with prospects & ended" if self.show_inactive else "active & trial")
-            )
+            parts.append(Content("everyone" if self.show_inactive else "in service this month"))
         metric_labels = (
             {f"m:{m.key}": m.label for m in self.view.tracked_metrics} if self.view else {}
         )
