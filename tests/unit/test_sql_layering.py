@@ -19,8 +19,6 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "retainer_tui"
 # Still on raw sqlite3 connections and SQL strings (issue 12): port, then remove here.
 PENDING = {
     "services/backup.py",  # SQLite's online backup API: moves into db/
-    "services/client_detail.py",
-    "services/month_view.py",
 }
 
 # An SQL statement written as text: a keyword that starts a statement, upper case.

@@ -1,13 +1,17 @@
 """One client's page: contact, tier, and month by month targets vs actuals, hours, payments
-and reports over a window of months, with the same rules as the dashboard (domain/)."""
+and reports over a window of months, with the same rules as the dashboard (domain/).
+
+Statements are built from the tables in db/models.py; SQLAlchemy is imported inside the
+functions (the app imports this module before its first frame).
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.clients import ClientStatus, billable, in_service
@@ -19,6 +23,9 @@ from retainer_tui.domain.payments import PaymentState, owed_months, payment_stat
 from retainer_tui.domain.reports import ReportState, is_owed, report_state
 from retainer_tui.domain.status import MetricStatus, metric_status, worst_status
 from retainer_tui.services.month_view import MetricInfo, read_currency, read_metrics
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,28 +110,53 @@ class ClientDetail:
         return [cell.actual if (cell := m.cell(metric)) else None for m in self.months]
 
 
-_CLIENT_SQL = """
-SELECT c.id, c.name, c.company, c.decision_maker, c.email, c.phone, c.service_type,
-       c.status, c.fee_override_cents, c.billing_day, c.report_due_day, c.start_month,
-       c.end_month, c.notes, c.stage, c.next_action, c.next_action_on, c.objections,
-       t.name, t.monthly_fee_cents, t.included_hours, t.services, t.description
-FROM client c LEFT JOIN tier t ON t.id = c.tier_id
-WHERE c.id = ?
-"""
+def _client_row(session: Session, client_id: int) -> Any:
+    """The client's columns and its tier's (None where it has no tier), or None."""
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client, Tier
+
+    return session.execute(
+        select(
+            col(Client.id),
+            col(Client.name),
+            col(Client.company),
+            col(Client.decision_maker),
+            col(Client.email),
+            col(Client.phone),
+            col(Client.service_type),
+            col(Client.status),
+            col(Client.fee_override_cents),
+            col(Client.billing_day),
+            col(Client.report_due_day),
+            col(Client.start_month),
+            col(Client.end_month),
+            col(Client.notes),
+            col(Client.stage),
+            col(Client.next_action),
+            col(Client.next_action_on),
+            col(Client.objections),
+            col(Tier.name),
+            col(Tier.monthly_fee_cents),
+            col(Tier.included_hours),
+            col(Tier.services),
+            col(Tier.description),
+        )  # fmt: skip
+        .outerjoin(Tier, col(Tier.id) == col(Client.tier_id))
+        .where(col(Client.id) == client_id)
+    ).first()
 
 
 def _month_or_none(text: str | None) -> Month | None:
     return Month.stored(text) if text else None
 
 
-def _date_or_none(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _tier(row: tuple) -> TierSummary | None:
+def _tier(row: Any) -> TierSummary | None:
     name, fee, included, services, description = row[18:23]
     if name is None:
         return None
+    # The JSON column gives the list; text only from a database read some other way.
     listed = tuple(json.loads(services)) if isinstance(services, str) else tuple(services or ())
     return TierSummary(name, fee, included, listed, description or "")
 
@@ -163,9 +195,9 @@ def load_client_detail(
     """The client's page for the `months` months ending at last_month (default: as-of month);
     None when there is no such client (deleted elsewhere)."""
     last = last_month or Month.of(as_of)
-    with db.read() as conn:
+    with db.reading() as session:
         return _load(
-            conn,
+            session,
             client_id=client_id,
             as_of=as_of,
             window=months_between(last.plus(1 - max(months, 1)), last),
@@ -175,7 +207,7 @@ def load_client_detail(
 
 
 def _load(
-    conn: sqlite3.Connection,
+    session: Session,
     *,
     client_id: int,
     as_of: date,
@@ -183,47 +215,58 @@ def _load(
     tolerance: Fraction,
     grace_days: int,
 ) -> ClientDetail | None:
-    row = conn.execute(_CLIENT_SQL, (client_id,)).fetchone()
+    from sqlalchemy import select
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Goal, Hours, Payment, Report, Result
+
+    row = _client_row(session, client_id)
     if row is None:
         return None
     first, last = str(window[0]), str(window[-1])
-    span = (client_id, first, last)
     goals: dict[str, list[tuple[Month, int]]] = {}
-    for key, month, target in conn.execute(
-        "SELECT metric_key, month, target FROM goal WHERE client_id = ? AND month <= ?",
-        (client_id, last),
+    for key, month, target in session.execute(
+        select(col(Goal.metric_key), col(Goal.month), col(Goal.target)).where(
+            col(Goal.client_id) == client_id, col(Goal.month) <= last
+        )
     ):
         goals.setdefault(key, []).append((Month.stored(month), target))
     actuals = {
         (key, month): actual
-        for key, month, actual in conn.execute(
-            "SELECT metric_key, month, actual FROM result "
-            "WHERE client_id = ? AND month BETWEEN ? AND ?",
-            span,
+        for key, month, actual in session.execute(
+            select(col(Result.metric_key), col(Result.month), col(Result.actual)).where(
+                col(Result.client_id) == client_id, col(Result.month).between(first, last)
+            )
         )
     }
-    hours = dict(
-        conn.execute(
-            "SELECT month, hours_x100 FROM hours WHERE client_id = ? AND month BETWEEN ? AND ?",
-            span,
-        ).fetchall()
-    )
+    hours: dict[str, int] = {
+        month: x100
+        for month, x100 in session.execute(
+            select(col(Hours.month), col(Hours.hours_x100)).where(
+                col(Hours.client_id) == client_id, col(Hours.month).between(first, last)
+            )
+        )
+    }
     # Every payment, not only the window's: months owed reach back to the first owed one.
-    payments = {
+    # received_on and sent_on come back as dates through their Date columns.
+    payments: dict[str, tuple[int, date]] = {
         month: (amount, received)
-        for month, amount, received in conn.execute(
-            "SELECT month, amount_cents, received_on FROM payment WHERE client_id = ?",
-            (client_id,),
+        for month, amount, received in session.execute(
+            select(col(Payment.month), col(Payment.amount_cents), col(Payment.received_on)).where(
+                col(Payment.client_id) == client_id
+            )
         )
     }
-    reports = dict(
-        conn.execute(
-            "SELECT month, sent_on FROM report WHERE client_id = ? AND sent_on IS NOT NULL",
-            (client_id,),
-        ).fetchall()
-    )
-    catalogue = read_metrics(conn)
-    currency = read_currency(conn)
+    reports: dict[str, date] = {
+        month: sent
+        for month, sent in session.execute(
+            select(col(Report.month), col(Report.sent_on)).where(
+                col(Report.client_id) == client_id, col(Report.sent_on).is_not(None)
+            )
+        )
+    }
+    catalogue = read_metrics(session)
+    currency = read_currency(session)
 
     status = ClientStatus(row[7])
     start, end = _month_or_none(row[11]), _month_or_none(row[12])
@@ -252,8 +295,8 @@ def _load(
                 )
             )
         paid = payments.get(str(month))
-        sent_on = _date_or_none(reports.get(str(month)))
-        received_on = _date_or_none(paid[1]) if paid else None
+        sent_on = reports.get(str(month))
+        received_on = paid[1] if paid else None
         billed = billable(status, start, end, month)
         received_cents = paid[0] if paid else 0
         history.append(
@@ -307,7 +350,7 @@ def _load(
         notes=row[13] or "",
         stage=row[14] or "",
         next_action=row[15] or "",
-        next_action_on=_date_or_none(row[16]),
+        next_action_on=row[16],
         objections=row[17] or "",
         currency=currency,
         as_of=as_of,
