@@ -142,7 +142,7 @@ def _client_row(session: Session, client_id: int) -> Any:
             col(Tier.included_hours),
             col(Tier.services),
             col(Tier.description),
-        )  # fmt: skip
+        )
         .outerjoin(Tier, col(Tier.id) == col(Client.tier_id))
         .where(col(Client.id) == client_id)
     ).first()

@@ -186,7 +186,7 @@ def _clients_stmt() -> Any:
             select(func.count()).where(sent_in_span).scalar_subquery(),
             select(func.max(s.c.month)).where(sent_in_span).scalar_subquery(),
             p.amount_cents,
-        )  # fmt: skip
+        )
         .select_from(_table(Client))
         .outerjoin(_table(Tier), t.id == c.tier_id)
         .outerjoin(_table(Hours), and_(h.client_id == c.id, h.month == m))
