@@ -310,7 +310,9 @@ def read_currency(conn: Session | sqlite3.Connection) -> str:
     from retainer_tui.db.models import Meta
 
     meta = _table(Meta).c
-    value = session_of(conn).execute(select(meta.value).where(meta.key == "currency")).scalar()
+    # The Session's Core connection: a Core select needs none of the ORM's execution.
+    found = session_of(conn).connection().execute(select(meta.value).where(meta.key == "currency"))
+    value = found.scalar()
     return value if value is not None else "USD"
 
 
@@ -320,8 +322,10 @@ def read_metrics(conn: Session | sqlite3.Connection) -> tuple[MetricInfo, ...]:
     from retainer_tui.db.models import Metric
 
     m = _table(Metric).c
-    rows = session_of(conn).execute(
-        select(m.key, m.label, m.unit, m.builtin).order_by(m.position, m.key)
+    rows = (
+        session_of(conn)
+        .connection()
+        .execute(select(m.key, m.label, m.unit, m.builtin).order_by(m.position, m.key))
     )
     return tuple(MetricInfo(k, label, unit, bool(b)) for k, label, unit, b in rows)
 
