@@ -20,13 +20,18 @@ DEFAULT_CURRENCY = "USD"
 
 def database_currency(conn: Session | sqlite3.Connection) -> str:
     """The database's currency (a new database takes the setting's once, for good)."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from retainer_tui.db.models import Meta
 
-    session = session_of(conn)
-    value = session.execute(select(Meta.value).where(Meta.key == "currency")).scalar()
-    return value if value else DEFAULT_CURRENCY
+    # The Core connection: one value needs none of the ORM's execution.
+    found = (
+        session_of(conn)
+        .connection()
+        .execute(select(col(Meta.value)).where(col(Meta.key) == "currency"))
+    )
+    value = found.scalar()
+    return str(value) if value else DEFAULT_CURRENCY
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ from retainer_tui.domain.status import (
     needs_attention,
     worst_status,
 )
+from retainer_tui.services.catalog import database_currency as read_currency
 
 if TYPE_CHECKING:
     import sqlite3
@@ -302,18 +303,6 @@ _cell_status = attrgetter("status")
 
 def _month_or_none(text: str | None) -> Month | None:
     return Month.stored(text) if text else None
-
-
-def read_currency(conn: Session | sqlite3.Connection) -> str:
-    from sqlalchemy import select
-
-    from retainer_tui.db.models import Meta
-
-    meta = _table(Meta).c
-    # The Session's Core connection: a Core select needs none of the ORM's execution.
-    found = session_of(conn).connection().execute(select(meta.value).where(meta.key == "currency"))
-    value = found.scalar()
-    return value if value is not None else "USD"
 
 
 def read_metrics(conn: Session | sqlite3.Connection) -> tuple[MetricInfo, ...]:

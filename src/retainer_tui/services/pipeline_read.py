@@ -27,6 +27,7 @@ from retainer_tui.domain.pipeline import (
     stored_stage,
     targets_in_order,
 )
+from retainer_tui.services.catalog import database_currency as _currency
 from retainer_tui.services.errors import NotFound
 from retainer_tui.services.pipeline_models import (
     MetricRef,
@@ -288,15 +289,6 @@ def _metric_labels(session: Session) -> dict[str, str]:
     from retainer_tui.db.models import Metric
 
     return {k: label for k, label in session.execute(select(Metric.key, Metric.label))}
-
-
-def _currency(session: Session) -> str:
-    from sqlmodel import select
-
-    from retainer_tui.db.models import Meta
-
-    value = session.execute(select(Meta.value).where(Meta.key == "currency")).scalar()
-    return value if value is not None else "USD"
 
 
 def guaranteed_income(conn: Session | sqlite3.Connection, month: Month) -> int:
