@@ -172,7 +172,7 @@ def _write_output(text: str, output: str | None, db: Database) -> None:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from retainer_tui.services.backup import BackupNotWritten, daily_backup
+    from retainer_tui.db.backup import BackupNotWritten, daily_backup
 
     settings = _settings()
     db = _open(args, settings)

@@ -20,7 +20,7 @@ def _stamp() -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from retainer_tui.services.backup import (
+    from retainer_tui.db.backup import (
         backup_database,
         backup_taken,
         list_backups,
@@ -70,12 +70,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from retainer_tui.cli import CommandError, _open, _settings
-    from retainer_tui.db.errors import DatabaseError
-    from retainer_tui.services.backup import (
+    from retainer_tui.db.backup import (
         check_backup_file,
         restore_backup,
         restore_over_unusable,
     )
+    from retainer_tui.db.errors import DatabaseError
 
     source = Path(args.file).expanduser()
     check_backup_file(source)

@@ -12,7 +12,7 @@ import pytest
 
 from retainer_tui import cli, cli_backup
 from retainer_tui.db.engine import Database
-from retainer_tui.services.backup import backup_taken, daily_backup, list_backups
+from retainer_tui.db.backup import backup_taken, daily_backup, list_backups
 from tests.factories import add_client
 
 FUTURE = dt.datetime(2030, 1, 1).timestamp()
@@ -132,7 +132,7 @@ def test_two_manual_backups_in_the_same_second_both_survive(
 def test_two_restores_in_the_same_second_keep_both_safety_copies(
     db: Database, backups: Path, tmp_path: Path
 ) -> None:
-    from retainer_tui.services.backup import backup_database, restore_backup
+    from retainer_tui.db.backup import backup_database, restore_backup
 
     source = backup_database(db, tmp_path / "source.db")
     safety = [

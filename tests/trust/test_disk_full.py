@@ -154,7 +154,7 @@ def test_the_app_opens_when_the_copy_cannot_be_put_in_place(
     db, started: Started, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Everywhere (no small disk needed): the operating system says no space is left."""
-    import retainer_tui.services.backup as backup
+    import retainer_tui.db.backup as backup
 
     def no_space(*_args: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -171,7 +171,7 @@ def test_the_app_opens_when_the_copy_cannot_be_put_in_place(
 def test_a_damaged_database_found_by_the_backup_still_stops_the_start(
     db, started: Started, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import retainer_tui.services.backup as backup
+    import retainer_tui.db.backup as backup
 
     monkeypatch.setattr(backup, "quick_check", lambda conn: "row 3 missing from index")
     assert cli.main(["--db", str(db.path)]) == 2

@@ -11,7 +11,7 @@ import pytest
 
 from retainer_tui.cli import main
 from retainer_tui.db.errors import DatabaseError
-from retainer_tui.services.backup import (
+from retainer_tui.db.backup import (
     backup_database,
     daily_backup,
     list_backups,

@@ -168,7 +168,7 @@ def open_database(
         return db
     if readonly:
         raise DatabaseError(f"{path}: needs an upgrade but is read-only; make it writable")
-    from retainer_tui.services.backup import backup_database
+    from retainer_tui.db.backup import backup_database
 
     # The process id too: a second copy starting in the same second (whose copy may be
     # taken after the first one upgraded) never replaces the real "before" backup.

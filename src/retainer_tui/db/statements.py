@@ -16,8 +16,12 @@ if TYPE_CHECKING:
     from sqlalchemy.sql.dml import Insert
     from sqlmodel import Session, SQLModel
 
+    # The connection of a db.read()/db.write() block, as services name it in their types
+    # (only db/ deals in sqlite3 itself).
+    RawConnection = sqlite3.Connection
 
-def session_of(conn_or_session: Session | sqlite3.Connection) -> Session:
+
+def session_of(conn_or_session: Session | RawConnection) -> Session:
     """The Session itself, or the Session whose transaction a db.read()/db.write()
     connection is running (so a not-yet-ported caller can pass its connection)."""
     from sqlmodel import Session

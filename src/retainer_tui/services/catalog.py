@@ -9,16 +9,15 @@ from typing import TYPE_CHECKING
 from retainer_tui.db.statements import session_of
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlmodel import Session
 
     from retainer_tui.db.engine import Database
+    from retainer_tui.db.statements import RawConnection
 
 DEFAULT_CURRENCY = "USD"
 
 
-def database_currency(conn: Session | sqlite3.Connection) -> str:
+def database_currency(conn: Session | RawConnection) -> str:
     """The database's currency (a new database takes the setting's once, for good)."""
     from sqlmodel import col, select
 

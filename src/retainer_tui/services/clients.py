@@ -29,10 +29,10 @@ from retainer_tui.services.undo import (
 )
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlalchemy import Select
     from sqlmodel import Session
+
+    from retainer_tui.db.statements import RawConnection
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in ClientStatus)
 SERVICE_TYPES: tuple[str, ...] = tuple(s.value for s in ServiceType)
@@ -225,7 +225,7 @@ def get_client(db: Database, *, client_id: int) -> ClientRecord | None:
         return read_client(session, client_id)
 
 
-def read_client(conn: Session | sqlite3.Connection, client_id: int) -> ClientRecord | None:
+def read_client(conn: Session | RawConnection, client_id: int) -> ClientRecord | None:
     """One client inside the caller's unit of work (a Session or a db.read() connection)."""
     from sqlmodel import col
 
@@ -244,7 +244,7 @@ def find_client(db: Database, *, name: str) -> ClientRecord | None:
 
 
 def _id_named(
-    conn: Session | sqlite3.Connection, table: str, name: str, own_id: int | None
+    conn: Session | RawConnection, table: str, name: str, own_id: int | None
 ) -> int | None:
     """The id of a row (other than own_id) whose name has the same name_key, or None."""
     from sqlalchemy import select
@@ -265,9 +265,7 @@ def _id_named(
     return None
 
 
-def _name_taken(
-    conn: Session | sqlite3.Connection, table: str, name: str, own_id: int | None
-) -> bool:
+def _name_taken(conn: Session | RawConnection, table: str, name: str, own_id: int | None) -> bool:
     """Whether another row already has this name, compared by name_key."""
     return _id_named(conn, table, name, own_id) is not None
 

@@ -16,9 +16,9 @@ from retainer_tui.domain.month import Month
 from retainer_tui.services.errors import FormInvalid, NotFound
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlmodel import Session
+
+    from retainer_tui.db.statements import RawConnection
 
 T = TypeVar("T")
 
@@ -36,7 +36,7 @@ def read_month(value: Month | str) -> Month:
     return read_field("month", lambda: v.month(value))
 
 
-def block_session(conn: sqlite3.Connection) -> Session:
+def block_session(conn: RawConnection) -> Session:
     """The Session of a db.read()/db.write() block (Recorder still takes its connection)."""
     from retainer_tui.db.statements import session_of
 

@@ -13,10 +13,10 @@ from retainer_tui.domain.clients import ClientStatus, ServiceType
 from retainer_tui.domain.names import name_key
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlalchemy import ColumnElement, Table
     from sqlmodel import Session
+
+    from retainer_tui.db.statements import RawConnection
 
 DEFAULT_STATUS = ClientStatus.ACTIVE.value
 DEFAULT_SERVICE_TYPE = ServiceType.SOCIAL_MEDIA.value
@@ -112,7 +112,7 @@ def stored_columns(table: Table, names: tuple[str, ...]) -> list[ColumnElement[A
     ]
 
 
-def read_context(conn: Session | sqlite3.Connection) -> Context:
+def read_context(conn: Session | RawConnection) -> Context:
     """Everything the checks and the merge compare against, in one query per table."""
     from sqlalchemy import func, select
 

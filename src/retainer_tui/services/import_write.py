@@ -34,10 +34,10 @@ from retainer_tui.services.import_plan import (
 from retainer_tui.services.pipeline_data import write_prospects
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlalchemy.sql.dml import Insert
     from sqlmodel import Session
+
+    from retainer_tui.db.statements import RawConnection
 
 KINDS = (
     "clients", "tiers", "metrics", "goals", "results", "hours", "payments", "reports",
@@ -171,7 +171,7 @@ def _by_key(table: Table, key: str, columns: tuple[str, ...]) -> Any:
 
 
 def apply(
-    conn: Session | sqlite3.Connection, plan: Plan, ctx: Context, *, replace: bool, write: bool
+    conn: Session | RawConnection, plan: Plan, ctx: Context, *, replace: bool, write: bool
 ) -> dict[str, Tally]:
     """Count (and, when write, make) every change the plan brings, per kind."""
     session = session_of(conn)

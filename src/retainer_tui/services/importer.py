@@ -85,7 +85,7 @@ def _context(ctx: Context, new_database: bool) -> Context:
 
 def _backup(db: Database, folder: Path) -> Path:
     """A copy of the database under a name no other backup has, before --replace."""
-    from retainer_tui.services.backup import backup_database, unique_backup_path
+    from retainer_tui.db.backup import backup_database, unique_backup_path
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = unique_backup_path(folder, db.path.stem, "before-import", stamp)

@@ -40,10 +40,10 @@ from retainer_tui.domain.status import (
 from retainer_tui.services.catalog import database_currency as read_currency
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlalchemy.engine import Connection
     from sqlmodel import Session
+
+    from retainer_tui.db.statements import RawConnection
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +305,7 @@ def _month_or_none(text: str | None) -> Month | None:
     return Month.stored(text) if text else None
 
 
-def read_metrics(conn: Session | sqlite3.Connection) -> tuple[MetricInfo, ...]:
+def read_metrics(conn: Session | RawConnection) -> tuple[MetricInfo, ...]:
     from sqlalchemy import select
 
     from retainer_tui.db.models import Metric
@@ -531,7 +531,7 @@ def load_month(
 
 
 def load_month_from(
-    conn: Session | sqlite3.Connection,
+    conn: Session | RawConnection,
     *,
     month: Month,
     as_of: date,

@@ -36,9 +36,9 @@ from retainer_tui.domain.money import decimal_string
 from retainer_tui.domain.pipeline import OBJECTION_KINDS, StageError, parse_stage
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlmodel import Session
+
+    from retainer_tui.db.statements import RawConnection
 
 PROSPECT_KEYS = (
     "workload",
@@ -91,7 +91,7 @@ def _fold(name: str) -> str:
 
 
 def prospect_document(
-    conn: Session | sqlite3.Connection, client_id: int, rank: dict[str, int]
+    conn: Session | RawConnection, client_id: int, rank: dict[str, int]
 ) -> dict[str, Any] | None:
     """The client's `prospect` table for the data file, or None when it has none."""
     from sqlalchemy.orm import aliased
@@ -342,7 +342,7 @@ def _column_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_prospects(
-    conn: Session | sqlite3.Connection,
+    conn: Session | RawConnection,
     plans: Iterable[tuple[int, ProspectPlan | None]],
     tier_ids: dict[str, int],
 ) -> None:

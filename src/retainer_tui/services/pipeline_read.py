@@ -38,10 +38,10 @@ from retainer_tui.services.pipeline_models import (
 )
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlalchemy import ColumnElement, Select
     from sqlmodel import Session
+
+    from retainer_tui.db.statements import RawConnection
 
 
 @cache
@@ -132,7 +132,7 @@ def _json_text(column: Any) -> Any:
     return type_coerce(column, String)
 
 
-def _session_of(conn: Session | sqlite3.Connection) -> Session:
+def _session_of(conn: Session | RawConnection) -> Session:
     from retainer_tui.db.statements import session_of
 
     return session_of(conn)
@@ -239,7 +239,7 @@ def _objections(session: Session, which: Any) -> dict[int, list[ObjectionInfo]]:
     return found
 
 
-def read_tiers(conn: Session | sqlite3.Connection) -> tuple[TierInfo, ...]:
+def read_tiers(conn: Session | RawConnection) -> tuple[TierInfo, ...]:
     """The tiers in the order they are offered."""
     from sqlmodel import col, select
 
@@ -291,7 +291,7 @@ def _metric_labels(session: Session) -> dict[str, str]:
     return {k: label for k, label in session.execute(select(Metric.key, Metric.label))}
 
 
-def guaranteed_income(conn: Session | sqlite3.Connection, month: Month) -> int:
+def guaranteed_income(conn: Session | RawConnection, month: Month) -> int:
     """The month's guaranteed income (cents): the fees of the clients on retainer in it,
     by the rule the dashboard uses."""
     from sqlalchemy import func
@@ -348,7 +348,7 @@ def load_pipeline(db: Database, *, as_of: date) -> PipelineView:
         return load_pipeline_from(session, as_of=as_of)
 
 
-def load_pipeline_from(conn: Session | sqlite3.Connection, *, as_of: date) -> PipelineView:
+def load_pipeline_from(conn: Session | RawConnection, *, as_of: date) -> PipelineView:
     """load_pipeline() inside the caller's unit of work."""
     from sqlmodel import col, select
 

@@ -44,7 +44,7 @@ from retainer_tui.domain.pipeline import NEXT_ACTIONS, Stage, success_criteria
 from retainer_tui.domain.status import elapsed_fraction
 
 if TYPE_CHECKING:
-    import sqlite3
+    from retainer_tui.db.statements import RawConnection
 
 # How a metric is delivered in the current month (partly elapsed) or the previous one.
 MET = "met"  # the target plus a little more
@@ -453,7 +453,7 @@ def _tier_rows(session: Session) -> dict[str, tuple[int, int, int]]:
     return tiers
 
 
-def ensure_catalogue(conn: Session | sqlite3.Connection) -> dict[str, tuple[int, int, int]]:
+def ensure_catalogue(conn: Session | RawConnection) -> dict[str, tuple[int, int, int]]:
     """Make sure the built-in metrics and default tiers exist; return the tiers by name."""
     session = session_of(conn)
     session.execute(
@@ -466,7 +466,7 @@ def ensure_catalogue(conn: Session | sqlite3.Connection) -> dict[str, tuple[int,
     return _tier_rows(session)
 
 
-def refuse_if_clients(conn: Session | sqlite3.Connection) -> None:
+def refuse_if_clients(conn: Session | RawConnection) -> None:
     """Sample data only goes into a database without clients."""
     session = session_of(conn)
     if session.execute(select(col(Client.id)).limit(1)).first() is not None:

@@ -19,9 +19,9 @@ from retainer_tui.services.errors import FormInvalid, InUse, NotFound
 from retainer_tui.services.undo import Change, Recorder, UndoStack, record, touch_dependents
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlmodel import Session
+
+    from retainer_tui.db.statements import RawConnection
 
 # SQLAlchemy, the models and db.statements are imported inside the functions that run
 # statements: the app's start-up path (every screen imports this module) loads no ORM
@@ -200,7 +200,7 @@ def tier_goals(db: Database, *, tier_id: int) -> dict[str, int]:
 
 
 def _clean(
-    conn: sqlite3.Connection, draft: TierDraft, tier_id: int | None
+    conn: RawConnection, draft: TierDraft, tier_id: int | None
 ) -> tuple[dict[str, object], dict[str, str]]:
     from sqlmodel import select
 
@@ -289,9 +289,7 @@ def clean_services(services: tuple[str, ...] | list[str]) -> list[str]:
     return cleaned
 
 
-def _write_goals(
-    conn: sqlite3.Connection, rec: Recorder, tier_id: int, goals: dict[str, int]
-) -> None:
+def _write_goals(conn: RawConnection, rec: Recorder, tier_id: int, goals: dict[str, int]) -> None:
     """Replace the tier's default goals (rows recorded for undo)."""
     from sqlalchemy import delete, insert
     from sqlmodel import col

@@ -22,11 +22,11 @@ from retainer_tui.db.engine import Database
 from retainer_tui.services.errors import UndoConflict
 
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlalchemy import Column, ColumnElement, Table
     from sqlalchemy.types import TypeEngine
     from sqlmodel import Session
+
+    from retainer_tui.db.statements import RawConnection
 
 # Column name and value pairs, in table order: hashable, comparable, immutable. Values are
 # as the table's column types give them (a date is a datetime.date), except JSON columns,
@@ -55,7 +55,7 @@ def _table(name: str) -> Table:
         raise ValueError(f"there is no table {name}") from None
 
 
-def primary_key(conn: Session | sqlite3.Connection, table: str) -> tuple[str, ...]:
+def primary_key(conn: Session | RawConnection, table: str) -> tuple[str, ...]:
     """The table's primary key columns, in key order."""
     key = _PRIMARY_KEYS.get(table)
     if key is None:
@@ -79,7 +79,7 @@ def _dependents(parent: str) -> tuple[Dependent, ...]:
     )
 
 
-def dependents(conn: Session | sqlite3.Connection, parent: str) -> tuple[Dependent, ...]:
+def dependents(conn: Session | RawConnection, parent: str) -> tuple[Dependent, ...]:
     """Every column in the schema that refers to the parent table (so goes with its rows)."""
     return _dependents(parent)
 
@@ -151,7 +151,7 @@ def _value(table: Table, name: str, value: Any) -> Any:
     return type_coerce(value, _stored_json()) if _is_json(table.c[name]) else value
 
 
-def _is_key(conn: Session | sqlite3.Connection, table: str, key: Sequence[Any]) -> Any:
+def _is_key(conn: Session | RawConnection, table: str, key: Sequence[Any]) -> Any:
     from sqlalchemy import and_
 
     t = _table(table)
@@ -168,7 +168,7 @@ def _rows(session: Session, table: str, where: Any) -> list[Row]:
     return [tuple(zip(names, values, strict=True)) for values in result]
 
 
-def read_row(conn: Session | sqlite3.Connection, table: str, key: Sequence[Any]) -> Row | None:
+def read_row(conn: Session | RawConnection, table: str, key: Sequence[Any]) -> Row | None:
     """The whole row with that primary key, or None."""
     from retainer_tui.db.statements import session_of
 
@@ -198,7 +198,7 @@ def _where(table: str, where: ColumnElement[bool] | str, params: Iterable[Any]) 
 class Recorder:
     """Collects the rows an action touches, inside its write transaction."""
 
-    def __init__(self, conn: Session | sqlite3.Connection) -> None:
+    def __init__(self, conn: Session | RawConnection) -> None:
         from retainer_tui.db.statements import session_of
 
         self.conn = conn
@@ -255,7 +255,7 @@ def _has_dependents(session: Session, table: str, row_id: Any) -> bool:
     return False
 
 
-def apply_undo(conn: Session | sqlite3.Connection, change: Change) -> None:
+def apply_undo(conn: Session | RawConnection, change: Change) -> None:
     """Put back the rows a change replaced, inside the caller's transaction."""
     from sqlalchemy import delete, insert, update
     from sqlalchemy.exc import IntegrityError
