@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from retainer_tui import cli, cli_backup
-from retainer_tui.db.engine import Database
 from retainer_tui.db.backup import backup_taken, daily_backup, list_backups
+from retainer_tui.db.engine import Database
 from tests.factories import add_client
 
 FUTURE = dt.datetime(2030, 1, 1).timestamp()

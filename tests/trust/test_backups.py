@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from retainer_tui import cli
-from retainer_tui.db.engine import Database
 from retainer_tui.db.backup import list_backups
+from retainer_tui.db.engine import Database
 from retainer_tui.services.clients import ClientDraft, save_client
 from tests.trust.helpers import checks, read_tables
 

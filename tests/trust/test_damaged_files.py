@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from retainer_tui import cli
+from retainer_tui.db.backup import backup_database
 from retainer_tui.db.engine import Database, is_wal
 from retainer_tui.db.migrate import open_database
-from retainer_tui.db.backup import backup_database
 from retainer_tui.services.sample import load_sample_data
 from tests.trust import tally
 from tests.trust.helpers import read_tables

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from retainer_tui import cli, paths
+from retainer_tui.db.backup import backup_database
 from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError, DatabaseMoved
 from retainer_tui.db.migrate import open_database
 from retainer_tui.services import entries
-from retainer_tui.db.backup import backup_database
 from retainer_tui.services.clients import ClientDraft, save_client
 from retainer_tui.services.kept_connection import KeptConnection
 from retainer_tui.services.sample import load_sample_data

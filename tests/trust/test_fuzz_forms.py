@@ -28,10 +28,10 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from retainer_tui.config import Settings
+from retainer_tui.db.backup import backup_database
 from retainer_tui.db.engine import Database
 from retainer_tui.db.migrate import open_database
 from retainer_tui.domain.month import Month
-from retainer_tui.db.backup import backup_database
 from retainer_tui.services.clients import ClientDraft, find_client, save_client
 from retainer_tui.services.entries import set_goals
 from retainer_tui.services.tiers import list_tiers

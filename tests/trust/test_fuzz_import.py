@@ -19,9 +19,9 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from retainer_tui.db.backup import backup_database
 from retainer_tui.db.engine import Database
 from retainer_tui.db.migrate import open_database
-from retainer_tui.db.backup import backup_database
 from retainer_tui.services.clients import ClientDraft, save_client
 from retainer_tui.services.data_file import DataFileError, import_data
 from tests.trust import tally

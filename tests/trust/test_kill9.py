@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from retainer_tui.db.backup import backup_database
 from retainer_tui.db.engine import Database
 from retainer_tui.db.migrate import open_database
-from retainer_tui.db.backup import backup_database
 from retainer_tui.services.data_file import export_data
 from retainer_tui.services.sample_scaled import generate_scaled
 from tests.trust import tally

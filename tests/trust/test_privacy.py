@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retainer_tui import cli, paths
+from retainer_tui.db.backup import backup_database, daily_backup, restore_backup
 from retainer_tui.db.engine import Database
 from retainer_tui.db.migrate import open_database
-from retainer_tui.db.backup import backup_database, daily_backup, restore_backup
 from retainer_tui.services.clients import ClientDraft, save_client
 from retainer_tui.services.data_file import export_data
 from retainer_tui.services.entries import add_metric, set_goals, set_result

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from retainer_tui.cli import main
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.db.backup import (
     backup_database,
     daily_backup,
     list_backups,
     restore_backup,
 )
+from retainer_tui.db.errors import DatabaseError
 from tests.factories import add_client
 
 

@@ -34,13 +34,25 @@ def test_unknown_client_is_none(db: Database) -> None:
 
 
 def test_window_is_twelve_months_ending_this_month(db: Database) -> None:
-    cid = add_client(db, "Rossi Bakery", start="2026-01")
+    cid = add_client(db, "Rossi Bakery", start="2025-06")
     detail = load_client_detail(db, client_id=cid, as_of=AS_OF)
     assert detail is not None
     assert [str(m.month) for m in (detail.months[0], detail.months[-1])] == ["2025-12", "2026-11"]
     assert len(detail.months) == 12
-    assert detail.months[0].in_service is False
-    assert detail.months[0].report is ReportState.NOT_APPLICABLE
+
+
+def test_the_window_starts_no_earlier_than_the_client(db: Database) -> None:
+    """No empty months from before the client started, in the table or the sparklines."""
+    cid = add_client(db, "Rossi Bakery", start="2026-04")
+    detail = load_client_detail(db, client_id=cid, as_of=AS_OF)
+    assert detail is not None
+    assert [str(m.month) for m in detail.months] == [f"2026-{m:02d}" for m in range(4, 12)]
+    assert all(m.in_service for m in detail.months)
+    later = add_client(db, "Starts Next Year", start="2027-02")
+    upcoming = load_client_detail(db, client_id=later, as_of=AS_OF)
+    assert upcoming is not None
+    assert [str(m.month) for m in upcoming.months] == ["2026-11"]  # the month shown
+    assert upcoming.months[0].report is ReportState.NOT_APPLICABLE
     assert detail.monthly_fee_cents == 3_000_00
     assert detail.tier is not None and detail.tier.included_hours == 20
     assert "Content creation" in detail.tier.services
@@ -93,6 +105,9 @@ def test_every_month_agrees_with_the_month_view(sample_db: Database, offset: int
     for client in view.clients:
         detail = load_client_detail(sample_db, client_id=client.id, as_of=AS_OF)
         assert detail is not None
+        if detail.start is not None and month < detail.start:
+            assert all(m.month >= detail.start for m in detail.months), client.name
+            continue
         row = next(m for m in detail.months if m.month == month)
         assert row.month_status is client.month_status, client.name
         assert row.report is client.report, client.name

@@ -223,6 +223,10 @@ def _load(
     row = _client_row(session, client_id)
     if row is None:
         return None
+    start_month = _month_or_none(row[11])
+    if start_month is not None and start_month > window[0]:
+        # No empty months from before the client started (nor in the sparklines).
+        window = [m for m in window if m >= start_month] or [window[-1]]
     first, last = str(window[0]), str(window[-1])
     goals: dict[str, list[tuple[Month, int]]] = {}
     for key, month, target in session.execute(
