@@ -257,8 +257,9 @@ async def test_nothing_is_sent_and_no_stray_file_holds_client_data(
         app.show_client(saved.id)
         await settle(app, pilot)
         app.show_dashboard()
-        for feature in ("edit_client", "goals", "payment", "report_mark"):
-            app.open_feature(feature, client_id=saved.id)
+        for open_for in (app.open_edit_client, app.open_goals, app.open_payment,
+                         app.open_report_mark):  # fmt: skip
+            open_for(saved.id)
             await settle(app, pilot)
             app.show_dashboard()
         for open_screen in (app.open_reports, app.open_pipeline, app.open_tiers):

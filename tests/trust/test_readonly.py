@@ -267,12 +267,12 @@ async def test_the_app_on_a_read_only_database_refuses_each_change_in_a_toast(
             return str(app.screen.query_one("#cell-info").render())
 
         async def payment() -> None:
-            app.open_for_client("payment", rossi.id)
+            app.open_payment(rossi.id)
             await settle(app, pilot)
             await pilot.press("ctrl+s")
 
         async def report_mark() -> None:
-            app.open_for_client("report_mark", rossi.id)
+            app.open_report_mark(rossi.id)
             await settle(app, pilot)
             month = app.screen.query_one("#month", Input)
             month.value = "2026-10"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from datetime import date
 
-import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
@@ -13,7 +12,6 @@ from retainer_tui.config import Settings, load_settings
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.month import Month
 from retainer_tui.services.month_view import load_month
-from retainer_tui.tui.app import SCREEN_FACTORIES, register_screen
 from retainer_tui.tui.screens.client_detail import ClientDetailScreen
 from retainer_tui.tui.screens.help import HelpScreen
 from retainer_tui.tui.screens.welcome import WelcomeScreen
@@ -199,34 +197,24 @@ async def test_keymap_from_settings_remaps_keys(sample_db: Database, make_app: A
         ) in app.screen.entries
 
 
-async def test_a_registered_screen_opens_and_reloads_on_close(
-    sample_db: Database, make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+async def test_a_screen_opened_by_its_key_reloads_the_data_on_close(
+    sample_db: Database, make_app: AppMaker
 ) -> None:
-    from textual.screen import ModalScreen
-    from textual.widgets import Static
+    from retainer_tui.tui.screens.tiers import TiersScreen
 
-    class Tiers(ModalScreen[None]):
-        def compose(self):
-            yield Static("tiers here")
-
-    monkeypatch.setitem(SCREEN_FACTORIES, "tiers", lambda request: Tiers())
     app = make_app(sample_db)
     reloads: list[None] = []
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         app.data_changed.subscribe(app, reloads.append)
         await pilot.press("T")
-        await pilot.pause()
-        assert isinstance(app.screen, Tiers)
-        app.screen.dismiss(None)
+        await settle(app, pilot)
+        assert isinstance(app.screen, TiersScreen)
+        assert reloads == []
+        await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is app.dashboard
-        assert reloads
-
-
-def test_register_screen_refuses_unknown_features() -> None:
-    with pytest.raises(KeyError):
-        register_screen("no-such-feature", lambda request: None)  # type: ignore[arg-type,return-value]
+        assert reloads == [None]  # once, for the screen just closed
 
 
 async def test_dashboard_agrees_with_status_json(

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from textual.widgets import Static
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.month import Month
 from retainer_tui.services.month_view import load_month
-from retainer_tui.tui.app import SCREEN_FACTORIES
 from tests.ui.conftest import SIZE, AppMaker, settle, table_names
 
 
@@ -162,18 +160,6 @@ async def test_enter_opens_the_client_and_escape_returns_to_the_same_row(
         assert app.screen is app.dashboard
         assert app.dashboard.table.highlighted_client_id() == chosen
         assert app.dashboard.table.cursor_row == 2
-
-
-async def test_feature_keys_say_not_available_yet(
-    sample_db: Database, make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delitem(SCREEN_FACTORIES, "tiers", raising=False)
-    app = make_app(sample_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        await pilot.press("T")
-        await pilot.pause()
-        assert any("Tiers is not available yet" in str(n.message) for n in app._notifications)
 
 
 async def test_narrow_terminal_renders(sample_db: Database, make_app: AppMaker) -> None:

@@ -1,21 +1,14 @@
 """RetainerApp and its factory, build_app(db, settings, today=...).
 
 The app owns what every screen shares: the database, the settings (theme, keymap), the
-as-of date, the selected month, the watch for data changes, and the registry through which
-the feature screens (forms, results grid, reports, pipeline, tiers) plug in.
-
-Plugging a feature screen in: add its factory to SCREEN_FACTORIES (see below), e.g.
-
-    SCREEN_FACTORIES["tiers"] = lambda request: TiersScreen(request.db)
-
-The dashboard's keys (n, e, r, g, R, P, T) and the command palette already call
-RetainerApp.open_<feature>(); until a factory is registered they show a toast.
+as-of date, the selected month, the watch for data changes, and the typed open_…()
+methods through which the dashboard's keys, the client page and the command palette open
+every other screen (each imported on first use, so the first frame waits for none).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -27,6 +20,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
 
+import retainer_tui.tui.entry_keys  # noqa: F401  (the forms' keys, for help and the palette)
 from retainer_tui.config import ConfigError, Settings, save_setting
 from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
@@ -43,74 +37,6 @@ from retainer_tui.tui.screens.welcome import WelcomeScreen
 
 DEFAULT_THEME = "textual-dark"
 POLL_SECONDS = 2.0
-
-
-@dataclass(frozen=True, slots=True)
-class ScreenRequest:
-    """What a feature screen is opened with."""
-
-    db: Database
-    settings: Settings
-    today: date
-    month: Month
-    client_id: int | None = None
-    currency: str = "USD"  # the database's, not the setting's
-
-
-ScreenFactory = Callable[[ScreenRequest], Screen[Any]]
-
-# Feature key -> the name its "not available yet" toast uses.
-FEATURES: dict[str, str] = {
-    "new_client": "Adding a client",
-    "edit_client": "Editing a client",
-    "results": "Results entry",
-    "goals": "Goals",
-    "reports": "Reports",
-    "pipeline": "Pipeline",
-    "tiers": "Tiers",
-}
-
-# The plug: feature key -> factory building its screen (modal or full). After the screen is
-# dismissed the data is reloaded, so a form only has to write and dismiss.
-SCREEN_FACTORIES: dict[str, ScreenFactory] = {}
-
-
-def register_screen(feature: str, factory: ScreenFactory) -> None:
-    """Plug a feature screen in (the same as assigning SCREEN_FACTORIES[feature])."""
-    if feature not in FEATURES:
-        raise KeyError(f"unknown feature {feature!r}; one of {', '.join(FEATURES)}")
-    SCREEN_FACTORIES[feature] = factory
-
-
-def _reports_screen(request: ScreenRequest) -> Screen[Any]:
-    # Imported on first use: the Markdown preview is not needed for the first frame.
-    from retainer_tui.tui.screens.reports_queue import ReportsScreen
-
-    return ReportsScreen(request.db, request.settings, today=request.today)
-
-
-register_screen("reports", _reports_screen)
-
-
-def _pipeline_screen(request: ScreenRequest) -> Screen[Any]:
-    """`P`: imported on first use, so the pipeline's code costs nothing at start-up."""
-    from retainer_tui.tui.screens.pipeline import open_pipeline
-
-    return open_pipeline(request)
-
-
-SCREEN_FACTORIES["pipeline"] = _pipeline_screen
-
-
-def _register_entry_screens() -> None:
-    """n, e, r, g, T, p, m: the data-entry screens (tui/entry_screens.py)."""
-    from retainer_tui.tui.entry_screens import ENTRY_FEATURES, ENTRY_SCREENS
-
-    FEATURES.update(ENTRY_FEATURES)
-    SCREEN_FACTORIES.update(ENTRY_SCREENS)
-
-
-_register_entry_screens()
 
 
 class RetainerApp(App[None]):
@@ -289,56 +215,102 @@ class RetainerApp(App[None]):
         scope = getattr(self.screen, "KEY_SCOPE", "dashboard")
         self.push_screen(HelpScreen(scope=scope, title=getattr(self.screen, "TITLE_TEXT", "")))
 
-    # -- feature screens (built elsewhere; see SCREEN_FACTORIES) ---------------------------
+    # -- the other screens: each opened by its own method, imported on first use -------
 
-    def open_feature(self, feature: str, *, client_id: int | None = None) -> None:
-        factory = SCREEN_FACTORIES.get(feature)
-        if factory is None:
-            self.notify(f"{FEATURES[feature]} is not available yet.", title="Coming soon")
-            return
-        request = ScreenRequest(
-            self.db, self.settings, self.today, self.month, client_id, currency=self.currency
-        )
+    def _show(self, build: Callable[[], Screen[Any]]) -> None:
+        """Push the screen build() makes; the data is reloaded once it is dismissed, so a
+        form only has to write and dismiss."""
         try:
-            screen = factory(request)
+            screen = build()
         except DatabaseError as exc:
             self.show_error(exc)
             return
         self.push_screen(screen, callback=lambda _result: self.reload_data())
 
+    def _chosen(self, client_id: int | None) -> int | None:
+        """The client to open a screen about; None (and a word) when none is highlighted."""
+        if client_id is None:
+            self.notify("Highlight a client first.", severity="warning")
+        return client_id
+
     def open_new_client(self) -> None:
-        self.open_feature("new_client")
+        from retainer_tui.tui.screens.client_form import ClientFormScreen
+
+        self._show(
+            lambda: ClientFormScreen(
+                self.db,
+                today=self.today,
+                currency=self.currency,
+                default_report_day=self.settings.default_report_due_day,
+            )
+        )
 
     def open_edit_client(self, client_id: int | None) -> None:
-        if client_id is None:
-            self.notify("Highlight a client first.", severity="warning")
-            return
-        self.open_feature("edit_client", client_id=client_id)
+        from retainer_tui.tui.screens.client_form import ClientFormScreen
+
+        if (cid := self._chosen(client_id)) is not None:
+            self._show(
+                lambda: ClientFormScreen(
+                    self.db, today=self.today, client_id=cid, currency=self.currency
+                )
+            )
 
     def open_results(self, client_id: int | None = None) -> None:
-        self.open_feature("results", client_id=client_id)
+        from retainer_tui.tui.screens.results_grid import ResultsGridScreen
+
+        self._show(
+            lambda: ResultsGridScreen(
+                self.db,
+                month=self.month,
+                today=self.today,
+                tolerance=self.settings.tolerance,
+                client_id=client_id,
+            )
+        )
 
     def open_goals(self, client_id: int | None) -> None:
-        if client_id is None:
-            self.notify("Highlight a client first.", severity="warning")
-            return
-        self.open_feature("goals", client_id=client_id)
+        from retainer_tui.tui.screens.goals import GoalsScreen
+
+        if (cid := self._chosen(client_id)) is not None:
+            self._show(lambda: GoalsScreen(self.db, client_id=cid, month=self.month))
+
+    def open_payment(self, client_id: int | None) -> None:
+        from retainer_tui.tui.screens.payment_form import PaymentFormScreen
+
+        if (cid := self._chosen(client_id)) is not None:
+            self._show(
+                lambda: PaymentFormScreen(
+                    self.db,
+                    client_id=cid,
+                    month=self.month,
+                    today=self.today,
+                    currency=self.currency,
+                )
+            )
+
+    def open_report_mark(self, client_id: int | None) -> None:
+        from retainer_tui.tui.screens.report_mark import ReportMarkScreen
+
+        if (cid := self._chosen(client_id)) is not None:
+            self._show(
+                lambda: ReportMarkScreen(self.db, client_id=cid, month=self.month, today=self.today)
+            )
 
     def open_reports(self) -> None:
-        self.open_feature("reports")
+        # The Markdown preview is not needed for the first frame.
+        from retainer_tui.tui.screens.reports_queue import ReportsScreen
+
+        self._show(lambda: ReportsScreen(self.db, self.settings, today=self.today))
 
     def open_pipeline(self) -> None:
-        self.open_feature("pipeline")
+        from retainer_tui.tui.screens.pipeline import PipelineScreen
+
+        self._show(lambda: PipelineScreen(self.db, self.settings, today=self.today))
 
     def open_tiers(self) -> None:
-        self.open_feature("tiers")
+        from retainer_tui.tui.screens.tiers import TiersScreen
 
-    def open_for_client(self, feature: str, client_id: int | None) -> None:
-        """A feature screen about one client (payment, report mark…)."""
-        if client_id is None:
-            self.notify("Highlight a client first.", severity="warning")
-            return
-        self.open_feature(feature, client_id=client_id)
+        self._show(lambda: TiersScreen(self.db, currency=self.currency))
 
     def action_undo(self) -> None:
         """ctrl+z: undo the session's last change; every screen reloads at once."""

@@ -243,7 +243,7 @@ class ClientDetailScreen(Screen[None]):
         self.retainer.open_results(self.client_id)
 
     def action_mark_payment(self) -> None:
-        self.retainer.open_for_client("payment", self.client_id)
+        self.retainer.open_payment(self.client_id)
 
     def action_mark_report(self) -> None:
-        self.retainer.open_for_client("report_mark", self.client_id)
+        self.retainer.open_report_mark(self.client_id)

@@ -304,7 +304,7 @@ class DashboardScreen(Screen[None]):
         self.retainer.open_tiers()
 
     def action_mark_payment(self) -> None:
-        self.retainer.open_for_client("payment", self.table.highlighted_client_id())
+        self.retainer.open_payment(self.table.highlighted_client_id())
 
     def action_mark_report(self) -> None:
-        self.retainer.open_for_client("report_mark", self.table.highlighted_client_id())
+        self.retainer.open_report_mark(self.table.highlighted_client_id())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -29,9 +29,6 @@ from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import PIPELINE_KEYS
 from retainer_tui.tui.screens.form_base import data_written, undo_stack
 from retainer_tui.tui.theme_colors import ThemeColors
-
-if TYPE_CHECKING:
-    from retainer_tui.tui.app import ScreenRequest
 
 DASH = "—"
 # Below this width the columns shrink so that an 80-column terminal shows them all.
@@ -545,9 +542,4 @@ def detail_text(p: pl.Prospect, view: pl.PipelineView, style: Any) -> Text:
     return text
 
 
-def open_pipeline(request: ScreenRequest) -> Screen[Any]:
-    """The app's factory for `P` (see tui/app.py SCREEN_FACTORIES)."""
-    return PipelineScreen(request.db, request.settings, today=request.today)
-
-
-__all__ = ["PipelineScreen", "PipelineTable", "detail_text", "open_pipeline", "table_rows"]
+__all__ = ["PipelineScreen", "PipelineTable", "detail_text", "table_rows"]
