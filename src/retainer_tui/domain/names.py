@@ -90,7 +90,8 @@ def _quoted(text: str) -> str:
 
 def invisible_character(name: str) -> str | None:
     """The first character that would make a name look like another one (zero-width
-    spaces, bidi controls, soft hyphens…), written U+XXXX; None when there is none."""
+    spaces, bidi controls, soft hyphens…), written as its code point (U+200B); None when
+    there is none."""
     for index, ch in enumerate(name):
         if ch in _JOINERS:
             before = name[index - 1] if index else ""

@@ -31,7 +31,7 @@ MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 def printable(text: str) -> str:
     """The text with every character a terminal would act on (C0 and C1 controls, DEL,
-    line breaks, bidi and other format characters) written as a \\uXXXX escape."""
+    line breaks, bidi and other format characters) written as a \\u escape (\\u200b)."""
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
