@@ -99,7 +99,7 @@ def set_goal(
     """Set a target from a month on (0 stops tracking); earlier months keep theirs."""
     m = _month(month)
     value = _field("target", lambda: v.count(target, "target"))
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
         label = _metric_label(session, metric)
@@ -139,7 +139,7 @@ def set_goals(
             errors[f"target:{key}"] = str(exc)
     if errors:
         raise FormInvalid(errors)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
         known = set(session.execute(select(col(Metric.key))).scalars())
@@ -216,7 +216,7 @@ def apply_tier_goals(
     whose tier has no defaults, is refused (ServiceError).
     """
     m = _month(month)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
         defaults = _tier_defaults(session, client_id)
@@ -249,7 +249,7 @@ def clear_goal(
     from retainer_tui.db.models import Goal
 
     m = _month(month)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
         label = _metric_label(session, metric)

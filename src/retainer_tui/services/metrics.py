@@ -43,7 +43,7 @@ def add_metric(
             clean[field] = read()
         except v.InvalidValue as exc:
             errors[field] = str(exc)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         if (
             "key" in clean

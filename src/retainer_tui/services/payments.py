@@ -102,7 +102,7 @@ def mark_payment(
         raise FormInvalid(errors)
     assert day is not None
     this_month = (col(Payment.client_id) == client_id, col(Payment.month) == str(m))
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         row = session.execute(
             select(
@@ -148,7 +148,7 @@ def unmark_payment(
     from retainer_tui.db.models import Payment
 
     m = _month(month)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
         rec = Recorder(conn)

@@ -128,7 +128,7 @@ def save_proposal(
         errors["body"] = "the email is empty"
     if errors:
         raise FormInvalid(errors)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session_of(conn)
         p = _read_prospect(session, client_id)
         if not _tier_exists(session, recommended_tier_id):
@@ -185,7 +185,7 @@ def choose_tier(
     db: Database, *, client_id: int, tier_id: int, today: date, undo: UndoStack | None = None
 ) -> PipelineChange:
     """The client confirmed a tier: store it, and move on to 'tier chosen' if not there yet."""
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session_of(conn)
         p = _read_prospect(session, client_id)
         if not _tier_exists(session, tier_id):

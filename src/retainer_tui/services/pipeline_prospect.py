@@ -146,7 +146,7 @@ def save_prospect(
     action; FormInvalid when refused, nothing written."""
     from sqlalchemy.exc import IntegrityError
 
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session_of(conn)
         if client_id is not None and not _client_exists(session, client_id):
             raise NotFound("That prospect no longer exists")
@@ -256,7 +256,7 @@ def save_discovery(
     db: Database, *, client_id: int, draft: DiscoveryDraft, undo: UndoStack | None = None
 ) -> PipelineChange:
     """Store the discovery notes (FormInvalid when refused, nothing written)."""
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session_of(conn)
         p = _read_prospect(session, client_id)
         values, errors = _clean_discovery(session, draft)
@@ -319,7 +319,7 @@ def save_objections(
 
     from retainer_tui.db.models import Objection
 
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session_of(conn)
         p = _read_prospect(session, client_id)
         rec = Recorder(conn)

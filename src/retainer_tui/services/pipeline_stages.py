@@ -64,7 +64,7 @@ def move_prospect(
     retained prospect becomes an active client from the default start month."""
     if step not in (1, -1):
         raise ValueError("step is 1 or -1")
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session_of(conn)
         p = _read_prospect(session, client_id)
         try:
@@ -242,7 +242,7 @@ def save_trial(
     values, errors = _clean_trial(draft)
     if errors:
         raise FormInvalid(errors)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session_of(conn)
         p = _read_prospect(session, client_id)
         if p.stage is Stage.RETAINED:
@@ -290,7 +290,7 @@ def retain(
     start = _check(errors, "start_month", lambda: v.month(start_month, "start month"))
     if errors:
         raise FormInvalid(errors)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session_of(conn)
         p = _read_prospect(session, client_id)
         if not _tier_exists(session, tier_id):
@@ -362,7 +362,7 @@ def mark_lost(
     clean = _check(errors, "reason", lambda: v.name(reason, "reason"))
     if errors:
         raise FormInvalid(errors)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session_of(conn)
         p = _read_prospect(session, client_id)
         if p.stage is Stage.RETAINED:

@@ -70,7 +70,7 @@ def mark_report_sent(
         return day
 
     day = _field("sent_on", read_day)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
         rec = Recorder(conn)
@@ -94,7 +94,7 @@ def unmark_report(
 
     m = _month(month)
     this_month = (col(Report.client_id) == client_id, col(Report.month) == str(m))
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
         rec = Recorder(conn)

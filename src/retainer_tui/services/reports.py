@@ -135,7 +135,7 @@ def report_queue(
     from retainer_tui.db.statements import session_of
 
     last = Month.of(as_of).previous()
-    with db.read() as conn:  # the raw connection: the month view still reads through one
+    with db.reading() as conn:
         session = session_of(conn)
         view = load_month_from(
             conn, month=last, as_of=as_of, tolerance=tolerance, grace_days=grace_days
@@ -309,7 +309,7 @@ def load_report_data(
     from retainer_tui.db.models import Client, Hours, Report, Tier
     from retainer_tui.db.statements import session_of
 
-    with db.read() as conn:  # the raw connection: read_metrics still reads through one
+    with db.reading() as conn:
         session = session_of(conn)
         row = session.execute(
             select_wide(
@@ -468,7 +468,7 @@ def set_highlights(
 
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     clean = validation.long_text(text, "highlights")
-    with db.write() as conn:  # the raw connection, for undo's Recorder
+    with db.writing() as conn:
         session = session_of(conn)
         name = _client_name(session, client_id)
         rec = Recorder(conn)

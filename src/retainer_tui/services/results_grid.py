@@ -114,7 +114,7 @@ def load_grid(db: Database, *, month: Month) -> GridData:
     """Every client in service in the month, with its targets, results and hours."""
     from retainer_tui.db.statements import session_of
 
-    with db.read() as conn:
+    with db.reading() as conn:
         session = session_of(conn)
         metrics = read_metrics(conn)
         clients = _clients(session, month)

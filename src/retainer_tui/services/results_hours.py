@@ -76,7 +76,7 @@ def set_result(
 
     m = _month(month)
     value = _field("actual", lambda: v.count(actual, "result"))
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         name, label = _names(session, client_id, metric)
         rec = Recorder(conn)
@@ -104,7 +104,7 @@ def clear_result(
     from retainer_tui.db.models import Result
 
     m = _month(month)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         name, label = _names(session, client_id, metric)
         rec = Recorder(conn)
@@ -134,7 +134,7 @@ def set_hours(
 
     m = _month(month)
     value = _field("hours", lambda: v.hours_x100(hours, "hours"))
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
         rec = Recorder(conn)
@@ -157,7 +157,7 @@ def clear_hours(
     from retainer_tui.db.models import Hours
 
     m = _month(month)
-    with db.write() as conn:
+    with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
         rec = Recorder(conn)

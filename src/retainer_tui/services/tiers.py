@@ -311,8 +311,7 @@ def _write_goals(conn: RawConnection, rec: Recorder, tier_id: int, goals: dict[s
 
 def validate_tier(db: Database, draft: TierDraft, *, tier_id: int | None = None) -> dict[str, str]:
     """A message per refused field (empty when the draft can be saved)."""
-    # The raw connection, not reading(): clients._name_taken may still want one.
-    with db.read() as conn:
+    with db.reading() as conn:
         return _clean(conn, draft, tier_id)[1]
 
 
@@ -351,8 +350,7 @@ def save_tier(
     from retainer_tui.db.models import Client, Tier, with_name_key
     from retainer_tui.db.statements import session_of
 
-    # The raw connection of the write, for undo's Recorder and clients._name_taken.
-    with db.write() as conn:
+    with db.writing() as conn:
         session = session_of(conn)
         old_fee: int | None = None
         if tier_id is not None:
@@ -420,7 +418,7 @@ def delete_tier(db: Database, *, tier_id: int, undo: UndoStack | None = None) ->
     from retainer_tui.db.models import Client, Tier
     from retainer_tui.db.statements import session_of
 
-    with db.write() as conn:  # the raw connection, for undo's Recorder
+    with db.writing() as conn:
         session = session_of(conn)
         name = session.scalar(select(Tier.name).where(Tier.id == tier_id))
         if name is None:
@@ -450,7 +448,7 @@ def move_tier(db: Database, *, tier_id: int, offset: int, undo: UndoStack | None
     from retainer_tui.db.models import Tier
     from retainer_tui.db.statements import session_of
 
-    with db.write() as conn:  # the raw connection, for undo's Recorder
+    with db.writing() as conn:
         session = session_of(conn)
         ids = list(session.scalars(select(Tier.id).order_by(col(Tier.position), col(Tier.id))))
         if tier_id not in ids:

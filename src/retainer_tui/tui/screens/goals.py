@@ -43,7 +43,7 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
         self.client_id = client_id
         self.client_name = record.name
         self.month = month
-        with db.read() as conn:
+        with db.reading() as conn:
             self.metrics: list[MetricInfo] = list(read_metrics(conn))
         self.in_force = entries.targets_in_force(db, client_id=client_id, month=month)
         self.defaults = entries.tier_defaults(db, client_id=client_id)

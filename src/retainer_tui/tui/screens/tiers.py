@@ -255,7 +255,7 @@ class TierFormScreen(FormScreen[TierSaved | None]):
         self.currency = currency
         self.draft = tier.draft() if tier else TierDraft(included_hours="0")
         self.TITLE_TEXT = f"Edit {tier.name}" if tier else "New tier"
-        with db.read() as conn:
+        with db.reading() as conn:
             self.metrics: tuple[MetricInfo, ...] = read_metrics(conn)
 
     def compose(self) -> ComposeResult:
