@@ -15,7 +15,7 @@ from pathlib import Path
 
 from common import table_rows
 
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.db.migrate import open_database
 from retainer_tui.services.data_file import export_data, import_data
 
@@ -38,7 +38,7 @@ def _executemany(db: Database, rows: dict[str, list[tuple[object, ...]]]) -> Non
 def main(source: Path, fmt: str, repeats: int, work: Path) -> dict[str, object]:
     work.mkdir(parents=True, exist_ok=True)
     rows = table_rows(source)
-    db = Database(source)
+    db = SqliteDatabase(source)
     result: dict[str, object] = {"rows": sum(len(v) for v in rows.values()), "format": fmt}
     exports: list[float] = []
     imports: list[float] = []

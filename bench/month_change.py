@@ -19,7 +19,7 @@ from aggregate import aggregate
 from common import AS_OF, timed
 
 from retainer_tui.config import Settings
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.domain.month import Month
 from retainer_tui.tui.app import RetainerApp
 from retainer_tui.tui.screens.dashboard import DashboardScreen
@@ -65,7 +65,7 @@ async def _until(app: TimedApp, what: str, since: float, timeout: float = 120.0)
 
 async def measure(path: Path, repeats: int) -> dict[str, list[float]]:
     """Alternate `[` and `]`; after each press, the baseline for the month it showed."""
-    app = TimedApp(Database(path))
+    app = TimedApp(SqliteDatabase(path))
     last = str(Month.of(AS_OF).previous())
     drawn: list[float] = []
     filled: list[float] = []

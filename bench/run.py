@@ -231,7 +231,7 @@ def save_result(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
     sqlite3 commit of the same row on a kept connection."""
     import sqlite3
 
-    from retainer_tui.db.engine import Database
+    from retainer_tui.db.engine import Database, SqliteDatabase
     from retainer_tui.services.entries import set_result
     from retainer_tui.services.undo import UndoStack
 
@@ -263,10 +263,10 @@ def save_result(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
     try:
         from retainer_tui.services.kept_connection import KeptConnection
 
-        kept: Database | None = KeptConnection(Database(copy))
+        kept: Database | None = KeptConnection(SqliteDatabase(copy))
     except ImportError:
         kept = None
-    savers = [("one-off save, own connection", service(Database(copy)))]
+    savers = [("one-off save, own connection", service(SqliteDatabase(copy)))]
     if kept is not None:
         savers.insert(0, ("results grid, kept connection", service(kept)))
     samples = {name: Samples() for name, _ in [*savers, ("bare", bare)]}

@@ -146,7 +146,10 @@ def _open(args: argparse.Namespace, settings: Settings, *, create: bool = True) 
     but the default data folder (a mistyped --db must leave nothing behind)."""
     from retainer_tui.db.migrate import open_database
 
-    path = paths.db_path(getattr(args, "db", None))
+    target = paths.db_target(getattr(args, "db", None), settings.database)
+    if isinstance(target, str):  # a server database: its schema is made when it is empty
+        return open_database(target, backup_dir=paths.backups_dir(), currency=settings.currency)
+    path = target
     if create and not path.exists() and path.absolute() == paths.default_db_path().absolute():
         paths.make_data_dir()
     return open_database(
@@ -166,24 +169,26 @@ def _write_output(text: str, output: str | None, db: Database) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
-        write_output(output, text, database=db.path, backups=paths.backups_dir(db.path))
+        write_output(output, text, database=db.file, backups=paths.backups_dir(db.file))
     except OutputRefused as exc:
         raise CommandError(str(exc)) from None
 
 
 def cmd_app(args: argparse.Namespace) -> int:
     from retainer_tui.db.backup import BackupNotWritten, daily_backup
+    from retainer_tui.db.engine import SqliteDatabase
 
     settings = _settings()
     db = _open(args, settings)
     notices: tuple[str, ...] = ()
     try:
-        daily_backup(
-            db,
-            paths.backups_dir(db.path),
-            today=date.today().isoformat(),
-            keep=settings.backups_kept,
-        )
+        if isinstance(db, SqliteDatabase):  # a server's backups are its administrator's
+            daily_backup(
+                db,
+                paths.backups_dir(db.path),
+                today=date.today().isoformat(),
+                keep=settings.backups_kept,
+            )
     except BackupNotWritten as exc:  # a full disk: warn and open; only damage stops
         notices = (f"Today's backup was not made: {exc}",)
         sys.stderr.write(f"warning: today's backup was not made: {exc}\n")
@@ -280,7 +285,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     fmt = import_format(source, text)
     settings = _settings()
-    path = paths.db_path(getattr(args, "db", None))
+    target = paths.db_target(getattr(args, "db", None), settings.database)
+    if isinstance(target, str):
+        return _import_to_server(args, source, text, fmt, settings)
+    path = target
     new = not path.exists()
     if new and not path.parent.is_dir() and path != paths.default_db_path():
         # Even a dry run: "would import into a new database" at a path that cannot hold
@@ -313,6 +321,31 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError("\n".join(lines)) from None
     verb = "would import" if args.dry_run else "imported"
     where = f" into a new database {path}" if new else ""
+    sys.stdout.write(f"{source}: {verb}{where}: {summary.describe()}\n")
+    if summary.backup is not None:
+        sys.stdout.write(f"the database before --replace is backed up in {summary.backup}\n")
+    return 0
+
+
+def _import_to_server(
+    args: argparse.Namespace, source: Path, text: str, fmt: str, settings: Settings
+) -> int:
+    """Import into a PostgreSQL database: its schema is made first when it is empty (the
+    database itself exists: createdb made it), so the file is checked against it."""
+    from retainer_tui.services.data_file import DataFileError, import_data
+
+    db = _open(args, settings)
+    new = bool(getattr(db, "created", False))
+    try:
+        summary = import_data(
+            db, text, fmt=fmt, dry_run=args.dry_run, replace=args.replace,
+            new_database=new, backup_dir=paths.backups_dir(),
+        )  # fmt: skip
+    except DataFileError as exc:
+        lines = (f"{source}: {line}" for line in str(exc).splitlines())
+        raise CommandError("\n".join(lines)) from None
+    verb = "would import" if args.dry_run else "imported"
+    where = f" into a new database {db.label}" if new else ""
     sys.stdout.write(f"{source}: {verb}{where}: {summary.describe()}\n")
     if summary.backup is not None:
         sys.stdout.write(f"the database before --replace is backed up in {summary.backup}\n")

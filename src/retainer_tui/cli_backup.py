@@ -20,6 +20,7 @@ def _stamp() -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from retainer_tui.cli import _open, _settings
     from retainer_tui.db.backup import (
         backup_database,
         backup_taken,
@@ -27,7 +28,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
         unique_backup_path,
     )
 
-    path = paths.db_path(getattr(args, "db", None))
+    target = paths.db_target(getattr(args, "db", None), _settings().database)
+    if isinstance(target, str):
+        return _backup_server(args)
+    path = target
     if args.list:
         folder = paths.backups_dir(path)
         found = list_backups(folder)
@@ -37,8 +41,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
             size = item.stat().st_size
             sys.stdout.write(f"{backup_taken(item)}  {size / 1024:>9,.0f} KiB  {item}\n")
         return 0
-    from retainer_tui.cli import _open, _settings
-
     db = _open(args, _settings(), create=False)
     if not args.output:
         target = unique_backup_path(paths.backups_dir(db.path), db.path.stem, "manual", _stamp())
@@ -68,6 +70,73 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup_server(args: argparse.Namespace) -> int:
+    """A server database's backup: a data file written from one snapshot, into the
+    backups folder or -o (standard output included). --list lists that folder."""
+    from retainer_tui.cli import CommandError, _open, _settings
+    from retainer_tui.db.backup import backup_taken, list_backups
+    from retainer_tui.services.backups import take_backup
+    from retainer_tui.services.export import export_text
+    from retainer_tui.services.output_file import OutputRefused, write_output
+
+    folder = paths.backups_dir()
+    if args.list:
+        found = list_backups(folder)
+        if not found:
+            sys.stdout.write(f"No backups in {folder}\n")
+        for item in found:
+            size = item.stat().st_size
+            sys.stdout.write(f"{backup_taken(item)}  {size / 1024:>9,.0f} KiB  {item}\n")
+        return 0
+    db = _open(args, _settings())
+    if not args.output:
+        sys.stdout.write(f"{take_backup(db, folder, 'manual')}\n")
+        return 0
+    try:
+        written = write_output(args.output, export_text(db, "toml"), database=None, backups=None)
+    except OutputRefused as exc:
+        raise CommandError(str(exc)) from None
+    if written is not None:
+        sys.stdout.write(f"{written}\n")
+    return 0
+
+
+def _restore_server(args: argparse.Namespace, source: Path) -> int:
+    """Load a data file into a server database: an empty one at once; one holding data
+    only with --yes, after a backup of what it holds (the file then replaces it)."""
+    from retainer_tui.cli import CommandError, _open, _settings
+    from retainer_tui.services.backups import take_backup
+    from retainer_tui.services.catalog import startup_facts
+    from retainer_tui.services.data_file import (
+        DataFileError,
+        ImportFileRefused,
+        import_data,
+        import_format,
+        read_import_file,
+    )
+
+    try:
+        text = read_import_file(source)
+    except ImportFileRefused as exc:
+        raise CommandError(str(exc)) from None
+    db = _open(args, _settings())
+    holds_data = startup_facts(db).has_clients
+    if holds_data and not args.yes:
+        raise CommandError(
+            f"{db.label}: the database holds data; restore replaces it: confirm with --yes "
+            "(what it holds is backed up first)"
+        )
+    safety = take_backup(db, paths.backups_dir(), "before-restore") if holds_data else None
+    try:
+        import_data(db, text, fmt=import_format(source, text), wipe=True)
+    except DataFileError as exc:
+        lines = (f"{source}: {line}" for line in str(exc).splitlines())
+        raise CommandError("\n".join(lines)) from None
+    kept = f"; the previous data is in {safety}" if safety else ""
+    sys.stdout.write(f"Restored {source} into {db.label}{kept}\n")
+    return 0
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     from retainer_tui.cli import CommandError, _open, _settings
     from retainer_tui.db.backup import (
@@ -78,6 +147,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from retainer_tui.db.errors import DatabaseError
 
     source = Path(args.file).expanduser()
+    if isinstance(paths.db_target(getattr(args, "db", None), _settings().database), str):
+        return _restore_server(args, source)
     check_backup_file(source)
     path = paths.db_path(getattr(args, "db", None))
     settings = _settings()

@@ -29,6 +29,10 @@ class Settings:
     backups_kept: int = 14
     yearly_goal: int = 100_000  # in the currency's units: the "six figures" gauge
     keymap: dict[str, str] = field(default_factory=dict)
+    # The database when neither --db nor $RETAINER_DB names one: a path or a postgresql:// URL.
+    database: str = ""
+    # Who signs the changes made from this machine (default: the login name).
+    user: str = ""
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -46,6 +50,8 @@ _KNOWN = {
     "backups_kept": int,
     "yearly_goal": int,
     "keymap": dict,
+    "database": str,
+    "user": str,
 }
 
 
@@ -76,7 +82,28 @@ def _check(path: Path, data: dict[str, Any]) -> Settings:
     for action, keys in settings.keymap.items():
         if not isinstance(keys, str) or not keys.strip():
             raise ConfigError(f"{path}: keymap.{action} must be a key name such as 'ctrl+n'")
+    if settings.user and (len(settings.user) > 80 or not settings.user.isprintable()):
+        raise ConfigError(f"{path}: user must be a name of at most 80 printable characters")
+    _check_password(path, settings.database)
     return replace(settings, currency=settings.currency.upper())
+
+
+def _check_password(path: Path, database: str) -> None:
+    """A database URL with a password in a file others can read is refused: the
+    password would be everyone's on this machine."""
+    from retainer_tui.db.pg_url import has_password
+
+    if not has_password(database):
+        return
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & 0o077:
+        raise ConfigError(
+            f"{path}: holds a database password and others can read it; "
+            f"run chmod 600 {path} (or move the password to ~/.pgpass)"
+        )
 
 
 def load_settings(path: Path | None = None) -> Settings:

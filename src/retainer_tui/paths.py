@@ -51,6 +51,24 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return default_db_path()
 
 
+def db_target(explicit: str | None = None, configured: str = "") -> Path | str:
+    """Where the data is: --db, then $RETAINER_DB, then config.toml's `database`, then the
+    default file. A postgresql:// URL stays a string (a Path would fold its "//")."""
+    from retainer_tui.db.pg_url import is_postgres_url
+
+    if explicit is not None and is_postgres_url(explicit):
+        return explicit.strip()
+    if explicit is None:
+        from_env = os.environ.get(DB_ENV, "")
+        if is_postgres_url(from_env):
+            return from_env.strip()
+        if not from_env.strip() and configured.strip():
+            return (
+                configured.strip() if is_postgres_url(configured) else Path(configured).expanduser()
+            )
+    return db_path(explicit)
+
+
 def make_data_dir() -> Path:
     """Create the default data folder (and any missing parent) owner-only, whatever the
     umask; a folder that already exists is left as it is."""

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from retainer_tui.db import engine
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import Database, SqliteDatabase
 
 METRICS = ("new_followers", "posts_shared", "conversions", "blog_posts", "newsletters")
 
@@ -106,7 +106,7 @@ def main() -> None:
     if os.environ.get("PAUSE_AT"):
         install_pause(os.environ["PAUSE_AT"])
     engine.BUSY_TIMEOUT_MS = 20_000
-    db = Database(path)
+    db = SqliteDatabase(path)
     started = time.monotonic()
     if mode == "import":
         run_import(db, Path(sys.argv[3]))

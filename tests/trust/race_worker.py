@@ -16,7 +16,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import Database, SqliteDatabase
 
 METRICS = ("new_followers", "posts_shared", "conversions")
 
@@ -49,7 +49,7 @@ def saves(db: Database, prefix: str, n: int) -> None:
 
 def main() -> None:
     mode, path = sys.argv[1], Path(sys.argv[2])
-    db = Database(path)
+    db = SqliteDatabase(path)
     wait_for_go()
     if mode == "saves":
         saves(db, sys.argv[3], int(sys.argv[4]))

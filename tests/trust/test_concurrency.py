@@ -19,7 +19,7 @@ import pytest
 from textual.widgets import Input
 
 from retainer_tui.db import engine
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.db.errors import DatabaseBusy
 from retainer_tui.db.migrate import SCHEMA_HEAD, current_revision, open_database
 from retainer_tui.services.clients import ClientDraft, find_client, save_client
@@ -144,7 +144,7 @@ def test_several_copies_upgrading_an_old_database_at_once(tmp_path: Path) -> Non
 def test_undo_never_overwrites_what_another_copy_saved_since(db: Database) -> None:
     mine = UndoStack()
     saved = save_client(db, draft=ClientDraft(name="Rossi Bakery", phone="111"), undo=mine)
-    other = Database(db.path)  # the second window
+    other = SqliteDatabase(db.path)  # the second window
     record = find_client(other, name="Rossi Bakery")
     assert record is not None
     save_client(other, draft=record.draft().__class__(**{**_fields(record), "phone": "222"}),
@@ -281,7 +281,7 @@ async def test_the_edit_form_keeps_what_another_window_saved_meanwhile(
         form = app.screen
         assert isinstance(form, ClientFormScreen)
         # The other window saves a new phone while this form is open.
-        other = Database(db.path)
+        other = SqliteDatabase(db.path)
         record = find_client(other, name="Rossi Bakery")
         assert record is not None
         save_client(

@@ -20,7 +20,7 @@ import pytest
 
 from retainer_tui import cli
 from retainer_tui.db.backup import backup_database
-from retainer_tui.db.engine import Database, is_wal
+from retainer_tui.db.engine import Database, SqliteDatabase, is_wal
 from retainer_tui.db.migrate import open_database
 from retainer_tui.services.sample import load_sample_data
 from tests.trust import tally
@@ -289,7 +289,7 @@ async def test_the_app_shows_a_damaged_read_in_a_toast(
     the file, the app keeps running, nothing written."""
     path = tmp_path / "retainer.db"
     path.write_bytes(damaged["scribbled (wal)"])
-    app = make_app(Database(path))
+    app = make_app(SqliteDatabase(path))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         messages = [str(n.message) for n in app._notifications]
@@ -332,7 +332,7 @@ def test_odd_folder_names_open_the_right_file(tmp_path: Path, folder_name: str) 
     db = open_database(path)
     with db.write() as conn:
         conn.execute("INSERT INTO meta (key, value) VALUES ('where', 'here')")
-    ro = Database(path, readonly=True)
+    ro = SqliteDatabase(path, readonly=True)
     with ro.read() as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'where'").fetchone() == ("here",)
     assert sorted(p.name for p in tmp_path.iterdir()) == [folder_name]

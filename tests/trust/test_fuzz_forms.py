@@ -29,7 +29,7 @@ from textual.widgets import Input, TextArea
 
 from retainer_tui.config import Settings
 from retainer_tui.db.backup import backup_database
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import SqliteDatabase
 from retainer_tui.db.migrate import open_database
 from retainer_tui.domain.month import Month
 from retainer_tui.services.clients import ClientDraft, find_client, save_client
@@ -244,7 +244,7 @@ class Run:
 
 
 async def feed_everything(path: Path, ids: Ids, batch: list[str]) -> Run:
-    db = Database(path)
+    db = SqliteDatabase(path)
     app = build_app(db, Settings(), today=AS_OF, poll_seconds=None)
     app.animation_level = "none"
     strings = itertools.cycle(batch)
@@ -290,7 +290,7 @@ def test_a_client_saved_from_hostile_text_reads_back_as_typed(template, tmp_path
     path, _ = template
     fresh = tmp_path / "retainer.db"
     shutil.copyfile(path, fresh)
-    db = Database(fresh)
+    db = SqliteDatabase(fresh)
     for name in ("👩‍👩‍👧‍👦 Family Co", "مطعم الشرق", "e\u0301clair", "Ｒossi"):
         saved = save_client(db, draft=ClientDraft(name=f"  {name}  "))
         record = find_client(db, name=name)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from retainer_tui import cli
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.db.migrate import open_database
 from retainer_tui.services.data_file import Tally, export_data, import_data
 from retainer_tui.services.import_write import PROSPECT_COLUMN, PROSPECT_DEFAULTS
@@ -408,8 +408,8 @@ def test_a_database_created_by_the_import_holds_only_the_file(
     assert not target.exists(), "a dry run created the database"
     assert "would import into a new database" in capsys.readouterr().out
     assert cli.main(["import", str(own_tiers_file), "--db", str(target)]) == 0
-    assert "Tier 1" not in export_data(Database(target))
-    assert export_data(Database(target)) == own_tiers_file.read_text()
+    assert "Tier 1" not in export_data(SqliteDatabase(target))
+    assert export_data(SqliteDatabase(target)) == own_tiers_file.read_text()
 
 
 def test_a_refused_file_creates_no_database(

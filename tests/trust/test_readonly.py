@@ -3,7 +3,7 @@ everything can be viewed and exported, and each attempt to change something says
 cannot, in one line or a toast, and changes nothing.
 
 Tests run as root, which ignores file permissions: read-only is made by patching
-os.access (what open_database asks) or by opening Database(path, readonly=True).
+os.access (what open_database asks) or by opening SqliteDatabase(path, readonly=True).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 from textual.widgets import Input
 
 from retainer_tui import cli
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.db.errors import ReadOnlyDatabase
 from retainer_tui.db.migrate import open_database
 from retainer_tui.domain.month import Month
@@ -68,7 +68,7 @@ def test_open_database_without_write_permission_opens_read_only(
 
 def test_every_write_service_refuses_and_says_why(sample_db: Database, as_of: date) -> None:
     before = read_tables(sample_db.path)
-    ro = Database(sample_db.path, readonly=True)
+    ro = SqliteDatabase(sample_db.path, readonly=True)
     rossi = first_client(ro)
     tier_id = tiers.list_tiers(ro)[0].id
     stack = undo.UndoStack()
@@ -116,7 +116,7 @@ def test_every_write_service_refuses_and_says_why(sample_db: Database, as_of: da
 
 
 def test_everything_can_be_viewed_and_exported(sample_db: Database, as_of: date) -> None:
-    ro = Database(sample_db.path, readonly=True)
+    ro = SqliteDatabase(sample_db.path, readonly=True)
     view = load_month(ro, month=NOV, as_of=as_of)
     assert view.clients
     rossi = first_client(ro)
@@ -217,7 +217,7 @@ async def test_the_app_on_a_read_only_database_refuses_each_change_in_a_toast(
     sample_db: Database, make_app: AppMaker
 ) -> None:
     path = sample_db.path
-    ro = Database(path, readonly=True)
+    ro = SqliteDatabase(path, readonly=True)
     rossi = first_client(ro)
     app = make_app(ro)
     async with app.run_test(size=SIZE) as pilot:
@@ -324,7 +324,7 @@ def _stack_with_a_change(db: Database) -> undo.UndoStack:
 async def test_welcome_sample_data_on_a_read_only_empty_database(
     db: Database, make_app: AppMaker
 ) -> None:
-    ro = Database(db.path, readonly=True)
+    ro = SqliteDatabase(db.path, readonly=True)
     before = read_tables(db.path)
     app = make_app(ro)
     async with app.run_test(size=SIZE) as pilot:

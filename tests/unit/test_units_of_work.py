@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select
 
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.db.errors import DatabaseMoved, ReadOnlyDatabase
 from retainer_tui.db.models import Client, Tier
 
@@ -63,7 +63,7 @@ def test_a_read_is_one_snapshot(db: Database) -> None:
 
 def test_nothing_is_written_on_a_read_only_database(db_path: Path, db: Database) -> None:
     db.dispose()
-    readonly = Database(db_path, readonly=True)
+    readonly = SqliteDatabase(db_path, readonly=True)
     with pytest.raises(ReadOnlyDatabase), readonly.writing():
         pass
     assert count_clients(readonly) == 0

@@ -8,11 +8,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from retainer_tui.db.engine import Database, quick_check, readonly_uri, translate
+from retainer_tui.db.engine import SqliteDatabase, quick_check, readonly_uri, translate
 from retainer_tui.db.errors import DatabaseDamaged, DatabaseError
 
 
-def backup_database(db: Database, target: Path, *, verify: bool = True) -> Path:
+def backup_database(db: SqliteDatabase, target: Path, *, verify: bool = True) -> Path:
     """Copy the database to target (owner-only), consistent even while others write.
 
     The copy is checked (PRAGMA quick_check) unless verify is False: a damaged database
@@ -80,18 +80,20 @@ class BackupNotWritten(DatabaseError):
     itself is fine, so the app may open."""
 
 
-def backup_name(db: Database, kind: str, stamp: str) -> str:
+def backup_name(db: SqliteDatabase, kind: str, stamp: str) -> str:
     return f"{db.path.stem}-{kind}-{stamp}.db"
 
 
-def unique_backup_path(folder: Path, stem: str, kind: str, stamp: str) -> Path:
+def unique_backup_path(
+    folder: Path, stem: str, kind: str, stamp: str, *, suffix: str = ".db"
+) -> Path:
     """folder/stem-kind-stamp.db, or stamp-2, -3 … when that name is taken (two backups
     in the same second); the counter keeps the names sorted by date."""
-    target = folder / f"{stem}-{kind}-{stamp}.db"
+    target = folder / f"{stem}-{kind}-{stamp}{suffix}"
     n = 1
     while target.exists():
         n += 1
-        target = folder / f"{stem}-{kind}-{stamp}-{n}.db"
+        target = folder / f"{stem}-{kind}-{stamp}-{n}{suffix}"
     return target
 
 
@@ -139,7 +141,7 @@ def list_backups(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: (_name_key(p), p.name), reverse=True)
 
 
-def daily_backup(db: Database, folder: Path, *, today: str, keep: int) -> Path | None:
+def daily_backup(db: SqliteDatabase, folder: Path, *, today: str, keep: int) -> Path | None:
     """Once a day, on the first start: a copy named for the day; the oldest beyond keep go.
 
     Pruning goes by the date in the names, never deletes the copy just made, and only
@@ -211,7 +213,7 @@ def check_backup_file(path: Path) -> None:
         raise DatabaseError(f"{path}: not a retainer-tui backup this version can restore")
 
 
-def restore_backup(db: Database, source: Path, *, safety_dir: Path, stamp: str) -> Path:
+def restore_backup(db: SqliteDatabase, source: Path, *, safety_dir: Path, stamp: str) -> Path:
     """Replace the database's content with the backup's, after copying the current one aside.
 
     Returns the path of the safety copy. Uses the backup API into the live file, so other

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from retainer_tui.db.base import Database
 from retainer_tui.db.errors import (
     DatabaseBusy,
     DatabaseDamaged,
@@ -257,9 +258,11 @@ def _dbapi(session: Session) -> sqlite3.Connection:
     return session.connection().connection.dbapi_connection  # type: ignore[return-value]
 
 
-class Database:
+class SqliteDatabase(Database):
     """One database file: Sessions for units of work (reading(), writing()); the raw
-    sqlite3 read()/write() blocks remain for the modules not yet ported to them."""
+    sqlite3 read()/write() blocks are db/'s own and the tests' (to look at the file)."""
+
+    backend = "sqlite"
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
@@ -267,6 +270,18 @@ class Database:
         self._engine: Engine | None = None
         self._wal_path = Path(f"{path}-wal")
         self._identity = _opened.get(os.path.abspath(path)) or FileIdentity.of(path)
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
+
+    @property
+    def file(self) -> Path:
+        return self.path
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
 
     def _moved(self, *, writing: bool) -> DatabaseMoved:
         saved = "nothing was saved; " if writing else ""

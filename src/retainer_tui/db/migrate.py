@@ -7,8 +7,9 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from retainer_tui.db.base import Database
 from retainer_tui.db.engine import (
-    Database,
+    SqliteDatabase,
     check_file,
     create_file,
     is_wal,
@@ -41,7 +42,7 @@ def _has_user_tables(conn: sqlite3.Connection) -> bool:
     return bool(row and row[0])
 
 
-def _alembic_upgrade(db: Database) -> None:
+def _alembic_upgrade(db: SqliteDatabase) -> None:
     from importlib import resources
 
     from alembic import command
@@ -94,7 +95,7 @@ def _create_new(path: Path, currency: str) -> bool:
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         leftover.unlink(missing_ok=True)
     create_file(tmp)
-    db = Database(tmp)
+    db = SqliteDatabase(tmp)
     try:
         _alembic_upgrade(db)
         with db.write() as conn:
@@ -110,9 +111,27 @@ def _create_new(path: Path, currency: str) -> bool:
 
 
 def open_database(
-    path: Path, *, create: bool = True, backup_dir: Path | None = None, currency: str = "USD"
+    target: Path | str,
+    *,
+    create: bool = True,
+    backup_dir: Path | None = None,
+    currency: str = "USD",
 ) -> Database:
-    """Open (creating if asked) and migrate the database at path; raise DatabaseError."""
+    """Open (creating if asked) and migrate the database: an SQLite file at a path, or a
+    PostgreSQL database named by a postgresql:// URL (its schema is created when the
+    database is empty: the server's database itself is made by createdb). Raise
+    DatabaseError."""
+    if isinstance(target, str):
+        from retainer_tui.db.pg_url import is_postgres_url
+
+        if is_postgres_url(target):
+            from retainer_tui.db.pg_migrate import open_postgres
+
+            return open_postgres(target, currency=currency, snapshot_dir=backup_dir)
+    return _open_sqlite(Path(target), create=create, backup_dir=backup_dir, currency=currency)
+
+
+def _open_sqlite(path: Path, *, create: bool, backup_dir: Path | None, currency: str) -> Database:
     check_file(path)
     if not path.exists():
         if not create:
@@ -135,7 +154,7 @@ def open_database(
             raise translate(exc, path) from None
         if created:
             remember_opened(path)
-            return Database(path)
+            return SqliteDatabase(path)
         check_file(path)
     readonly = not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
     # A file not yet in WAL mode gets a first look read-only, so that a file refused
@@ -144,7 +163,7 @@ def open_database(
     # connection would leave its -wal and -shm files behind.)
     problem = "ok"
     wal = is_wal(path)
-    with Database(path, readonly=readonly or not wal).look() as conn:
+    with SqliteDatabase(path, readonly=readonly or not wal).look() as conn:
         revision = current_revision(conn)
         populated = _has_user_tables(conn)
         if not wal:
@@ -163,7 +182,7 @@ def open_database(
             "restore a backup (retainer backup --list)"
         )
     remember_opened(path)
-    db = Database(path, readonly=readonly)
+    db = SqliteDatabase(path, readonly=readonly)
     if revision == SCHEMA_HEAD:
         return db
     if readonly:

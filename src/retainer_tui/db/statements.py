@@ -5,20 +5,20 @@ still holding the raw connection of db.read()/db.write()."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 # SQLAlchemy is imported where it is used: services import this module on the app's
 # start-up path, which must not wait for SQLAlchemy's import (the first frame).
 if TYPE_CHECKING:
-    import sqlite3
-
     from sqlalchemy import Table
     from sqlalchemy.sql.dml import Insert
     from sqlmodel import Session, SQLModel
 
-    # The connection of a db.read()/db.write() block, as services name it in their types
-    # (only db/ deals in sqlite3 itself).
-    RawConnection = sqlite3.Connection
+    # What services called the connection of the old raw db.read()/db.write() blocks:
+    # every unit of work above db/ is now a Session (the raw blocks are SQLite's and the
+    # tests'; session_of still takes one from them).
+    RawConnection = Session
 
 
 def session_of(conn_or_session: Session | RawConnection) -> Session:
@@ -74,3 +74,39 @@ def rows_as_dicts(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> list
     """Tuples in column order as the dicts a Core executemany takes."""
     names = list(columns)
     return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def as_text(column: Any) -> Any:
+    """A JSON or date column read as the text it holds, on both engines: SQLite stores
+    that text; PostgreSQL keeps a json value's text byte for byte and shows a date in ISO
+    form (its driver would otherwise hand over a parsed list or a date)."""
+    from sqlalchemy import Text, cast
+
+    return cast(column, Text)
+
+
+def json_stored(text: str | None) -> Any:
+    """JSON text bound for a JSON column as it is: the JSON type would encode it again
+    (and escape what the stored text does not); PostgreSQL's json keeps it verbatim."""
+    from sqlalchemy import type_coerce
+
+    return type_coerce(text, stored_json_type())
+
+
+@cache
+def stored_json_type() -> Any:
+    """A JSON column's type that passes the stored text through unparsed both ways."""
+    from sqlalchemy import JSON
+    from sqlalchemy.types import TypeDecorator
+
+    class StoredJSON(TypeDecorator[Any]):
+        impl = JSON
+        cache_ok = True
+
+        def bind_processor(self, dialect: Any) -> None:
+            return None
+
+        def result_processor(self, dialect: Any, coltype: Any) -> None:
+            return None
+
+    return StoredJSON()

@@ -140,11 +140,13 @@ def import_data(
     replace: bool = False,
     new_database: bool = False,
     backup_dir: Path | None = None,
+    wipe: bool = False,
 ) -> ImportSummary:
     """Import a data file all-or-nothing, merging it into what is stored (replace: the
     file is the whole truth for the clients and tiers it names, after a backup into
     backup_dir); raise DataFileError listing every problem. new_database: the database
-    was created for this import, so it keeps none of a new database's default tiers."""
+    was created for this import, so it keeps none of a new database's default tiers.
+    wipe: the file replaces everything the database holds (a restore; back up first)."""
     from retainer_tui.services.importer import import_text
 
     return import_text(
@@ -155,6 +157,7 @@ def import_data(
         replace=replace,
         new_database=new_database,
         backup_dir=backup_dir,
+        wipe=wipe,
     )
 
 

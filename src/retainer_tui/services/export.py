@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 import tomli_w
-from sqlalchemy import Connection, Select, String, not_, select, type_coerce
+from sqlalchemy import Connection, Select, not_, select
 from sqlmodel import Session, col
 
 from retainer_tui.db.engine import Database
@@ -37,6 +37,7 @@ from retainer_tui.db.models import (
     Tier,
     TierGoal,
 )
+from retainer_tui.db.statements import as_text
 from retainer_tui.domain.money import decimal_string
 from retainer_tui.domain.month import Month
 from retainer_tui.services.data_file import EXPORT_FORMATS, FORMAT_ID
@@ -61,7 +62,7 @@ def _select(*columns: Any) -> Select[*tuple[Any, ...]]:
 def _as_text(column: Any) -> Any:
     # A date column read as its stored text: parsed below exactly as before, so a value
     # the Date type could not parse is handled as it always was.
-    return type_coerce(column, String)
+    return as_text(column)
 
 
 def export_text(db: Database, fmt: str) -> str:
@@ -115,7 +116,7 @@ def _head_document(conn: Connection) -> dict[str, Any]:
             Tier.name,
             Tier.monthly_fee_cents,
             Tier.included_hours,
-            type_coerce(Tier.services, String),
+            as_text(Tier.services),
             Tier.description,
         ).order_by(col(Tier.position), col(Tier.id))
     ):

@@ -104,10 +104,12 @@ def stored_columns(table: Table, names: tuple[str, ...]) -> list[ColumnElement[A
     """The columns as their stored values, the form the file's checked values take:
     dates as their 'YYYY-MM-DD' text and JSON as its text (not parsed by the column
     type), so that a stored row and the file's compare equal when they are."""
-    from sqlalchemy import JSON, Date, String, type_coerce
+    from sqlalchemy import JSON, Date
+
+    from retainer_tui.db.statements import as_text
 
     return [
-        type_coerce(c, String).label(c.name) if isinstance(c.type, (Date, JSON)) else c
+        as_text(c).label(c.name) if isinstance(c.type, (Date, JSON)) else c
         for c in (table.c[name] for name in names)
     ]
 

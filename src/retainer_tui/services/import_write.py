@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, String, Table, bindparam, delete, insert, select, type_coerce
+from sqlalchemy import JSON, Date, Table, bindparam, delete, insert, select
 from sqlalchemy import update as update_
 
 from retainer_tui.db.models import metadata
-from retainer_tui.db.statements import session_of, upsert
+from retainer_tui.db.statements import json_stored, session_of, upsert
 from retainer_tui.services.data_file import DataFileError, ImportProblem, Tally
 from retainer_tui.services.import_parse import quote
 from retainer_tui.services.import_plan import (
@@ -156,7 +156,7 @@ def _one_row(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
     out = _dates(table, values)
     for name, value in values.items():
         if value is not None and isinstance(table.c[name].type, JSON):
-            out[name] = type_coerce(value, String)
+            out[name] = json_stored(value)
     return out
 
 

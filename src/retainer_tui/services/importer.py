@@ -14,7 +14,6 @@ The work is split by phase: import_parse (text to values), import_check and impo
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +38,21 @@ def import_text(
     replace: bool = False,
     new_database: bool = False,
     backup_dir: Path | None = None,
+    wipe: bool = False,
 ) -> ImportSummary:
     """Check the whole file, then (unless dry_run) write it in one transaction.
+
+    wipe: the file replaces everything (a restore): every client, tier and what hangs
+    on them is deleted in the same transaction first (metrics and the database's facts
+    stay); the caller has backed the database up.
 
     new_database: the database was created for this import; its default tiers are left
     out (when it still holds nothing else). replace: back the database up into
     backup_dir (required then, unless the database is new) before the write.
     """
     doc, problems = parse_text(text, fmt)
+    if wipe and not dry_run:
+        return _wipe_and_import(db, doc, problems)
     with db.reading() as session:
         ctx = _context(_read_context(session), new_database)
     plan, found = validate(doc, ctx, replace=replace)
@@ -74,6 +80,29 @@ def import_text(
     return ImportSummary(**counts, backup=backup)
 
 
+# What a restore keeps: the metric definitions and the database's own facts (currency).
+_KEPT_ON_WIPE = frozenset({"metric", "meta"})
+
+
+def _wipe_and_import(db: Database, doc: Any, problems: list[Any]) -> ImportSummary:
+    from sqlalchemy import delete
+
+    from retainer_tui.db.models import metadata
+
+    if problems:
+        raise DataFileError(problems)
+    with db.writing() as session:
+        for table in reversed(metadata.sorted_tables):
+            if table.name not in _KEPT_ON_WIPE:
+                session.execute(delete(table))
+        ctx = _context(_read_context(session), True)
+        plan, found = validate(doc, ctx, replace=False)
+        if found:
+            raise DataFileError(found)
+        counts: dict[str, Any] = apply(session, plan, ctx, replace=False, write=True)
+    return ImportSummary(**counts)
+
+
 def _context(ctx: Context, new_database: bool) -> Context:
     """For a database made for this import (and still holding nothing of the user's), the
     context without its default tiers, which the import removes."""
@@ -85,11 +114,9 @@ def _context(ctx: Context, new_database: bool) -> Context:
 
 def _backup(db: Database, folder: Path) -> Path:
     """A copy of the database under a name no other backup has, before --replace."""
-    from retainer_tui.db.backup import backup_database, unique_backup_path
+    from retainer_tui.services.backups import take_backup
 
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = unique_backup_path(folder, db.path.stem, "before-import", stamp)
     try:
-        return backup_database(db, target)
+        return take_backup(db, folder, "before-import")
     except DatabaseError as exc:
         raise DatabaseError(f"{exc}; nothing was imported (--replace backs up first)") from None

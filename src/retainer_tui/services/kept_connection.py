@@ -9,16 +9,16 @@ each write is still one short transaction, rolled back whole on any error.
 
 from __future__ import annotations
 
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import SqliteDatabase
 
 
-class KeptConnection(Database):
+class KeptConnection(SqliteDatabase):
     """A Database whose units of work share one kept connection; close() when done.
 
     Use it from one thread (the one that made it), like a sqlite3 connection.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqliteDatabase) -> None:
         super().__init__(db.path, readonly=db.readonly)
 
     def _pool(self) -> type:

@@ -329,7 +329,7 @@ def _column_values(values: dict[str, Any]) -> dict[str, Any]:
     """A plan's values (dates as ISO text, JSON as its text, as the importer compares them
     with stored rows) as the table's columns take them: dates as dates, and the JSON text
     written as it is (the JSON type would encode it once more)."""
-    from sqlalchemy import String, type_coerce
+    from retainer_tui.db.statements import json_stored
 
     out = dict(values)
     for column in _DATES.values():
@@ -337,7 +337,7 @@ def _column_values(values: dict[str, Any]) -> dict[str, Any]:
             out[column] = date.fromisoformat(out[column])
     for column in ("targets", "extra_services"):
         if column in out:
-            out[column] = type_coerce(out[column], String)
+            out[column] = json_stored(out[column])
     return out
 
 

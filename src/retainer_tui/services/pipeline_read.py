@@ -127,9 +127,9 @@ def _json_text(column: Any) -> Any:
     """A JSON column read as its text, parsed by _json(): a value that is not JSON reads
     as empty rather than failing the whole read. (A driver that parses JSON itself, as
     psycopg does, hands _json() the value.)"""
-    from sqlalchemy import String, type_coerce
+    from retainer_tui.db.statements import as_text
 
-    return type_coerce(column, String)
+    return as_text(column)
 
 
 def _session_of(conn: Session | RawConnection) -> Session:

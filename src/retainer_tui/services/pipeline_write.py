@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from retainer_tui.db.statements import json_stored
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.names import name_key
@@ -28,9 +29,8 @@ if TYPE_CHECKING:
 def _stored_json(value: Any) -> Any:
     """A JSON value to write, as the text json.dumps(ensure_ascii=False) gives (the JSON
     type would escape every non-ASCII letter, and the stored text is kept as it was)."""
-    from sqlalchemy import String, type_coerce
 
-    return type_coerce(json.dumps(value, ensure_ascii=False), String)
+    return json_stored(json.dumps(value, ensure_ascii=False))
 
 
 def _ensure_prospect_row(session: Session, rec: Recorder, client_id: int) -> None:

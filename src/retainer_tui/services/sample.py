@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 # SQLAlchemy and the models load at the top: nothing on the app's start-up path imports
 # this module (the welcome screen and `retainer demo` import it when they load the sample).
-from sqlalchemy import String, func, insert, select, type_coerce
+from sqlalchemy import func, insert, select
 from sqlmodel import Session, col
 
 from retainer_tui.db.engine import Database
@@ -414,7 +414,9 @@ def _actual_last(plan: str, target: int) -> int | None:
 def _stored_json(value: object, *, ensure_ascii: bool) -> Any:
     """A JSON value as the exact text json.dumps has always written (the JSON type would
     serialise it its own way), so a sample database is the same file as before."""
-    return type_coerce(json.dumps(value, ensure_ascii=ensure_ascii), String)
+    from retainer_tui.db.statements import json_stored
+
+    return json_stored(json.dumps(value, ensure_ascii=ensure_ascii))
 
 
 def _tier_rows(session: Session) -> dict[str, tuple[int, int, int]]:

@@ -109,9 +109,9 @@ def services_text(column: Any) -> Any:
     """The services column read undecoded: the JSON type's own decoding raises on a value
     edited by hand, which the app has always shown as no services (PostgreSQL's driver
     hands over a list either way)."""
-    from sqlalchemy import String, type_coerce
+    from retainer_tui.db.statements import as_text
 
-    return type_coerce(column, String)
+    return as_text(column)
 
 
 def _tier_rows(session: Session, tier_id: int | None = None) -> list[Any]:

@@ -23,7 +23,6 @@ from retainer_tui.services.errors import UndoConflict
 
 if TYPE_CHECKING:
     from sqlalchemy import Column, ColumnElement, Table
-    from sqlalchemy.types import TypeEngine
     from sqlmodel import Session
 
     from retainer_tui.db.statements import RawConnection
@@ -115,26 +114,6 @@ def _is_json(col: Column[Any]) -> bool:
 
 
 @cache
-def _stored_json() -> TypeEngine[Any]:
-    """A JSON column's type that passes the stored text through unparsed both ways: the
-    writers differ in ensure_ascii and spacing, and undo must put back exactly that text."""
-    from sqlalchemy import JSON
-    from sqlalchemy.types import TypeDecorator
-
-    class StoredJSON(TypeDecorator[Any]):
-        impl = JSON
-        cache_ok = True
-
-        def bind_processor(self, dialect: Any) -> None:
-            return None
-
-        def result_processor(self, dialect: Any, coltype: Any) -> None:
-            return None
-
-    return StoredJSON()
-
-
-@cache
 def _selected(table: str) -> tuple[Any, ...]:
     """The table's columns as undo reads them (JSON as its text), in table order."""
     from sqlalchemy import String, cast
@@ -148,7 +127,9 @@ def _value(table: Table, name: str, value: Any) -> Any:
     """A Row's value bound for its column (JSON text as it is)."""
     from sqlalchemy import type_coerce
 
-    return type_coerce(value, _stored_json()) if _is_json(table.c[name]) else value
+    from retainer_tui.db.statements import stored_json_type
+
+    return type_coerce(value, stored_json_type()) if _is_json(table.c[name]) else value
 
 
 def _is_key(conn: Session | RawConnection, table: str, key: Sequence[Any]) -> Any:

@@ -238,14 +238,14 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
             export_to(
                 self,
                 path,
-                database=self.db.path,
+                database=self.db.file,
                 what="proposal",
                 write=lambda overwrite: pl.export_proposal(
                     path,
                     subject=subject,
                     body=body,
                     markdown=markdown,
-                    database=self.db.path,
+                    database=self.db.file,
                     overwrite=overwrite,
                 ),
                 done=lambda written: self.notify(

@@ -306,10 +306,10 @@ class ReportPreviewScreen(Screen[None]):
             export_to(
                 self,
                 path,
-                database=self.db.path,
+                database=self.db.file,
                 what="report",
                 write=lambda overwrite: reports.export_report(
-                    path, text, database=self.db.path, overwrite=overwrite
+                    path, text, database=self.db.file, overwrite=overwrite
                 ),
                 done=lambda written: self.notify(
                     str(written), title="Report exported", markup=False
