@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +13,76 @@ from retainer_tui import paths
 from retainer_tui.db.engine import Database
 from retainer_tui.db.migrate import open_database
 from retainer_tui.services.sample import load_sample_data
+from tests.pg import ENV_SERVER, PgServer, find_server, required
+
+ENGINES = ("sqlite", "postgresql")
+_pg_skipped: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "both_engines: run the test on SQLite and on PostgreSQL (the db, sample_db and "
+        "db_target fixtures give each engine's database)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _pg_skipped:
+        terminalreporter.write_line(
+            f"PostgreSQL half skipped ({len(_pg_skipped)} tests): no server answered "
+            f"(set {ENV_SERVER}, or start one on the local socket or 127.0.0.1:5432)",
+            yellow=True,
+        )
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer | None]:
+    """The PostgreSQL server the suite's PostgreSQL half runs on (None: there is none)."""
+    url = find_server()
+    if url is None:
+        if required():
+            pytest.exit("RETAINER_REQUIRE_POSTGRES is set but no PostgreSQL server answered", 3)
+        yield None
+        return
+    server = PgServer(url)
+    yield server
+    server.drop_all()
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> str:
+    """Which engine the test's database is on: SQLite unless the test is both_engines."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+def _build_pg(url: str, sample_as_of: date | None) -> None:
+    built = open_database(url)
+    if sample_as_of is not None:
+        load_sample_data(built, as_of=sample_as_of)
+    built.dispose()
+
+
+def _pg_database(request: pytest.FixtureRequest, sample_as_of: date | None) -> Database:
+    server: PgServer | None = request.getfixturevalue("pg_server")
+    if server is None:
+        _pg_skipped.append(request.node.nodeid)
+        pytest.skip("no PostgreSQL server answered")
+    url = server.fresh(server.template(sample_as_of, _build_pg))
+    opened = open_database(url)
+
+    def _drop() -> None:
+        opened.dispose()
+        server.drop(url)
+
+    request.addfinalizer(_drop)
+    return opened
+
 
 AS_OF = date(2026, 11, 20)
 
@@ -76,14 +146,44 @@ def _templates(tmp_path_factory: pytest.TempPathFactory) -> Callable[[date | Non
 
 
 @pytest.fixture
-def db(db_path: Path, _templates: Callable[[date | None], Path]) -> Database:
+def db(
+    engine: str,
+    db_path: Path,
+    _templates: Callable[[date | None], Path],
+    request: pytest.FixtureRequest,
+) -> Database:
     """A new database migrated through the real Alembic migrations."""
+    if engine == "postgresql":
+        return _pg_database(request, None)
     _copy_database(_templates(None), db_path)
     return open_database(db_path)
 
 
 @pytest.fixture
-def sample_db(db_path: Path, as_of: date, _templates: Callable[[date | None], Path]) -> Database:
+def sample_db(
+    engine: str,
+    db_path: Path,
+    as_of: date,
+    _templates: Callable[[date | None], Path],
+    request: pytest.FixtureRequest,
+) -> Database:
     """A database holding the sample data as of the test's date."""
+    if engine == "postgresql":
+        return _pg_database(request, as_of)
     _copy_database(_templates(as_of), db_path)
     return open_database(db_path)
+
+
+@pytest.fixture
+def db_target(engine: str, db_path: Path, request: pytest.FixtureRequest) -> str:
+    """What --db says for a new, empty place on the test's engine: a file path that does
+    not exist yet, or the URL of an empty PostgreSQL database (no schema yet)."""
+    if engine != "postgresql":
+        return str(db_path)
+    server: PgServer | None = request.getfixturevalue("pg_server")
+    if server is None:
+        _pg_skipped.append(request.node.nodeid)
+        pytest.skip("no PostgreSQL server answered")
+    url = server.fresh()
+    request.addfinalizer(lambda: server.drop(url))
+    return url

@@ -18,6 +18,8 @@ from retainer_tui.services import data_file
 from retainer_tui.services.data_file import ImportFileRefused, read_import_file
 from tests.trust import tally
 
+pytestmark = pytest.mark.both_engines
+
 SMALL = 'format = "retainer-tui/1"\n' + "# padding\n" * 200
 
 

@@ -16,6 +16,8 @@ from retainer_tui.services.client_detail import load_client_detail
 from retainer_tui.services.month_view import load_month
 from tests.factories import add_client, mark_paid, mark_sent, set_goal, set_result
 
+pytestmark = pytest.mark.both_engines
+
 AS_OF = date(2026, 11, 20)
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,8 @@ from retainer_tui.domain.month import Month
 from retainer_tui.domain.names import invisible_character, name_key
 from retainer_tui.domain.validation import MAX_COUNT, MAX_HOURS_X100
 from retainer_tui.services.data_file import export_data, import_data
+
+pytestmark = pytest.mark.both_engines
 
 _FOLD = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 

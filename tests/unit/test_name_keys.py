@@ -17,6 +17,8 @@ from retainer_tui.services.sample import load_sample_data
 from retainer_tui.services.tiers import TierDraft, save_tier
 from retainer_tui.services.undo import UndoStack, undo_last
 
+pytestmark = pytest.mark.both_engines
+
 
 def keys(db: Database, table: str) -> list[tuple[str, str | None]]:
     conn = sqlite3.connect(db.path)

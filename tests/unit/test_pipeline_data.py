@@ -9,6 +9,9 @@ import pytest
 from retainer_tui.domain.pipeline import Stage
 from retainer_tui.services import pipeline as pl
 from retainer_tui.services.data_file import DataFileError, export_data, import_data
+from tests.raw import raw
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 11, 20)
 
@@ -148,5 +151,5 @@ answer = "A trial"
     assert "unknown key" in places[f"{base}.colour"]
     assert "kind must be one of" in places[f"{base}.objections[1].kind"]
     assert "is required" in places[f"{base}.objections[1].text"]
-    with db.read() as conn:
+    with raw(db) as conn:
         assert conn.execute("SELECT count(*) FROM client").fetchone() == (0,)

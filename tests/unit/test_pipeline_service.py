@@ -14,24 +14,27 @@ from retainer_tui.services.errors import FormInvalid, NotFound
 from retainer_tui.services.month_view import load_month
 from retainer_tui.services.undo import UndoStack, undo_last
 from tests.factories import add_client
+from tests.raw import raw
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 11, 20)
 
 
 def _tier_id(db, name: str) -> int:
-    with db.read() as conn:
+    with raw(db) as conn:
         return conn.execute("SELECT id FROM tier WHERE name = ?", (name,)).fetchone()[0]
 
 
 def _client(db, client_id: int) -> dict:
-    with db.read() as conn:
+    with raw(db) as conn:
         cur = conn.execute("SELECT * FROM client WHERE id = ?", (client_id,))
         names = [d[0] for d in cur.description]
         return dict(zip(names, cur.fetchone(), strict=True))
 
 
 def _goals(db, client_id: int) -> list[tuple]:
-    with db.read() as conn:
+    with raw(db) as conn:
         return conn.execute(
             "SELECT metric_key, month, target FROM goal WHERE client_id = ? ORDER BY 1",
             (client_id,),
@@ -83,7 +86,7 @@ def test_bad_prospects_are_refused_field_by_field_and_nothing_is_written(db) -> 
         )
     assert set(caught.value.errors) == {"name", "email", "next_action_on", "service_type"}
     assert "already exists" in caught.value.errors["name"]
-    with db.read() as conn:
+    with raw(db) as conn:
         assert conn.execute("SELECT count(*) FROM client").fetchone() == (1,)
     assert pl.validate_prospect(db, pl.ProspectDraft(name="")) == {"name": "name is required"}
 
@@ -417,7 +420,7 @@ def test_export_writes_the_subject_and_body(tmp_path) -> None:
 
 def _raw_prospect(db, name: str, stage: str, status: str = "prospect", **p: object) -> int:
     cid = add_client(db, name, tier=None, status=status, start=None)
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute("UPDATE client SET stage = ? WHERE id = ?", (stage, cid))
         if p:
             cols = ", ".join(["client_id", *p])
@@ -441,7 +444,7 @@ def test_figures_on_hand_computed_data(db) -> None:
         db, "Trial", "paid trial", status="trial", chosen_tier_id=t1, trial_fee_cents=100_000
     )
     won = _raw_prospect(db, "Won", "retained", status="active", trial_outcome="retained")
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute("UPDATE client SET tier_id = ? WHERE id = ?", (t2, won))  # $5,000
     _raw_prospect(db, "Gone", "lost", recommended_tier_id=t1, trial_outcome="lost")
     _raw_prospect(db, "Gone 2", "lost", trial_outcome="lost")
@@ -483,7 +486,7 @@ def test_prospects_are_in_stage_order_overdue_first(db) -> None:
         ("Old call", "call scheduled", "2026-11-02"),
     ]:
         cid = _raw_prospect(db, name, stage)
-        with db.write() as conn:
+        with raw(db, write=True) as conn:
             conn.execute("UPDATE client SET next_action_on = ? WHERE id = ?", (on, cid))
     view = pl.load_pipeline(db, as_of=TODAY)
     assert [p.name for p in view.prospects] == ["Old call", "First", "Overdue", "Later", "Undated"]
@@ -526,6 +529,6 @@ def test_every_action_can_be_undone(db) -> None:
     undo_last(db, stack=stack)
     assert pl.get_prospect(db, client_id=cid).targets == ()
     undo_last(db, stack=stack)
-    with db.read() as conn:
+    with raw(db) as conn:
         assert conn.execute("SELECT count(*) FROM client").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM prospect").fetchone() == (0,)

@@ -18,6 +18,9 @@ from retainer_tui.domain.proposal import (
     proposal_file_name,
 )
 from retainer_tui.services import pipeline as pl
+from tests.raw import raw
+
+pytestmark = pytest.mark.both_engines
 
 TIER1 = TierOffer(
     "Tier 1",
@@ -151,7 +154,7 @@ def test_small_helpers() -> None:
 
 def test_the_proposal_for_a_stored_prospect(db) -> None:
     """The service feeds the domain the database's tiers, currency and the prospect's notes."""
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute("UPDATE meta SET value = 'EUR' WHERE key = 'currency'")
     today = date(2026, 11, 20)
     made = pl.save_prospect(

@@ -31,13 +31,16 @@ from retainer_tui.services.reports import (
 )
 from tests.factories import add_client, set_goal, set_result
 from tests.factories import mark_sent as sent_on
+from tests.raw import raw
+
+pytestmark = pytest.mark.both_engines
 
 AS_OF = date(2026, 11, 20)
 SEP, OCT, NOV, DEC = Month(2026, 9), Month(2026, 10), Month(2026, 11), Month(2026, 12)
 
 
 def set_hours(db: Database, client_id: int, month: str, hours_x100: int) -> None:
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute(
             "INSERT OR REPLACE INTO hours (client_id, month, hours_x100) VALUES (?, ?, ?)",
             (client_id, month, hours_x100),
@@ -45,7 +48,7 @@ def set_hours(db: Database, client_id: int, month: str, hours_x100: int) -> None
 
 
 def add_metric(db: Database, key: str, label: str, unit: str) -> None:
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute(
             "INSERT INTO metric (key, label, unit, builtin, position) VALUES (?, ?, ?, 0, 50)",
             (key, label, unit),
@@ -321,7 +324,7 @@ def test_highlights_are_kept_per_client_and_month(db: Database, rossi: int) -> N
     )
     assert "## Highlights\n\nEdited after sending\n" in render_report(data)
     set_highlights(db, client_id=rossi, month=OCT, text="")
-    with db.read() as conn:  # neither sent nor written: no row left behind
+    with raw(db) as conn:  # neither sent nor written: no row left behind
         assert conn.execute("SELECT count(*) FROM report").fetchone()[0] == 0
 
 
@@ -330,7 +333,7 @@ def test_bad_highlights_write_nothing(db: Database, rossi: int) -> None:
 
     with pytest.raises(InvalidValue):
         set_highlights(db, client_id=rossi, month=OCT, text="bell\x07")
-    with db.read() as conn:
+    with raw(db) as conn:
         assert conn.execute("SELECT count(*) FROM report").fetchone()[0] == 0
 
 
@@ -374,5 +377,5 @@ def test_writes_can_be_undone(db: Database, rossi: int) -> None:
     data = load_report_data(db, client_id=rossi, month=OCT, as_of=AS_OF)
     assert (data.sent_on, data.highlights) == (None, "first")
     undo_last(db, stack=stack)
-    with db.read() as conn:
+    with raw(db) as conn:
         assert conn.execute("SELECT count(*) FROM report").fetchone()[0] == 0

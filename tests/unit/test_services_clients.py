@@ -22,14 +22,9 @@ from retainer_tui.services.clients import (
 )
 from retainer_tui.services.errors import FormInvalid, NotFound
 from retainer_tui.services.undo import UndoStack, undo_last
+from tests.raw import dump, raw, raw_connect
 
-
-def dump(db: Database) -> str:
-    conn = db.connect()
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
+pytestmark = pytest.mark.both_engines
 
 
 def full_draft(**changes: str) -> ClientDraft:
@@ -206,7 +201,7 @@ def test_dates_and_months_are_stored_as_text_and_read_from_either_unit_of_work(
             name="Prospect", status="prospect", start_month="2026-11", next_action_on="2026-12-01"
         ),
     )
-    conn = db.connect()
+    conn = raw_connect(db)
     try:
         stored = conn.execute(
             "SELECT start_month, next_action_on FROM client WHERE id = ?", (saved.id,)
@@ -214,8 +209,8 @@ def test_dates_and_months_are_stored_as_text_and_read_from_either_unit_of_work(
     finally:
         conn.close()
     assert stored == ("2026-11", "2026-12-01")
-    with db.read() as raw:
-        from_raw = read_client(raw, saved.id)
+    with raw(db) as conn:
+        from_raw = read_client(conn, saved.id)
     with db.reading() as session:
         from_session = read_client(session, saved.id)
     assert from_raw == from_session == get_client(db, client_id=saved.id)
@@ -282,7 +277,7 @@ def test_delete_says_what_goes_and_undo_brings_it_all_back(db: Database, rossi: 
     assert deleted.data == data
     assert get_client(db, client_id=rossi) is None
     for table in ("goal", "result", "hours", "payment", "report"):
-        conn = db.connect()
+        conn = raw_connect(db)
         assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
         conn.close()
     undo_last(db, stack=stack)

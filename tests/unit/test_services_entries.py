@@ -16,17 +16,12 @@ from retainer_tui.services.errors import FormInvalid, NotFound
 from retainer_tui.services.month_view import load_month
 from retainer_tui.services.status_json import status_object
 from retainer_tui.services.undo import UndoStack, undo_last
+from tests.raw import dump, raw_connect
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 11, 20)
 NOV = Month(2026, 11)
-
-
-def dump(db: Database) -> str:
-    conn = db.connect()
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture
@@ -271,13 +266,13 @@ def test_report_marks(db: Database, rossi: int) -> None:
 
 
 def test_unmark_report_keeps_highlights(db: Database, rossi: int) -> None:
-    conn = db.connect()
+    conn = raw_connect(db)
     conn.execute("INSERT INTO report VALUES (?, '2026-10', NULL, 'Great month')", (rossi,))
     conn.commit()
     conn.close()
     e.mark_report_sent(db, client_id=rossi, month="2026-10", today=TODAY)
     e.unmark_report(db, client_id=rossi, month="2026-10")
-    conn = db.connect()
+    conn = raw_connect(db)
     row = conn.execute("SELECT sent_on, highlights FROM report").fetchone()
     conn.close()
     assert row == (None, "Great month")

@@ -23,14 +23,9 @@ from retainer_tui.services.tiers import (
     validate_tier,
 )
 from retainer_tui.services.undo import UndoStack, undo_last
+from tests.raw import dump, raw
 
-
-def dump(db: Database) -> str:
-    conn = db.connect()
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
+pytestmark = pytest.mark.both_engines
 
 
 def tier_id(db: Database, name: str) -> int:
@@ -313,7 +308,7 @@ def test_deleting_a_tier_takes_its_goals_and_undo_brings_them_back(db: Database)
     before = dump(db)
     t3 = tier_id(db, "Tier 3")
     delete_tier(db, tier_id=t3, undo=stack)
-    with db.read() as conn:
+    with raw(db) as conn:
         assert (
             conn.execute("SELECT count(*) FROM tier_goal WHERE tier_id = ?", (t3,)).fetchone()[0]
             == 0
@@ -328,7 +323,7 @@ def test_services_edited_by_hand_read_as_none(db: Database, stored: str) -> None
     """A services value that is no JSON list (the file edited by hand) lists no services
     and does not stop the tier screen or a report from opening."""
     client = save_client(db, draft=ClientDraft(name="Rossi", tier="Tier 1", start_month="2026-01"))
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute("UPDATE tier SET services = ? WHERE name = 'Tier 1'", (stored,))
     assert get_tier(db, tier_id=tier_id(db, "Tier 1")).services == ()  # type: ignore[union-attr]
     data = load_report_data(

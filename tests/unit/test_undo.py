@@ -19,16 +19,11 @@ from retainer_tui.services.undo import (
     undo_change,
     undo_last,
 )
+from tests.raw import dump, raw, raw_connect
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 11, 20)
-
-
-def dump(db: Database) -> str:
-    conn = db.connect()
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def change(label: str) -> Change:
@@ -61,7 +56,7 @@ def test_stack_keeps_a_limited_number() -> None:
 
 
 def test_recorder_keeps_the_first_before(db: Database) -> None:
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         rec = Recorder(conn)
         assert rec.touch("meta", ("currency",)) == (("key", "currency"), ("value", "USD"))
         conn.execute("UPDATE meta SET value = 'EUR'")
@@ -79,7 +74,7 @@ def test_recorder_keeps_the_first_before(db: Database) -> None:
 
 
 def test_recorder_drops_rows_left_unchanged(db: Database) -> None:
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         rec = Recorder(conn)
         rec.touch("meta", ("currency",))
         assert not rec.finish("nothing")
@@ -136,7 +131,7 @@ def test_undo_change_restores_in_one_transaction(db: Database) -> None:
     a = save_client(db, draft=ClientDraft(name="A", tier="Tier 1")).id
     b = save_client(db, draft=ClientDraft(name="B", tier="Tier 1")).id
     before = dump(db)
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         rec = Recorder(conn)
         for cid in (a, b):
             rec.touch("client", (cid,))
@@ -160,7 +155,7 @@ def test_interleaved_clients_undo_in_reverse(db: Database) -> None:
     e.mark_payment(db, client_id=a, month="2026-11", today=TODAY, undo=stack)
     while stack:
         undo_last(db, stack=stack)
-    conn = db.connect()
+    conn = raw_connect(db)
     try:
         assert conn.execute("SELECT count(*) FROM client").fetchone()[0] == 0
     finally:
@@ -172,7 +167,7 @@ def test_delete_client_and_undo_bring_back_pipeline_rows(db: Database) -> None:
 
     stack = UndoStack()
     cid = save_client(db, draft=ClientDraft(name="P", status="prospect")).id
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute(
             "INSERT INTO prospect (client_id, recommended_tier_id, workload) VALUES (?, 2, 'lots')",
             (cid,),
@@ -194,11 +189,11 @@ def test_delete_tier_and_undo_restore_a_proposal_that_recommended_it(db: Databas
 
     stack = UndoStack()
     cid = save_client(db, draft=ClientDraft(name="P", status="prospect")).id
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute("INSERT INTO prospect (client_id, recommended_tier_id) VALUES (?, 3)", (cid,))
     before = dump(db)
     delete_tier(db, tier_id=3, undo=stack)
-    conn = db.connect()
+    conn = raw_connect(db)
     assert conn.execute("SELECT recommended_tier_id FROM prospect").fetchone() == (None,)
     conn.close()
     undo_last(db, stack=stack)
@@ -211,7 +206,7 @@ def test_undo_puts_back_json_text_dates_and_flags_exactly(db: Database) -> None:
 
     stack = UndoStack()
     cid = save_client(db, draft=ClientDraft(name="P", status="prospect")).id
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         # Compact, non-ASCII JSON as another writer may store it: not what json.dumps gives.
         conn.execute('UPDATE tier SET services = \'["Café","x"]\' WHERE id = 3')
         conn.execute(

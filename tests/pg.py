@@ -1,0 +1,111 @@
+"""The PostgreSQL half of the suite: finding a server, template databases migrated once
+per run, and a fresh database per test cloned from one (CREATE DATABASE … TEMPLATE).
+
+RETAINER_TEST_POSTGRES names the server (a libpq URL without the database, or a
+postgresql:// URL); by default the local socket, then 127.0.0.1:5432. With
+RETAINER_REQUIRE_POSTGRES=1 (CI) a missing server fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import quote
+
+ENV_SERVER = "RETAINER_TEST_POSTGRES"
+ENV_REQUIRE = "RETAINER_REQUIRE_POSTGRES"
+CANDIDATES = (
+    "postgresql://postgres@/postgres?host=/var/run/postgresql",
+    "postgresql://postgres@127.0.0.1:5432/postgres",
+)
+
+
+def _with_database(server: str, dbname: str) -> str:
+    """The server's URL naming another database (the path part replaced)."""
+    head, _, rest = server.partition("://")
+    authority, slash, tail = rest.partition("/")
+    query = tail.partition("?")[2] if slash else rest.partition("?")[2]
+    if not slash:
+        authority = authority.partition("?")[0]
+    return f"{head}://{authority}/{quote(dbname)}" + (f"?{query}" if query else "")
+
+
+def _answers(url: str) -> bool:
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    try:
+        with psycopg.connect(url, connect_timeout=2):
+            return True
+    except psycopg.Error:
+        return False
+
+
+def find_server() -> str | None:
+    """The admin URL (database "postgres") of the first server that answers, or None."""
+    given = os.environ.get(ENV_SERVER, "").strip()
+    candidates = (_with_database(given, "postgres"),) if given else CANDIDATES
+    for url in candidates:
+        if _answers(url):
+            return url
+    return None
+
+
+def required() -> bool:
+    return os.environ.get(ENV_REQUIRE, "").strip() not in ("", "0")
+
+
+@dataclass
+class PgServer:
+    """Databases made on one server during the run; dropped at its end."""
+
+    admin: str
+    prefix: str = field(default_factory=lambda: f"rt_test_{os.getpid()}")
+    _counter: itertools.count[int] = field(default_factory=itertools.count)
+    _templates: dict[date | None, str] = field(default_factory=dict)
+    _made: list[str] = field(default_factory=list)
+
+    def url(self, dbname: str) -> str:
+        return _with_database(self.admin, dbname)
+
+    def _run(self, *statements: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)  # our own identifiers, made below
+
+    def template(self, sample_as_of: date | None, build: Callable[[str, date | None], None]) -> str:
+        """A database migrated (and holding the sample data as of a date) once per run."""
+        if sample_as_of not in self._templates:
+            name = f"{self.prefix}_tpl_{len(self._templates)}"
+            self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+            self._made.append(name)
+            build(self.url(name), sample_as_of)
+            self._templates[sample_as_of] = name
+        return self._templates[sample_as_of]
+
+    def fresh(self, template: str | None = None) -> str:
+        """A new database (a copy of template when given); its URL."""
+        name = f"{self.prefix}_{next(self._counter)}"
+        source = f' TEMPLATE "{template}"' if template else ""
+        self._run(
+            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{source}'
+        )
+        self._made.append(name)
+        return self.url(name)
+
+    def drop(self, url: str) -> None:
+        name = url.rsplit("/", 1)[1].partition("?")[0]
+        self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if name in self._made:
+            self._made.remove(name)
+
+    def drop_all(self) -> None:
+        for name in list(self._made):
+            self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._made.clear()
