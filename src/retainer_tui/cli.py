@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from retainer_tui import __version__, paths
 from retainer_tui.cli_backup import cmd_backup, cmd_restore
+from retainer_tui.cli_csv import csv_format, export_csv, export_options, import_csv
 
 if TYPE_CHECKING:
     from retainer_tui.config import Settings
@@ -77,11 +78,20 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", parents=[common], help="write all data to a file")
     export.add_argument("--format", choices=("toml", "json", "csv"), default=None)
     export.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    export_options(export)
 
     imp = sub.add_parser(
-        "import", parents=[common], help="merge a TOML or JSON data file into the database"
+        "import",
+        parents=[common],
+        help="merge a TOML or JSON data file, or a CSV sheet of results, into the database",
     )
     imp.add_argument("file", metavar="FILE")
+    imp.add_argument(
+        "--format",
+        choices=("toml", "json", "csv"),
+        default=None,
+        help="the file's format (default: from its extension, else its first characters)",
+    )
     imp.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
 
     imp.add_argument(
@@ -257,10 +267,12 @@ def _terminal_width() -> int | None:
 def cmd_export(args: argparse.Namespace) -> int:
     from retainer_tui.services.data_file import export_data
 
-    fmt = args.format
+    fmt = csv_format(args, args.format)
     if fmt is None:
         suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
         fmt = suffix if suffix in ("toml", "json", "csv") else "toml"
+    if fmt == "csv":
+        return export_csv(args)
     db = _open(args, _settings(), create=False)
     _write_output(export_data(db, fmt), args.output, db)
     return 0
@@ -283,7 +295,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         text = read_import_file(source)
     except ImportFileRefused as exc:
         raise CommandError(str(exc)) from None
-    fmt = import_format(source, text)
+    fmt = args.format or import_format(source, text)
+    if fmt == "csv":
+        return import_csv(args, source, text)
     settings = _settings()
     target = paths.db_target(getattr(args, "db", None), settings.database)
     if isinstance(target, str):

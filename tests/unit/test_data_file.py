@@ -837,8 +837,8 @@ def test_tier_may_come_from_the_database_and_metrics_from_the_file(db: Database)
         assert conn.execute("SELECT tier_id FROM client").fetchone() == (3,)
 
 
-def test_csv_is_export_only(db: Database) -> None:
-    with pytest.raises(DataFileError, match="export-only"):
+def test_csv_is_not_a_data_file(db: Database) -> None:
+    with pytest.raises(DataFileError, match="not a data file"):
         import_data(db, "client,month\n", fmt="csv")
     with pytest.raises(ValueError, match="unknown export format"):
         export_data(db, "xml")

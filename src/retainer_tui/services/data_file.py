@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 FORMAT_ID = "retainer-tui/1"
 EXPORT_FORMATS = ("toml", "json", "csv")
 IMPORT_FORMATS = ("toml", "json")
+# The sheets `export --format csv --table NAME` writes (services/csv_export.py).
+CSV_TABLES = ("clients", "goals", "results", "hours", "payments", "reports", "wide")
 # Beyond this many, str(DataFileError) summarises the rest in one line.
 MAX_PROBLEMS_SHOWN = 200
 # The largest file `retainer import` reads (a 10,000-client export is about 150 MiB).

@@ -500,10 +500,12 @@ def _hidden(char: str) -> bool:
 
 def safe_cell(value: object) -> object:
     """A cell a spreadsheet will not run as a formula (a leading quote defuses it), even
-    when invisible characters come before the formula sign."""
+    when invisible characters come before the formula sign. A cell that already starts
+    with quotes before a formula sign gets one more, so that the CSV import can take the
+    guard off again exactly (csv_import.unguard)."""
     if not isinstance(value, str):
         return value
-    for char in value:
+    for char in value.lstrip("'"):
         if char.startswith(_FORMULA_START):
             return "'" + value
         if not _hidden(char):

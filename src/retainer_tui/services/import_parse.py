@@ -59,8 +59,8 @@ def parse_text(text: str, fmt: str) -> tuple[Any, list[ImportProblem]]:
             [
                 ImportProblem(
                     "file",
-                    "CSV is export-only (a flat sheet for spreadsheets); "
-                    "import a TOML or JSON data file",
+                    "a CSV sheet is not a data file: it holds results and hours only, "
+                    "and `retainer import FILE.csv` reads them",
                 )
             ]
         )
