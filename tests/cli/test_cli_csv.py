@@ -285,6 +285,8 @@ BAD = [
     ("client,month,metric,actual\nRossi Bakery,2026-11,conversions,3\n"
      "rossi bakery,2026-11,conversions,4\n",
      'line 3, column D (actual): "Rossi Bakery" 2026-11 conversions is also on line 2'),
+    ("client,month,,hours\nRossi Bakery,2026-11,x,3\n",
+     "line 2, column C: a cell in a column the header gives no name"),
     ("client,month,metric\nRossi Bakery,2026-11,conversions\n",
      "line 1: missing column actual (a results sheet has client,month,metric,actual)"),
     ("name,month,hours\n", "line 1: missing column client"),

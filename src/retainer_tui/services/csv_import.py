@@ -242,12 +242,16 @@ class _Check:
 
     def rows(self, cols: _Columns) -> None:
         width = len(self.sheet.header)
+        unnamed = [i for i, name in enumerate(self.sheet.header) if not name]
         for row in self.sheet.rows:
             cells = [unguard(cell) for cell in row.cells]
             for index in range(width, len(cells)):
                 if cells[index].strip():
                     self.problem(row.line, index, "a cell beyond the header's last column")
             cells += [""] * (width - len(cells))
+            for index in unnamed:
+                if cells[index].strip():
+                    self.problem(row.line, index, "a cell in a column the header gives no name")
             client = self.client(row.line, cols.client, cells[cols.client])
             month = self.month(row.line, cols.month, cells[cols.month])
             if cols.metrics is None:
