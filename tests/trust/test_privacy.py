@@ -183,6 +183,15 @@ def test_exported_csv_never_holds_a_formula_cell(names: list[str], tmp_path: Pat
     assert formula_free(text) == []
     if saved:
         assert len(text.splitlines()) > 1
+    from retainer_tui.services.csv_export import csv_export
+    from retainer_tui.services.csv_import import import_csv
+    from retainer_tui.services.data_file import CSV_TABLES
+
+    for table in CSV_TABLES:
+        assert formula_free(csv_export(db, table)) == [], table
+    # The guard comes off again: each name matches its client, each result is unchanged.
+    results = csv_export(db, "results")
+    assert import_csv(db, results, dry_run=True).summary.results.unchanged == saved
 
 
 # ---------------------------------------------------------------- nothing sent anywhere
