@@ -176,6 +176,10 @@ class _Check:
         self.problems: list[ImportProblem] = []
         self.plans: dict[int, ClientPlan] = {}  # stored id -> plan
         self.seen: dict[tuple[int, str, str], int] = {}  # (client, month, what) -> line
+        # What a cell's text gave (value, problem): the same names and months recur on
+        # thousands of rows.
+        self.clients: dict[str, tuple[StoredClient | None, str | None]] = {}
+        self.months: dict[str, tuple[str | None, str | None]] = {}
 
     def problem(self, line: int, index: int | None, message: str) -> None:
         place = f"line {line}" if index is None else _place(line, index, self.sheet.header)
@@ -285,31 +289,43 @@ class _Check:
         self.value(line, cols.actual, cells[cols.actual], client, month, key)
 
     def client(self, line: int, index: int, cell: str) -> StoredClient | None:
-        text = cell.strip()
+        found = self.clients.get(cell)
+        if found is None:
+            found = self.clients[cell] = self.find_client(cell.strip())
+        stored, message = found
+        if message is not None:
+            self.problem(line, index, message)
+        return stored
+
+    def find_client(self, text: str) -> tuple[StoredClient | None, str | None]:
         if not text:
-            self.problem(line, index, "client is required")
-            return None
+            return None, "client is required"
         key = name_key(text)
         found = self.ctx.ambiguous.get(key)
         if found is not None:
             if text in found:
-                return found[text]
+                return found[text], None
             names = ", ".join(quote(n) for n in sorted(found))
-            self.problem(line, index, f"matches {len(found)} stored clients ({names}); "
-                         "give the name exactly as stored")  # fmt: skip
-            return None
+            return None, (f"matches {len(found)} stored clients ({names}); give the name "
+                          "exactly as stored")  # fmt: skip
         stored = self.ctx.clients.get(key)
         if stored is None:
-            self.problem(line, index, f"unknown client {quote(text)} (add the client in the app "
-                         "or with a data file first)")  # fmt: skip
-        return stored
+            return None, (f"unknown client {quote(text)} (add the client in the app or with a "
+                          "data file first)")  # fmt: skip
+        return stored, None
 
     def month(self, line: int, index: int, cell: str) -> str | None:
-        try:
-            return str(v.month(cell.strip(), "month"))
-        except v.InvalidValue as exc:
-            self.problem(line, index, str(exc))
-            return None
+        found = self.months.get(cell)
+        if found is None:
+            try:
+                found = (str(v.month(cell.strip(), "month")), None)
+            except v.InvalidValue as exc:
+                found = (None, str(exc))
+            self.months[cell] = found
+        month, message = found
+        if message is not None:
+            self.problem(line, index, message)
+        return month
 
     def value(
         self,
@@ -327,7 +343,12 @@ class _Check:
         if self.sheet.delimiter == ";":
             text = decimal_comma(text)
         try:
-            number = v.hours_x100(text, "hours") if key == HOURS else v.count(text, "actual")
+            if key == HOURS:
+                number = v.hours_x100(text, "hours")
+            elif text.isdigit() and text.isascii() and len(text) < 10:
+                number = int(text)  # the common case, well inside count's limit
+            else:
+                number = v.count(text, "actual")
         except v.InvalidValue as exc:
             self.problem(line, index, str(exc))
             return
