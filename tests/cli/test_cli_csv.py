@@ -338,6 +338,17 @@ def test_csv_import_refuses_replace_and_a_missing_database(rossi, capsys, tmp_pa
     assert not missing.exists()
 
 
+def test_a_sheet_not_in_utf8_says_how_to_save_it(rossi, capsys, tmp_path) -> None:
+    file = tmp_path / "in.csv"
+    file.write_bytes("client,month,hours\nCafé Bleu,2026-11,3\n".encode("cp1252"))
+    code, out, err = run(capsys, "import", "--db", str(rossi.path), str(file))
+    assert code == 2 and out == ""
+    assert err == (
+        f'retainer: {file}: not UTF-8 text (byte 22); save the sheet as "CSV UTF-8" (Excel) '
+        "or with the UTF-8 character set (LibreOffice)\n"
+    )
+
+
 # ---------------------------------------------------------------- the formula guard
 
 

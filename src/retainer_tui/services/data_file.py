@@ -205,6 +205,11 @@ def read_import_file(path: Path, *, limit: int | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if path.suffix.lower() == ".csv":
+            raise ImportFileRefused(
+                f"{path}: not UTF-8 text (byte {exc.start:,}); save the sheet as "
+                '"CSV UTF-8" (Excel) or with the UTF-8 character set (LibreOffice)'
+            ) from None
         raise ImportFileRefused(
             f"{path}: not UTF-8 text (byte {exc.start:,}); is it a retainer data file?"
         ) from None
@@ -221,8 +226,8 @@ def _refuse_unless_regular(path: Path, mode: int) -> None:
         what = "a socket"
     else:
         what = "a device"
-    raise ImportFileRefused(f"{path}: is {what}, not a data file; give the path of a .toml or "
-                            ".json file")  # fmt: skip
+    raise ImportFileRefused(f"{path}: is {what}, not a data file; give the path of a .toml, "
+                            ".json or .csv file")  # fmt: skip
 
 
 def _too_large(path: Path, limit: int) -> str:
