@@ -136,8 +136,8 @@ def test_a_fifo_with_no_writer_is_refused_without_waiting(tmp_path: Path) -> Non
     )
     assert done.returncode == 2, done
     assert done.stderr == (
-        f"retainer: {fifo}: is a pipe (FIFO), not a data file; give the path of a .toml "
-        "or .json file\n"
+        f"retainer: {fifo}: is a pipe (FIFO), not a data file; give the path of a .toml, "
+        ".json or .csv file\n"
     )
     assert not db.exists()
     tally.tried()
