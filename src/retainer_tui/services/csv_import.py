@@ -96,7 +96,8 @@ def _delimiter(first_line: str) -> str:
 def read_sheet(text: str) -> _Sheet:
     """The header and rows of a CSV text; DataFileError for a sheet that cannot be read."""
     text = text.removeprefix("\ufeff")
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     delimiter = _delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[_Row] = []
@@ -280,7 +281,7 @@ class _Check:
         if not text:
             self.problem(line, cols.metric, "metric is required")
             return
-        key = self.metric_key(text)
+        key = self.metric_key(text.lower())  # keys are written in lower case
         if key is None and text.lower() == HOURS:
             key = HOURS
         if key is None:
