@@ -221,8 +221,8 @@ def test_import_merges_actuals_and_hours_with_a_backup_first(rossi, capsys, tmp_
     text = (
         "Client,Month,Metric,Actual\r\n"
         "rossi bakery,2026-10,new_followers,120\r\n"
-        'ROSSI BAKERY,2026-11,posts_shared,"1,200"\r\n'
-        "Cafe\u0301 Bleu,2026-11,hours,12.5\r\n"
+        'ROSSI BAKERY,2026-11,Posts_Shared,"1,200"\r\n'
+        "Cafe\u0301 Bleu,2026-11,Hours,12.5\r\n"
         ",,,\r\n"
         "Rossi Bakery,2026-11,conversions,\r\n"
     )
