@@ -377,3 +377,23 @@ def test_column_letters() -> None:
     assert [column_letter(i) for i in (0, 3, 25, 26, 27, 701, 702)] == [
         "A", "D", "Z", "AA", "AB", "ZZ", "AAA",
     ]  # fmt: skip
+
+
+def test_a_client_renamed_before_the_write_is_checked_again(
+    rossi, capsys, tmp_path, monkeypatch
+) -> None:
+    """Checked, then someone renames the client before the write: the sheet is checked
+    again under the write lock, refused, and nothing is written."""
+    from retainer_tui.services import csv_import
+
+    def rename_then_back_up(db: Database, folder: Path) -> Path:
+        with db.write() as conn:
+            conn.execute("UPDATE client SET name = 'Rossi & Figli' WHERE name = 'Rossi Bakery'")
+        return folder / "stand-in.db"
+
+    monkeypatch.setattr(csv_import, "_backup", rename_then_back_up)
+    before = export_data(rossi)
+    text = "client,month,metric,actual\nRossi Bakery,2026-11,conversions,5\n"
+    code, _, err = _import(capsys, rossi, tmp_path, text)
+    assert code == 2 and 'line 2, column A (client): unknown client "Rossi Bakery"' in err
+    assert export_data(rossi) == before.replace("Rossi Bakery", "Rossi & Figli")
