@@ -12,9 +12,9 @@ import pytest
 from retainer_tui.cli import main
 from retainer_tui.db.engine import Database
 from retainer_tui.db.migrate import open_database
-from retainer_tui.services.csv_import import column_letter, decimal_comma, unguard
+from retainer_tui.services.csv_cells import safe_cell, unguard
+from retainer_tui.services.csv_import import column_letter, decimal_comma
 from retainer_tui.services.data_file import export_data, import_data
-from retainer_tui.services.export import safe_cell
 from tests.factories import add_client, set_result
 
 

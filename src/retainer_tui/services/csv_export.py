@@ -4,8 +4,8 @@
 services/export.py, unchanged; `--table NAME` picks one of CSV_TABLES here. Every sheet
 has a header line, RFC 4180 quoting and CRLF line ends; clients come in the client list's
 name order, months ascending, metrics in catalogue order, so the same database always
-gives the same bytes. Text cells go through export.safe_cell: a cell that would start a
-spreadsheet formula gets a leading `'` (services/csv_import.py takes it off again).
+gives the same bytes. Text cells go through csv_cells.safe_cell: a cell that would start a
+spreadsheet formula gets a leading `'` (the CSV import takes it off again).
 
 `excel`: a UTF-8 byte order mark first, so that Excel and LibreOffice read accents right
 (without it Excel guesses the system's code page).
@@ -24,6 +24,7 @@ from sqlmodel import col
 from retainer_tui.db.engine import Database
 from retainer_tui.db.models import Client, Goal, Hours, Metric, Payment, Report, Result, Tier
 from retainer_tui.domain.money import decimal_string
+from retainer_tui.services.csv_cells import safe_cell
 from retainer_tui.services.data_file import CSV_TABLES
 from retainer_tui.services.export import (
     _as_text,
@@ -33,7 +34,6 @@ from retainer_tui.services.export import (
     _metric_rank,
     _select,
     export_text,
-    safe_cell,
 )
 
 BOM = "\ufeff"

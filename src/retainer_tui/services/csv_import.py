@@ -32,9 +32,9 @@ from typing import Any
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.names import name_key
+from retainer_tui.services.csv_cells import unguard
 from retainer_tui.services.csv_export import METRIC_PREFIX, WIDE_READ_ONLY
 from retainer_tui.services.data_file import DataFileError, ImportProblem, ImportSummary
-from retainer_tui.services.export import _FORMULA_START, _hidden
 from retainer_tui.services.import_parse import quote
 from retainer_tui.services.import_plan import ClientPlan, Context, Plan, StoredClient, read_context
 from retainer_tui.services.import_write import apply
@@ -43,21 +43,6 @@ HOURS = "hours"
 LONG_COLUMNS = ("client", "month", "metric", "actual")
 # Beyond this many the metric keys are not all listed in a message.
 _KEYS_LISTED = 12
-
-
-def unguard(cell: str) -> str:
-    """The cell without the export's formula guard: one leading `'` is taken off when what
-    follows it would start a formula (after any apostrophes and invisible characters), the
-    exact inverse of export.safe_cell. "'Til dawn" keeps its apostrophe."""
-    if not cell.startswith("'"):
-        return cell
-    rest = cell[1:]
-    for char in rest.lstrip("'"):
-        if char.startswith(_FORMULA_START):
-            return rest
-        if not _hidden(char):
-            break
-    return cell
 
 
 def column_letter(index: int) -> str:

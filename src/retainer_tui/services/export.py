@@ -13,7 +13,6 @@ import io
 import json
 import re
 import string
-import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
@@ -40,13 +39,13 @@ from retainer_tui.db.models import (
 from retainer_tui.db.statements import as_text
 from retainer_tui.domain.money import decimal_string
 from retainer_tui.domain.month import Month
+from retainer_tui.services.csv_cells import safe_cell
 from retainer_tui.services.data_file import EXPORT_FORMATS, FORMAT_ID
 from retainer_tui.services.pipeline_data import prospect_document
 
 # Keys of a client that are sub-tables or arrays of tables, in the order they are written.
 CLIENT_SECTIONS = ("goals", "results", "hours", "payments", "reports", "prospect")
 CSV_HEADER = ("client", "month", "metric", "target", "actual")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 # Clients whose rows are read at once: a few statements per chunk instead of several per
 # client, while memory stays bounded by the chunk.
@@ -491,26 +490,6 @@ def _json_text(head: dict[str, Any], clients: Iterator[dict[str, Any]]) -> str:
 
 
 # ---------------------------------------------------------------- CSV
-
-
-def _hidden(char: str) -> bool:
-    """Invisible to the eye (ZWSP, BOM, LRM, WJ: category Cf), blank, or a control."""
-    return char.isspace() or unicodedata.category(char) in ("Cf", "Cc")
-
-
-def safe_cell(value: object) -> object:
-    """A cell a spreadsheet will not run as a formula (a leading quote defuses it), even
-    when invisible characters come before the formula sign. A cell that already starts
-    with quotes before a formula sign gets one more, so that the CSV import can take the
-    guard off again exactly (csv_import.unguard)."""
-    if not isinstance(value, str):
-        return value
-    for char in value.lstrip("'"):
-        if char.startswith(_FORMULA_START):
-            return "'" + value
-        if not _hidden(char):
-            break
-    return value
 
 
 def _csv_text(conn: Connection) -> str:
