@@ -1,7 +1,8 @@
 """Spreadsheet sheets (CSV): one per table, or one wide sheet with a row per client-month.
 
-`retainer export --format csv` alone writes the flat goals-and-results sheet of
-services/export.py, unchanged; `--table NAME` picks one of CSV_TABLES here. Every sheet
+`retainer export --format csv` alone writes the flat goals-and-results sheet
+(flat_sheet, what export_text(db, "csv") has always written); `--table NAME` picks one
+of CSV_TABLES. Every sheet
 has a header line, RFC 4180 quoting and CRLF line ends; clients come in the client list's
 name order, months ascending, metrics in catalogue order, so the same database always
 gives the same bytes. Text cells go through csv_cells.safe_cell: a cell that would start a
@@ -24,16 +25,18 @@ from sqlmodel import col
 from retainer_tui.db.engine import Database
 from retainer_tui.db.models import Client, Goal, Hours, Metric, Payment, Report, Result, Tier
 from retainer_tui.domain.money import decimal_string
+from retainer_tui.domain.month import Month
 from retainer_tui.services.csv_cells import safe_cell
 from retainer_tui.services.data_file import CSV_TABLES
 from retainer_tui.services.export import (
     _as_text,
     _by_client,
+    _by_month,
     _chunks,
     _in_name_order,
     _metric_rank,
+    _month_values,
     _select,
-    export_text,
 )
 
 BOM = "\ufeff"
@@ -42,6 +45,7 @@ CLIENTS_HEADER = (
     "start", "end", "billing_day", "report_due_day", "service_type", "stage", "next_action",
     "next_action_on", "notes",
 )  # fmt: skip
+FLAT_HEADER = ("client", "month", "metric", "target", "actual")
 GOALS_HEADER = ("client", "month", "metric", "target")
 RESULTS_HEADER = ("client", "month", "metric", "actual")
 HOURS_HEADER = ("client", "month", "hours")
@@ -58,13 +62,10 @@ METRIC_PREFIX = "metric:"
 def csv_export(db: Database, table: str | None = None, *, excel: bool = False) -> str:
     """The sheet of the table (None: the flat goals-and-results sheet), read in one
     consistent snapshot; excel puts a UTF-8 byte order mark first."""
-    if table is None:
-        text = export_text(db, "csv")
-    else:
-        if table not in CSV_TABLES:
-            raise ValueError(f"unknown table {table!r}; use {', '.join(CSV_TABLES)}")
-        with db.reading() as session:
-            text = _SHEETS[table](session.connection())
+    if table is not None and table not in CSV_TABLES:
+        raise ValueError(f"unknown table {table!r}; use {', '.join(CSV_TABLES)}")
+    with db.reading() as session:
+        text = (flat_sheet if table is None else _SHEETS[table])(session.connection())
     return BOM + text if excel else text
 
 
@@ -92,6 +93,45 @@ class _Sheet:
 
     def text(self) -> str:
         return self.buffer.getvalue()
+
+
+def flat_sheet(conn: Connection) -> str:
+    """client,month,metric,target,actual (`export --format csv`): one row per month and
+    metric with a target (carried forward) or a result, from the client's first goal or
+    result month to its last one."""
+    rank = _metric_rank(conn)
+    sheet = _Sheet(FLAT_HEADER)
+    for chunk in _chunks(_clients_in_order(conn)):
+        ids = [client_id for client_id, _ in chunk]
+        goals_of = _month_values(conn, Goal, Goal.target, ids)
+        results_of = _month_values(conn, Result, Result.actual, ids)
+        for client_id, name in chunk:
+            _flat_client(sheet, name, goals_of[client_id], results_of[client_id], rank)
+    return sheet.text()
+
+
+def _flat_client(
+    sheet: _Sheet,
+    name: str,
+    goal_rows: list[tuple[Any, ...]],
+    result_rows: list[tuple[Any, ...]],
+    rank: dict[str, int],
+) -> None:
+    """The client's rows, from its first goal or result month to its last one."""
+    goals = _by_month(goal_rows, rank)
+    results = _by_month(result_rows, rank)
+    months = sorted({*goals, *results})
+    if not months:
+        return
+    first, last = Month.stored(months[0]), Month.stored(months[-1])
+    current: dict[str, int] = {}
+    for index in range(first.index, last.index + 1):
+        month = str(Month.from_index(index))
+        current.update(goals.get(month, {}))
+        actuals = results.get(month, {})
+        keys = sorted({*current, *actuals}, key=lambda k: (rank.get(k, len(rank)), k))
+        for key in keys:
+            sheet.row((name, month, key, current.get(key, ""), actuals.get(key, "")))
 
 
 def _clients_in_order(conn: Connection) -> list[tuple[int, str]]:

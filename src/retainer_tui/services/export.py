@@ -1,4 +1,5 @@
-"""Writing all data as a data file: TOML (the product's shape), JSON (same shape) or CSV.
+"""Writing all data as a data file: TOML (the product's shape) or JSON (same shape); CSV
+sheets are written by services/csv_export.py.
 
 Output is deterministic (tiers by position, clients by name, months ascending, metrics in
 catalogue order), so that export → import → export gives the same bytes. Clients are read
@@ -8,8 +9,6 @@ rendered one at a time, so memory stays flat with thousands of clients.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import string
@@ -38,14 +37,11 @@ from retainer_tui.db.models import (
 )
 from retainer_tui.db.statements import as_text
 from retainer_tui.domain.money import decimal_string
-from retainer_tui.domain.month import Month
-from retainer_tui.services.csv_cells import safe_cell
 from retainer_tui.services.data_file import EXPORT_FORMATS, FORMAT_ID
 from retainer_tui.services.pipeline_data import prospect_document
 
 # Keys of a client that are sub-tables or arrays of tables, in the order they are written.
 CLIENT_SECTIONS = ("goals", "results", "hours", "payments", "reports", "prospect")
-CSV_HEADER = ("client", "month", "metric", "target", "actual")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 # Clients whose rows are read at once: a few statements per chunk instead of several per
 # client, while memory stays bounded by the chunk.
@@ -72,7 +68,9 @@ def export_text(db: Database, fmt: str) -> str:
     with db.reading() as session:
         conn = session.connection()
         if fmt == "csv":
-            return _csv_text(conn)
+            from retainer_tui.services.csv_export import flat_sheet
+
+            return flat_sheet(conn)
         head = _head_document(conn)
         clients = _client_documents(session, conn)
         if fmt == "json":
@@ -487,58 +485,3 @@ def _json_text(head: dict[str, Any], clients: Iterator[dict[str, Any]]) -> str:
     chunks = [_json_client(client) for client in clients]
     body = ('  "clients": [\n' + ",\n".join(chunks) + "\n  ]") if chunks else '  "clients": []'
     return text.removesuffix("\n}") + ",\n" + body + "\n}\n"
-
-
-# ---------------------------------------------------------------- CSV
-
-
-def _csv_text(conn: Connection) -> str:
-    """client,month,metric,target,actual: one row per month and metric with a target
-    (carried forward) or a result, from the client's first goal or result month to its
-    last one."""
-    rank = _metric_rank(conn)
-    buffer = io.StringIO()
-    # RFC 4180 line ends: with "\r\n" as terminator, csv quotes a cell holding either.
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    clients = _in_name_order(conn.execute(_select(Client.id, Client.name)).all())
-    for chunk in _chunks(clients):
-        ids = [client_id for client_id, _ in chunk]
-        goals_of = _month_values(conn, Goal, Goal.target, ids)
-        results_of = _month_values(conn, Result, Result.actual, ids)
-        for client_id, name in chunk:
-            _csv_client(writer, name, goals_of[client_id], results_of[client_id], rank)
-    return buffer.getvalue()
-
-
-def _csv_client(
-    writer: Any,
-    name: str,
-    goal_rows: list[tuple[Any, ...]],
-    result_rows: list[tuple[Any, ...]],
-    rank: dict[str, int],
-) -> None:
-    """The client's rows, from its first goal or result month to its last one."""
-    goals = _by_month(goal_rows, rank)
-    results = _by_month(result_rows, rank)
-    months = sorted({*goals, *results})
-    if not months:
-        return
-    cell_name = safe_cell(name)
-    first, last = Month.stored(months[0]), Month.stored(months[-1])
-    current: dict[str, int] = {}
-    for index in range(first.index, last.index + 1):
-        month = str(Month.from_index(index))
-        current.update(goals.get(month, {}))
-        actuals = results.get(month, {})
-        keys = sorted({*current, *actuals}, key=lambda k: (rank.get(k, len(rank)), k))
-        for key in keys:
-            writer.writerow(
-                (
-                    cell_name,
-                    month,
-                    safe_cell(key),
-                    current.get(key, ""),
-                    actuals.get(key, ""),
-                )
-            )
