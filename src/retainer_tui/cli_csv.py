@@ -61,15 +61,16 @@ def import_csv(args: argparse.Namespace, source: Path, text: str) -> int:
             f"{source}: --replace is for data files; a CSV import merges results and hours "
             "into the stored clients and deletes nothing"
         )
-    path = paths.db_path(getattr(args, "db", None))
-    if not path.exists():
+    target = paths.db_target(getattr(args, "db", None), _settings().database)
+    path = target
+    if isinstance(path, Path) and not path.exists():
         raise CommandError(
             f"{path}: no such database; a CSV import adds results to clients already "
             "stored (nothing was created; check --db)"
         )
     db = _open(args, _settings(), create=False)
     try:
-        done = merge_csv(db, text, dry_run=args.dry_run, backup_dir=paths.backups_dir(db.path))
+        done = merge_csv(db, text, dry_run=args.dry_run, backup_dir=paths.backups_dir(db.file))
     except DataFileError as exc:
         lines = (f"{source}: {line}" for line in str(exc).splitlines())
         raise CommandError("\n".join(lines)) from None

@@ -38,6 +38,32 @@ INSTALL_HINT = (
 )
 
 
+# Tables whose id a sequence hands out. The sample data, an import and undo write ids
+# of their own; the sequence is then moved past the largest, or the next new row
+# would take an id in use.
+_SERIAL_TABLES = ("client", "tier")
+_SERIAL_INSERTS = tuple(f"INSERT INTO {name} " for name in _SERIAL_TABLES)
+_SERIAL_FLAG = "retainer_serial_insert"
+
+
+def _sync_sequences(session: Session) -> None:
+    from sqlalchemy import func, select
+
+    from retainer_tui.db.models import metadata
+
+    for name in _SERIAL_TABLES:
+        table = metadata.tables[name]
+        session.execute(
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence(name, "id"),
+                    func.coalesce(func.max(table.c.id), 0) + 1,
+                    False,
+                )
+            ).select_from(table)
+        )
+
+
 class DriverMissing(DatabaseError):
     """psycopg is not installed."""
 
@@ -76,9 +102,9 @@ class PostgresDatabase(Database):
     def engine(self) -> Engine:
         if self._engine is None:
             require_driver()
-            from sqlalchemy import create_engine
+            from sqlalchemy import create_engine, event
 
-            self._engine = create_engine(
+            engine = create_engine(
                 self.target.url,
                 pool_pre_ping=True,
                 pool_size=2,
@@ -88,6 +114,13 @@ class PostgresDatabase(Database):
                     "application_name": "retainer",
                 },
             )
+
+            @event.listens_for(engine, "before_cursor_execute")
+            def _note_serial_insert(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+                if statement.startswith(_SERIAL_INSERTS):
+                    conn.info[_SERIAL_FLAG] = True
+
+            self._engine = engine
         return self._engine
 
     def explain(self, exc: BaseException) -> DatabaseError:
@@ -137,6 +170,8 @@ class PostgresDatabase(Database):
             session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK)))
             yield session
             session.flush()
+            if session.connection().info.pop(_SERIAL_FLAG, False):
+                _sync_sequences(session)
             session.execute(select(func.pg_notify(CHANNEL, self.token)))
             session.commit()
         except DBAPIError as exc:

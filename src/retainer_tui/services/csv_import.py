@@ -403,14 +403,10 @@ def import_csv(
 
 def _backup(db: Database, folder: Path) -> Path:
     """A copy of the database before the import changes it."""
-    from datetime import datetime
-
-    from retainer_tui.db.backup import backup_database, unique_backup_path
     from retainer_tui.db.errors import DatabaseError
+    from retainer_tui.services.backups import take_backup
 
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = unique_backup_path(folder, db.path.stem, "before-import", stamp)
     try:
-        return backup_database(db, target)
+        return take_backup(db, folder, "before-import")
     except DatabaseError as exc:
         raise DatabaseError(f"{exc}; nothing was imported (the import backs up first)") from None
