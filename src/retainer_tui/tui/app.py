@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from textual import on, work
 from textual.app import App
@@ -37,6 +37,9 @@ from retainer_tui.tui.screens.welcome import WelcomeScreen
 
 DEFAULT_THEME = "textual-dark"
 POLL_SECONDS = 2.0
+# A server database tells of others' changes by notification: looking costs no query, so
+# the app looks often and a colleague's save shows within about half a second.
+SERVER_POLL_SECONDS = 0.5
 
 
 class RetainerApp(App[None]):
@@ -324,8 +327,11 @@ def build_app(
     settings: Settings,
     *,
     today: date,
-    poll_seconds: float | None = POLL_SECONDS,
+    poll_seconds: float | None | Literal["by engine"] = "by engine",
     notices: tuple[str, ...] = (),
 ) -> RetainerApp:
-    """The app on an open (migrated) database; `today` is the as-of date for every rule."""
+    """The app on an open (migrated) database; `today` is the as-of date for every rule.
+    poll_seconds: how often it looks for others' changes (None: never)."""
+    if poll_seconds == "by engine":
+        poll_seconds = SERVER_POLL_SECONDS if db.backend == "postgresql" else POLL_SECONDS
     return RetainerApp(db, settings, today=today, poll_seconds=poll_seconds, notices=notices)
