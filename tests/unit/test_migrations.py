@@ -353,3 +353,50 @@ def test_upgrade_keeps_two_names_that_now_give_one_key(db_path: Path, tmp_path: 
             "objections) VALUES ('ROSSI', 'rossi', '', '', '', '', 'other', 1, 5, 'active', "
             "'', '', '', '')"
         )
+
+
+def test_upgrade_from_0004_keeps_every_row_and_tracks_from_the_start(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """A database in use at 0004_name_key reaches head with every row as it was; its
+    clients get no tracked-from month (NULL: the start month), and one can be set."""
+    conn = _at_revision(db_path, "0004_name_key")
+    conn.execute(
+        "INSERT INTO client (name, name_key, company, decision_maker, email, phone, "
+        "service_type, tier_id, billing_day, report_due_day, start_month, end_month, status, "
+        "notes, stage, next_action, objections) VALUES "
+        "('Rossi Bakery', 'rossi bakery', 'Rossi', 'Anna', 'a@b.co', '', 'social media', 1, "
+        "1, 5, '2026-01', NULL, 'active', 'n', '', '', ''), "
+        "('Verdi', 'verdi', '', '', '', '', 'other', 2, 15, 10, '2025-03', '2026-06', "
+        "'ended', '', '', '', '')"
+    )
+    conn.execute("INSERT INTO goal VALUES (1, 'new_followers', '2026-01', 500)")
+    conn.execute("INSERT INTO result VALUES (1, 'new_followers', '2026-11', 120)")
+    conn.execute("INSERT INTO hours VALUES (1, '2026-11', 1250)")
+    conn.execute("INSERT INTO payment VALUES (1, '2026-11', 300000, '2026-11-02')")
+    conn.execute("INSERT INTO report VALUES (2, '2026-05', '2026-06-03', 'Good month')")
+    conn.commit()
+    tables = ("meta", "tier", "tier_goal", "metric", "client", "goal", "result", "hours",
+              "payment", "report", "prospect", "objection")  # fmt: skip
+    before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in tables}
+    conn.close()
+
+    db = open_database(db_path, backup_dir=tmp_path / "backups")
+    with db.read() as conn:
+        assert migrate.current_revision(conn) == SCHEMA_HEAD
+        after = {
+            t: conn.execute(f"SELECT {', '.join(columns[t])} FROM {t} ORDER BY 1, 2").fetchall()
+            for t in tables
+        }
+        tracked = conn.execute("SELECT name, tracked_from FROM client ORDER BY id").fetchall()
+    assert after == before
+    assert sum(len(rows) for rows in before.values()) > 20
+    assert tracked == [("Rossi Bakery", None), ("Verdi", None)]
+    with db.write() as conn:
+        conn.execute("UPDATE client SET tracked_from = '2026-12' WHERE id = 1")
+    with db.read() as conn:
+        assert conn.execute("SELECT tracked_from FROM client WHERE id = 1").fetchone() == (
+            "2026-12",
+        )
+    assert len(list((tmp_path / "backups").iterdir())) == 1

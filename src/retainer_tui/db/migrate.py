@@ -20,8 +20,10 @@ from retainer_tui.db.engine import (
 from retainer_tui.db.errors import DatabaseError
 
 # The newest migration's revision id; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0004_name_key"
-KNOWN_REVISIONS = frozenset({"0001_initial", "0002_pipeline", "0003_tier_goals", "0004_name_key"})
+SCHEMA_HEAD = "0005_tracked_from"
+KNOWN_REVISIONS = frozenset(
+    {"0001_initial", "0002_pipeline", "0003_tier_goals", "0004_name_key", "0005_tracked_from"}
+)
 
 
 def current_revision(conn: sqlite3.Connection) -> str | None:

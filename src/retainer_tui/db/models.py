@@ -106,6 +106,8 @@ class Client(SQLModel, table=True):
     report_due_day: int = 5
     start_month: str | None = None
     end_month: str | None = None
+    # The first month reports and payments are owed for; None: the start month.
+    tracked_from: str | None = None
     status: str = "active"
     notes: str = ""
     # Prospect pipeline fields.
