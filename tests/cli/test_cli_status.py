@@ -96,6 +96,7 @@ def test_json_keys_and_hand_computed_statuses(db, db_path, capsys) -> None:
         "reports_owed",
         "payment",
         "payments_owed",
+        "tracked_from",
         "metrics",
     ]
     assert client["month_status"] == "at_risk"
@@ -108,6 +109,7 @@ def test_json_keys_and_hand_computed_statuses(db, db_path, capsys) -> None:
     assert client["payments_owed"] == owed
     assert data["total_owed"] == "20000.00"
     assert data["counts"]["payments_owed"] == 1
+    assert client["tracked_from"] == "2026-01"  # none set: the start month
     assert client["metrics"] == [
         {
             "metric": "new_followers",
@@ -315,3 +317,37 @@ def test_the_table_fits_the_terminal_and_shows_cents_hours_and_owed(
         assert "…" in row and "partial $250.50 +2" in row
     piped = _table(db_path, capsys, monkeypatch, None)  # captured: not a terminal
     assert piped == wide  # nothing cut when no width is asked for
+
+
+def test_tracked_from_a_later_month_owes_nothing_before_it(db, db_path, capsys) -> None:
+    """A January client entered in December, tracked from December: no report and no
+    payment owed for January to November; `tracked_from` says the month set."""
+    rossi = add_client(db, "Rossi Bakery", fee_cents=2_000_00, tracked_from="2026-11")
+    add_client(db, "Bianchi Gym", fee_cents=1_000_00)  # untracked: owes from January
+    no_start = add_client(db, "Verdi", status="prospect", start=None)
+    assert no_start
+    data = status_json(capsys, db_path, "--as-of", "2026-12-20", "--month", "2026-10")
+    clients = {c["name"]: c for c in data["clients"]}
+    rossi_json, bianchi = clients["Rossi Bakery"], clients["Bianchi Gym"]
+    assert rossi_json["tracked_from"] == "2026-11"
+    assert bianchi["tracked_from"] == "2026-01"
+    assert clients["Verdi"]["tracked_from"] is None
+    # October lies before the tracked-from month: nothing is owed for it.
+    assert (rossi_json["report"], rossi_json["payment"]) == ("not_applicable", "not_applicable")
+    assert (bianchi["report"], bianchi["payment"]) == ("overdue", "late")
+    assert rossi_json["reports_owed"] == ["2026-11"]
+    assert rossi_json["payments_owed"] == [
+        {"month": "2026-11", "owed": "2000.00"},
+        {"month": "2026-12", "owed": "2000.00"},
+    ]
+    assert len(bianchi["reports_owed"]) == 11
+    assert len(bianchi["payments_owed"]) == 12
+    assert data["total_owed"] == "16000.00"
+    mark_paid(db, rossi, "2026-11", 2_000_00, "2026-11-02")
+    mark_paid(db, rossi, "2026-12", 2_000_00, "2026-12-02")
+    mark_sent(db, rossi, "2026-11", "2026-12-03")
+    data = status_json(capsys, db_path, "--as-of", "2026-12-20", "--month", "2026-12")
+    rossi_json = next(c for c in data["clients"] if c["name"] == "Rossi Bakery")
+    assert (rossi_json["reports_owed"], rossi_json["payments_owed"]) == ([], [])
+    assert rossi_json["payment"] == "received"
+    assert data["counts"]["payments_owed"] == 1  # Bianchi only

@@ -14,7 +14,14 @@ from fractions import Fraction
 import pytest
 
 from retainer_tui.db.engine import Database
-from retainer_tui.domain.clients import ClientStatus, billable, in_service, on_retainer
+from retainer_tui.domain.clients import (
+    ClientStatus,
+    billable,
+    first_tracked,
+    in_service,
+    on_retainer,
+    tracked_in,
+)
 from retainer_tui.domain.income import guaranteed_monthly_income
 from retainer_tui.domain.month import Month, months_between
 from retainer_tui.domain.payments import PaymentState, payment_state
@@ -58,11 +65,19 @@ def _fill(db: Database, seed: int, clients: int = 60) -> None:
             end = None
             if rng.random() < 0.35:
                 end = _month(rng, start or FIRST, LAST)
+            # Tracked from: mostly unset; else within the span, after its end, or (a stored
+            # value older than the rule) before the start month.
+            tracked = None
+            if rng.random() < 0.4:
+                tracked = _month(rng, start or FIRST, LAST)
+            elif rng.random() < 0.1:
+                tracked = _month(rng, FIRST, start or FIRST)
             conn.execute(
                 "INSERT INTO client (id, name, company, decision_maker, email, phone,"
                 " service_type, tier_id, fee_override_cents, billing_day, report_due_day,"
-                " start_month, end_month, status, notes, stage, next_action, objections)"
-                " VALUES (?, ?, '', '', '', '', 'other', ?, ?, ?, ?, ?, ?, ?, '', '', '', '')",
+                " start_month, end_month, tracked_from, status, notes, stage, next_action,"
+                " objections)"
+                " VALUES (?, ?, '', '', '', '', 'other', ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', '')",
                 (
                     i + 1,
                     f"{rng.choice('abcXYZ')}client {i:03d}",
@@ -72,6 +87,7 @@ def _fill(db: Database, seed: int, clients: int = 60) -> None:
                     rng.choice([1, 5, 5, 10, 31]),
                     str(start) if start else None,
                     str(end) if end else None,
+                    str(tracked) if tracked else None,
                     rng.choice(STATUSES + ["active", "active"]),
                 ),
             )
@@ -125,16 +141,19 @@ def _reference(
         rows = conn.execute(
             "SELECT c.id, c.name, c.company, c.status, t.name,"
             " c.fee_override_cents, t.monthly_fee_cents, t.included_hours, c.start_month,"
-            " c.end_month, c.billing_day, c.report_due_day FROM client c"
+            " c.end_month, c.billing_day, c.report_due_day, c.tracked_from FROM client c"
             " LEFT JOIN tier t ON t.id = c.tier_id ORDER BY c.name COLLATE NOCASE"
         ).fetchall()
         clients = []
         for (cid, name, company, status_t, tier, override, tier_fee, included,
-             start_t, end_t, billing_day, due_day) in rows:  # fmt: skip
+             start_t, end_t, billing_day, due_day, tracked_t) in rows:  # fmt: skip
             status = ClientStatus(status_t)
             start = Month.parse(start_t) if start_t else None
             end = Month.parse(end_t) if end_t else None
+            tracked_from = Month.parse(tracked_t) if tracked_t else None
             serving = in_service(status, start, end, month)
+            # Reports and payments are owed from the tracked-from month on (or the start).
+            tracked = tracked_in(start, tracked_from, month)
 
             def one(sql: str, *args: object, cid: int = cid) -> object:
                 row = conn.execute(sql, (cid, *args)).fetchone()
@@ -177,13 +196,14 @@ def _reference(
             paid = dict(
                 conn.execute("SELECT month, amount_cents FROM payment WHERE client_id = ?", (cid,))
             )
-            # Owed: every billable month from the start month whose billing day plus the
-            # grace has passed, short of the fee.
+            # Owed: every billable month from the start month (and the tracked-from one)
+            # whose billing day plus the grace has passed, short of the fee.
             payments_owed = (
                 tuple(
                     (m, fee - paid.get(str(m), 0))
                     for m in months_between(start, Month.of(as_of))
                     if start is not None
+                    and tracked_in(start, tracked_from, m)
                     and billable(status, start, end, m)
                     and as_of - m.day(billing_day) > timedelta(days=grace_days)
                     and paid.get(str(m), 0) < fee
@@ -205,7 +225,9 @@ def _reference(
                 owed = tuple(
                     m
                     for m in months_between(start, stop)
-                    if in_service(status, start, end, m) and str(m) not in sent_months
+                    if in_service(status, start, end, m)
+                    and tracked_in(start, tracked_from, m)
+                    and str(m) not in sent_months
                 )
             clients.append(
                 ClientMonth(
@@ -225,7 +247,11 @@ def _reference(
                     in_service=serving,
                     month_status=worst_status(c.status for c in cells),
                     report=report_state(
-                        month, as_of, report_due_day=due_day, sent_on=sent_on, applicable=serving
+                        month,
+                        as_of,
+                        report_due_day=due_day,
+                        sent_on=sent_on,
+                        applicable=serving and tracked,
                     ),
                     report_sent_on=sent_on,
                     reports_owed=owed,
@@ -240,7 +266,7 @@ def _reference(
                         billing_day=billing_day,
                         received_cents=received_cents or 0,
                         fee_cents=fee,
-                        applicable=billable(status, start, end, month),
+                        applicable=billable(status, start, end, month) and tracked,
                         grace_days=grace_days,
                     ),
                     payment_received_on=received_on,
@@ -248,6 +274,7 @@ def _reference(
                     on_retainer=on_retainer(status, start, end, month),
                     payment_received_cents=received_cents or 0,
                     payments_owed=payments_owed,
+                    tracked_from=first_tracked(start, tracked_from),
                 )
             )
     counts = {
@@ -306,8 +333,13 @@ def test_load_month_matches_the_rules_client_by_client(db: Database, seed: int) 
         seen |= {"owing" if c.payments_owed else "clear" for c in got.clients if c.on_retainer}
         seen |= {"long clear" for c in got.clients if c.start and c.start < Month(2025, 1)
                  and c.on_retainer and not c.payments_owed}  # fmt: skip
+        # Clients tracked from after their start, owing from then on and untracked now.
+        later = [c for c in got.clients if c.tracked_from and c.start and c.tracked_from > c.start]
+        seen |= {"tracked later, owing" for c in later if c.payments_owed and c.reports_owed}
+        seen |= {"untracked month" for c in later if c.in_service and month < c.tracked_from}
     # The random databases reach every payment state and both sides of the arrears rule.
     assert {str(s) for s in PaymentState} | {"owing", "clear", "long clear"} <= seen
+    assert {"tracked later, owing", "untracked month"} <= seen
 
 
 @pytest.mark.parametrize("enabled", [True, False])

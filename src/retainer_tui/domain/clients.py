@@ -43,6 +43,27 @@ def in_service(
     return not (end is not None and month > end)
 
 
+def first_tracked(start: Month | None, tracked_from: Month | None) -> Month | None:
+    """The first month reports and payments are owed for: the tracked-from month, or the
+    start month when none is set (or an earlier one is stored); None without a start month.
+
+    A client who started long before the app was installed is tracked from the month it
+    was entered, so it does not arrive with a year of "overdue" reports and unpaid months.
+    """
+    if start is None:
+        return None
+    if tracked_from is None or tracked_from < start:
+        return start
+    return tracked_from
+
+
+def tracked_in(start: Month | None, tracked_from: Month | None, month: Month) -> bool:
+    """Whether the month lies from the client's first tracked month on (see first_tracked);
+    months before it owe no report and no payment, whatever the status says."""
+    first = first_tracked(start, tracked_from)
+    return first is not None and month >= first
+
+
 def billable(
     status: ClientStatus | str, start: Month | None, end: Month | None, month: Month
 ) -> bool:

@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.engine import Database
-from retainer_tui.domain.clients import ClientStatus, billable, in_service
+from retainer_tui.domain.clients import ClientStatus, billable, first_tracked, in_service
 from retainer_tui.domain.goals import is_tracked, target_in_force
 from retainer_tui.domain.hours import over_included
 from retainer_tui.domain.income import effective_fee
@@ -99,6 +99,8 @@ class ClientDetail:
     months: tuple[HistoryMonth, ...]
     reports_owed: tuple[Month, ...]
     payments_owed: tuple[tuple[Month, int], ...] = ()
+    tracked_from: Month | None = None
+    """The first month reports and payments are owed for (domain.clients.first_tracked)."""
     """(month, cents still owed) for every month past its grace, oldest first."""
 
     @property
@@ -142,6 +144,7 @@ def _client_row(session: Session, client_id: int) -> Any:
             col(Tier.included_hours),
             col(Tier.services),
             col(Tier.description),
+            col(Client.tracked_from),
         )
         .outerjoin(Tier, col(Tier.id) == col(Client.tier_id))
         .where(col(Client.id) == client_id)
@@ -165,17 +168,19 @@ def _owed(
     status: ClientStatus,
     start: Month | None,
     end: Month | None,
+    tracked: Month | None,
     report_due_day: int,
     sent: set[str],
     as_of: date,
 ) -> tuple[Month, ...]:
-    """Ended, unsent months of service up to the as-of date, oldest first (month_view's rule)."""
-    if start is None:
+    """Ended, unsent months of service from the first tracked month up to the as-of date,
+    oldest first (month_view's rule)."""
+    if start is None or tracked is None:
         return ()
     last_ended = Month.of(as_of).previous()
     return tuple(
         m
-        for m in months_between(start, last_ended if end is None else min(end, last_ended))
+        for m in months_between(tracked, last_ended if end is None else min(end, last_ended))
         if in_service(status, start, end, m)
         and str(m) not in sent
         and is_owed(report_state(m, as_of, report_due_day=report_due_day, sent_on=None))
@@ -274,6 +279,7 @@ def _load(
 
     status = ClientStatus(row[7])
     start, end = _month_or_none(row[11]), _month_or_none(row[12])
+    first_owed = first_tracked(start, _month_or_none(row[23]))
     billing_day, report_due_day = row[9], row[10]
     tier = _tier(row)
     fee = effective_fee(tier.monthly_fee_cents if tier else None, row[8])
@@ -301,7 +307,9 @@ def _load(
         paid = payments.get(str(month))
         sent_on = reports.get(str(month))
         received_on = paid[1] if paid else None
-        billed = billable(status, start, end, month)
+        # Before the first tracked month no payment and no report is owed.
+        counted = first_owed is not None and month >= first_owed
+        billed = billable(status, start, end, month) and counted
         received_cents = paid[0] if paid else 0
         history.append(
             HistoryMonth(
@@ -328,7 +336,7 @@ def _load(
                     as_of,
                     report_due_day=report_due_day,
                     sent_on=sent_on,
-                    applicable=serving,
+                    applicable=serving and counted,
                 ),
                 report_sent_on=sent_on,
             )
@@ -360,9 +368,10 @@ def _load(
         as_of=as_of,
         metrics=metrics,
         months=tuple(history),
-        reports_owed=_owed(status, start, end, report_due_day, set(reports), as_of),
+        reports_owed=_owed(status, start, end, first_owed, report_due_day, set(reports), as_of),
+        tracked_from=first_owed,
         payments_owed=owed_months(
-            start,
+            first_owed,
             as_of,
             fee_cents=fee,
             billing_day=billing_day,

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.engine import Database
 from retainer_tui.db.statements import session_of
-from retainer_tui.domain.clients import ClientStatus, billable, in_service, on_retainer
+from retainer_tui.domain.clients import (
+    ClientStatus,
+    billable,
+    first_tracked,
+    in_service,
+    on_retainer,
+)
 from retainer_tui.domain.hours import over_included
 from retainer_tui.domain.income import annual_run_rate, guaranteed_monthly_income
 from retainer_tui.domain.month import Month
@@ -90,6 +96,9 @@ class ClientMonth:
     payment_received_cents: int = 0
     payments_owed: tuple[tuple[Month, int], ...] = ()
     """(month, cents still owed) for every month past its grace, oldest first."""
+    tracked_from: Month | None = None
+    """The first month reports and payments are owed for (the start month unless the
+    client's tracked-from month is later); None without a start month."""
 
     @property
     def needs_attention(self) -> bool:
@@ -164,7 +173,7 @@ def _clients_stmt() -> Any:
     sent_in_span = and_(
         s.c.client_id == c.id,
         s.c.sent_on.is_not(None),
-        s.c.month >= c.start_month,
+        s.c.month >= _first_owed_column(),
         s.c.month <= last,
         or_(c.end_month.is_(None), s.c.month <= c.end_month),
     )
@@ -187,6 +196,7 @@ def _clients_stmt() -> Any:
             select(func.count()).where(sent_in_span).scalar_subquery(),
             select(func.max(s.c.month)).where(sent_in_span).scalar_subquery(),
             p.amount_cents,
+            c.tracked_from,
         )
         .select_from(_table(Client))
         .outerjoin(_table(Tier), t.id == c.tier_id)
@@ -227,11 +237,17 @@ def _targets_stmt(month: Month) -> Any:
 
 
 def _first_owed_column() -> Any:
-    """The first month a client owes a payment for (its start month: the tracked-from
-    month once clients carry one). This and _first_owed must name the same month."""
+    """The first month a client owes a report or a payment for: its tracked-from month when
+    that is later than its start month, else the start month (domain.clients.first_tracked;
+    NULL without a start month). This and _first_owed must name the same month."""
+    from sqlalchemy import case
+
     from retainer_tui.db.models import Client
 
-    return _table(Client).c.start_month
+    c = _table(Client).c
+    # CASE, not max()/GREATEST(): the same text on SQLite and PostgreSQL, and a NULL
+    # tracked-from compares as unknown, so the start month stands.
+    return case((c.tracked_from > c.start_month, c.tracked_from), else_=c.start_month)
 
 
 def _paid_stmt() -> Any:
@@ -329,6 +345,10 @@ class _Lifecycle:
     serving: bool
     billable: bool
     retained: bool
+    # The first month owing a report or a payment (first_tracked), and whether the
+    # selected month is one of them.
+    tracked: Month | None
+    tracked_now: bool
     # Index range (inclusive) of the ended months of service up to the as-of date.
     owed_first: int
     owed_last: int
@@ -338,20 +358,28 @@ class _Lifecycle:
 
 
 def _lifecycle(
-    status_text: str, start_t: str | None, end_t: str | None, month: Month, last_ended: Month
+    status_text: str,
+    start_t: str | None,
+    end_t: str | None,
+    tracked_t: str | None,
+    month: Month,
+    last_ended: Month,
 ) -> _Lifecycle:
     status = _STATUSES.get(status_text) or ClientStatus(status_text)
     start, end = _month_or_none(start_t), _month_or_none(end_t)
+    tracked = first_tracked(start, _month_or_none(tracked_t))
     first, last = 0, -1
     # Within start..min(end, last_ended) in_service depends on the status alone, so the
-    # months of service there are the whole range or none of it.
+    # months of service there are the whole range or none of it; reports are owed from
+    # the tracked-from month on (an empty range when that is after the end).
     if (
         status not in (ClientStatus.PROSPECT, ClientStatus.PAUSED)
         and start is not None
-        and start <= last_ended
+        and tracked is not None
+        and tracked <= last_ended
         and in_service(status, start, end, start)
     ):
-        first = start.index
+        first = tracked.index
         last = last_ended.index if end is None else min(end, last_ended).index
     return _Lifecycle(
         status,
@@ -360,6 +388,8 @@ def _lifecycle(
         in_service(status, start, end, month),
         billable(status, start, end, month),
         on_retainer(status, start, end, month),
+        tracked,
+        tracked is not None and month >= tracked,
         first,
         last,
     )
@@ -367,8 +397,9 @@ def _lifecycle(
 
 def _first_owed(life: _Lifecycle) -> Month | None:
     """The first month whose payment is owed (see _first_owed_column), None when no month of
-    the client's is billable (within start..end that depends on the status alone)."""
-    first = life.start
+    the client's is billable (within start..end that depends on the status alone, so the
+    first tracked month answers for all; one after the end month owes nothing)."""
+    first = life.tracked
     if first is None or not billable(life.status, life.start, life.end, first):
         return None
     return first
@@ -614,16 +645,16 @@ def _build(
             else:
                 found.append(cell)
 
-    lifecycles: dict[tuple[str, str | None, str | None], _Lifecycle] = {}
+    lifecycles: dict[tuple[str, str | None, str | None, str | None], _Lifecycle] = {}
     owed: dict[int, tuple[Month, ...]] = {}
     unsure: dict[int, tuple[int, int]] = {}
     latest_index: dict[str, int] = {}
     lives: list[_Lifecycle] = []
     for row in rows:
-        key3 = (row[3], row[7], row[8])
-        life = lifecycles.get(key3)
+        key4 = (row[3], row[7], row[8], row[17])
+        life = lifecycles.get(key4)
         if life is None:
-            life = lifecycles[key3] = _lifecycle(*key3, month, last_ended)
+            life = lifecycles[key4] = _lifecycle(*key4, month, last_ended)
         lives.append(life)
         first, last, sent = life.owed_first, life.owed_last, row[14]
         if last - first + 1 <= sent:
@@ -655,9 +686,11 @@ def _build(
     for row, life in zip(rows, lives, strict=True):
         (cid, name, company, _status, tier, fee, included, _start, _end,
          billing_day, report_due_day, hours, received_on, sent_on, _sent, _latest,
-         received_cents) = row  # fmt: skip
+         received_cents, _tracked) = row  # fmt: skip
         received_cents = received_cents or 0
         serving = life.serving
+        # Before the tracked-from month no report and no payment is owed: not applicable.
+        reported = serving and life.tracked_now
         metric_cells: tuple[MetricCell, ...] = ()
         if serving:
             found = cells_get(cid)
@@ -668,12 +701,13 @@ def _build(
         if month_status is None:
             month_status = worst_memo[statuses] = worst_status(statuses)
         # The date columns come back as dates (or None) through their Date type.
-        report = report_memo.get((report_due_day, sent_on, serving))
+        report = report_memo.get((report_due_day, sent_on, reported))
         if report is None:
-            report = report_memo[report_due_day, sent_on, serving] = report_state(
-                month, as_of, report_due_day=report_due_day, sent_on=sent_on, applicable=serving
+            report = report_memo[report_due_day, sent_on, reported] = report_state(
+                month, as_of, report_due_day=report_due_day, sent_on=sent_on, applicable=reported
             )
-        payment_key = (billing_day, received_cents, fee, life.billable)
+        paid_for = life.billable and life.tracked_now
+        payment_key = (billing_day, received_cents, fee, paid_for)
         payment = payment_memo.get(payment_key)
         if payment is None:
             payment = payment_memo[payment_key] = payment_state(
@@ -682,7 +716,7 @@ def _build(
                 billing_day=billing_day,
                 received_cents=received_cents,
                 fee_cents=fee,
-                applicable=life.billable,
+                applicable=paid_for,
                 grace_days=grace_days,
             )
         client_payments_owed = payments_owed_get(cid, ())
@@ -716,6 +750,7 @@ def _build(
                 cid, name, company, status, tier, fee, included, hours, life.start, life.end,
                 serving, month_status, report, sent_on, client_owed, overdue, payment,
                 received_on, metric_cells, life.retained, received_cents, client_payments_owed,
+                life.tracked,
             )
         )  # fmt: skip
     counts = {

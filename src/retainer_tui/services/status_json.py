@@ -39,6 +39,9 @@ def _client(client: ClientMonth) -> dict[str, Any]:
         "payments_owed": [
             {"month": str(m), "owed": decimal_string(cents)} for m, cents in client.payments_owed
         ],
+        # The month reports and payments are owed from: the start month unless a later
+        # tracked-from month is set (null for a client with no start month).
+        "tracked_from": str(client.tracked_from) if client.tracked_from else None,
         "metrics": [_metric(cell) for cell in client.metrics],
     }
 
