@@ -128,6 +128,8 @@ def test_minimal_client_gets_defaults(db: Database) -> None:
         ("start_month", "2026-13", "YYYY-MM"),
         ("start_month", "Nov 2026", "YYYY-MM"),
         ("end_month", "2025-12", "before the start month"),
+        ("tracked_from", "2025-12", "before the start month (2026-01)"),
+        ("tracked_from", "Dec", "YYYY-MM"),
         ("status", "happy", "must be one of"),
         ("service_type", "juggling", "must be one of"),
         ("email", "not-an-email", "name@example.com"),
@@ -318,3 +320,21 @@ def test_saving_unchanged_records_nothing(db: Database, rossi: int) -> None:
     result = save_client(db, draft=rec.draft(), client_id=rossi, undo=stack)
     assert not result.change
     assert len(stack) == 0
+
+
+def test_tracked_from_is_saved_and_blank_or_the_start_month_means_unset(db: Database) -> None:
+    saved = save_client(db, draft=full_draft(tracked_from="2026-12"))
+    rec = get_client(db, client_id=saved.id)
+    assert rec is not None
+    assert rec.tracked_from == Month(2026, 12)
+    assert rec.draft().tracked_from == "2026-12"
+    undo = UndoStack()
+    save_client(db, draft=full_draft(tracked_from="2026-01"), client_id=saved.id, undo=undo)
+    rec = get_client(db, client_id=saved.id)
+    assert rec is not None and rec.tracked_from is None  # the start month: stored as unset
+    undo_last(db, stack=undo)
+    rec = get_client(db, client_id=saved.id)
+    assert rec is not None and rec.tracked_from == Month(2026, 12)
+    other = save_client(db, draft=full_draft(name="Bianchi", tracked_from=""))
+    rec = get_client(db, client_id=other.id)
+    assert rec is not None and rec.tracked_from is None

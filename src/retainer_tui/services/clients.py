@@ -43,7 +43,8 @@ _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 class ClientDraft:
     """A client as typed in the form: text as typed (or clean values from code).
 
-    `tier` is a tier name ("" for none); `fee_override` "" means the tier's fee.
+    `tier` is a tier name ("" for none); `fee_override` "" means the tier's fee;
+    `tracked_from` "" means the start month (reports and payments owed from it).
     """
 
     name: str = ""
@@ -58,6 +59,7 @@ class ClientDraft:
     report_due_day: str | int = "5"
     start_month: str = ""
     end_month: str = ""
+    tracked_from: str = ""
     status: str = ClientStatus.ACTIVE.value
     notes: str = ""
     stage: str = ""
@@ -95,6 +97,8 @@ class ClientRecord:
     next_action: str
     next_action_on: date | None
     objections: str
+    tracked_from: Month | None = None
+    """As stored: None means the start month (domain.clients.first_tracked)."""
 
     @property
     def monthly_fee_cents(self) -> int:
@@ -120,6 +124,7 @@ class ClientRecord:
             report_due_day=str(self.report_due_day),
             start_month=str(self.start_month or ""),
             end_month=str(self.end_month or ""),
+            tracked_from=str(self.tracked_from or ""),
             status=self.status.value,
             notes=self.notes,
             stage=self.stage,
@@ -184,7 +189,7 @@ def _select() -> Select[*tuple[Any, ...]]:
         C.id, C.name, C.company, C.decision_maker, C.email, C.phone, C.service_type,
         C.tier_id, T.name, T.monthly_fee_cents, T.included_hours, C.fee_override_cents,
         C.billing_day, C.report_due_day, C.start_month, C.end_month, C.status, C.notes,
-        C.stage, C.next_action, C.next_action_on, C.objections,
+        C.stage, C.next_action, C.next_action_on, C.objections, C.tracked_from,
     )  # fmt: skip
     return select(*map(col, columns)).outerjoin(T, col(T.id) == col(C.tier_id))
 
@@ -192,7 +197,7 @@ def _select() -> Select[*tuple[Any, ...]]:
 def _record(row: Any) -> ClientRecord:
     (cid, name, company, dm, email, phone, service, tier_id, tier, tier_fee, included,
      override, billing, report_day, start, end, status, notes, stage, next_action,
-     next_on, objections) = row  # fmt: skip
+     next_on, objections, tracked) = row  # fmt: skip
     return ClientRecord(
         id=cid,
         name=name,
@@ -216,6 +221,7 @@ def _record(row: Any) -> ClientRecord:
         next_action=next_action,
         next_action_on=next_on,  # the column's type gives a date (or None)
         objections=objections,
+        tracked_from=Month.stored(tracked) if tracked else None,
     )
 
 
@@ -333,6 +339,20 @@ def _clean(
     start, end = values.get("start_month"), values.get("end_month")
     if isinstance(start, Month) and isinstance(end, Month) and end < start:
         errors["end_month"] = f"end month must not be before the start month ({start})"
+    check(
+        "tracked_from",
+        "tracked_from",
+        lambda: v.optional_month(draft.tracked_from, "tracked-from month"),
+    )
+    tracked = values.get("tracked_from")
+    if isinstance(start, Month) and isinstance(tracked, Month):
+        if tracked < start:
+            errors["tracked_from"] = (
+                f"tracked-from month must not be before the start month ({start}); "
+                "blank tracks from the start month"
+            )
+        elif tracked == start:
+            values["tracked_from"] = None  # the same as unset: it follows the start month
     if (
         values.get("status") == ClientStatus.ENDED.value
         and "end_month" not in errors
@@ -349,7 +369,7 @@ def _clean(
     )
     check("objections", "objections", lambda: v.long_text(draft.objections, "objections"))
     # Months are stored as 'YYYY-MM' text; next_action_on stays a date for its Date column.
-    for column in ("start_month", "end_month"):
+    for column in ("start_month", "end_month", "tracked_from"):
         value = values.get(column)
         if value is not None and column not in errors:
             values[column] = str(value)

@@ -14,7 +14,7 @@ from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.clients import ClientStatus
 from retainer_tui.domain.money import format_money
-from retainer_tui.domain.month import Month
+from retainer_tui.domain.month import Month, MonthError
 from retainer_tui.services.clients import (
     STATUSES,
     ClientDeleted,
@@ -35,6 +35,15 @@ from retainer_tui.tui.screens.form_base import FormScreen, data_written, undo_st
 from retainer_tui.tui.widgets.form_field import FormField, service_type_field, text_input
 
 NO_TIER = "No tier"
+TRACKED_HINT = "Reports and payments are owed from this month"
+
+
+def typed_month(text: str) -> Month | None:
+    """The month typed in a field, None while it is not one (yet)."""
+    try:
+        return Month.parse(text.strip())
+    except MonthError:
+        return None
 
 
 def tier_option(tier: TierInfo, currency: str) -> str:
@@ -139,6 +148,14 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
                         text_input(d.end_month, "end_month", "YYYY-MM, blank: ongoing"),
                         field="end_month",
                     )
+                    tracked = FormField(
+                        "Tracked from",
+                        text_input(d.tracked_from, "tracked_from", "YYYY-MM, blank: start month"),
+                        field="tracked_from",
+                        hint=TRACKED_HINT,
+                    )
+                    tracked.display = self._offers_tracked_from(d.start_month)
+                    yield tracked
                     yield FormField(
                         "Status",
                         Select(
@@ -169,6 +186,28 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
         super().on_mount()
         self.query_one("#name", Input).focus()
 
+    def _offers_tracked_from(self, start_text: str) -> bool:
+        """Tracked from is offered whenever the start month lies in the past (and kept in
+        view for a client that has one set)."""
+        if self.record is not None and self.record.tracked_from is not None:
+            return True
+        start = typed_month(start_text)
+        return start is not None and start < Month.of(self.today)
+
+    @on(Input.Changed, "#start_month")
+    def _start_changed(self, event: Input.Changed) -> None:
+        if typed_month(event.value) is None:
+            return  # half typed: the field stays as it is
+        field = self.query_one("#field-tracked_from", FormField)
+        offered = self._offers_tracked_from(event.value)
+        if offered and not field.display and self.record is None:
+            # A new client who started before this month: tracked from this month by
+            # default, so it does not arrive with months of overdue reports.
+            tracked = self.query_one("#tracked_from", Input)
+            if not tracked.value.strip():
+                tracked.value = str(Month.of(self.today))
+        field.display = offered
+
     def _fee_hint(self, tier_name: str) -> str:
         tier = next((t for t in self.tiers if t.name == tier_name), None)
         if tier is None:
@@ -197,6 +236,8 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
 
     def current_draft(self) -> ClientDraft:
         values = self.values()
+        if not self.query_one("#field-tracked_from", FormField).display:
+            values["tracked_from"] = ""  # not offered: tracked from the start month
         return ClientDraft(
             **{
                 **{f: getattr(self.draft, f) for f in ClientDraft.__slots__},
