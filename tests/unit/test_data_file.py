@@ -622,6 +622,8 @@ BAD_CASES = [
     (set_client("start", "2026-13"), f"{CLIENT}.start", "YYYY-MM"),
     (lambda d: d["clients"][0].pop("start"), f"{CLIENT}.start", "is required"),
     (set_client("end", "2025-12"), f"{CLIENT}.end", "before start"),
+    (set_client("tracked_from", "2025-12"), f"{CLIENT}.tracked_from", "before start"),
+    (set_client("tracked_from", "Dec 2026"), f"{CLIENT}.tracked_from", "YYYY-MM"),
     (set_client("next_action_on", "2026-02-30"), f"{CLIENT}.next_action_on", "real date"),
     (set_client("notes", "bell\x07"), f"{CLIENT}.notes", "control characters"),
     (set_client("notes", "x" * 20_001), f"{CLIENT}.notes", "too long"),
@@ -987,3 +989,39 @@ def test_hostile_files_are_refused_cleanly(db: Database, text: str, fmt: str) ->
         import_data(db, text, fmt=fmt)
     assert caught.value.problems
     assert dump(db) == before
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_tracked_from_goes_out_and_comes_back_and_is_optional(
+    db: Database, fmt: str, tmp_path: Path
+) -> None:
+    """`tracked_from` per client: exported when set (left out when it is the start month),
+    read back exactly, optional on import (an existing client's is kept), and cleared by
+    --replace when the file leaves it out."""
+    doc = example_doc()
+    doc["clients"][0]["tracked_from"] = "2026-11"
+    doc["clients"].append({"name": "Second", "status": "active", "start": "2026-03"})
+    import_data(db, tomli_w.dumps(doc), fmt="toml")
+    text = export_data(db, fmt)
+    exported = json.loads(text) if fmt == "json" else tomllib.loads(text)
+    clients = {c["name"]: c for c in exported["clients"]}
+    assert clients["Rossi Bakery"]["tracked_from"] == "2026-11"
+    assert "tracked_from" not in clients["Second"]
+    if fmt == "toml":
+        assert 'tracked_from = "2026-11"' in text
+
+    def stored() -> list[tuple[str, str | None]]:
+        with db.read() as conn:
+            return conn.execute("SELECT name, tracked_from FROM client ORDER BY name").fetchall()
+
+    # A file without the key keeps the stored month; one with it replaces it.
+    del doc["clients"][0]["tracked_from"]
+    import_data(db, tomli_w.dumps(doc), fmt="toml")
+    assert stored() == [("Rossi Bakery", "2026-11"), ("Second", None)]
+    doc["clients"][1]["tracked_from"] = "2026-10"
+    import_data(db, tomli_w.dumps(doc), fmt="toml")
+    assert stored() == [("Rossi Bakery", "2026-11"), ("Second", "2026-10")]
+    import_data(
+        db, tomli_w.dumps(example_doc()), fmt="toml", replace=True, backup_dir=tmp_path / "b"
+    )
+    assert stored() == [("Rossi Bakery", None), ("Second", "2026-10")]

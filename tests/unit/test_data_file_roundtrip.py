@@ -142,6 +142,8 @@ def data_files(draw: st.DrawFn) -> dict[str, Any]:
             client["start"] = start
             if draw(st.booleans()):
                 client["end"] = draw(months.filter(lambda m, s=start: m >= s))
+            if draw(st.booleans()):
+                client["tracked_from"] = draw(months.filter(lambda m, s=start: m >= s))
         _optional(
             draw, client, "tier", st.sampled_from([*tier_names, "Tier 1", "Tier 2", "Tier 3"])
         )

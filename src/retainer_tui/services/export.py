@@ -193,6 +193,7 @@ def _client_documents(session: Session, conn: Connection) -> Iterator[dict[str, 
             Client.status,
             Client.start_month,
             Client.end_month,
+            Client.tracked_from,
             Client.billing_day,
             Client.report_due_day,
             Client.company,
@@ -257,6 +258,7 @@ def _chunk_documents(
         status,
         start,
         end,
+        tracked_from,
         billing_day,
         report_due_day,
         company,
@@ -280,6 +282,8 @@ def _chunk_documents(
             doc["start"] = start
         if end:
             doc["end"] = end
+        if tracked_from:
+            doc["tracked_from"] = tracked_from
         doc["billing_day"] = billing_day
         doc["report_due_day"] = report_due_day
         for key, value in (

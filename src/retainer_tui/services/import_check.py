@@ -39,6 +39,7 @@ CLIENT_KEYS = (
     "status",
     "start",
     "end",
+    "tracked_from",
     "billing_day",
     "report_due_day",
     "company",
@@ -356,6 +357,14 @@ class Validator(RowReader):
         if start not in (None, BAD) and end not in (None, BAD) and end < start:
             self.problem(f"{place}.end", f"end {end} is before start {start}")
             ok = False
+        tracked = merged["tracked_from"]
+        if start not in (None, BAD) and tracked not in (None, BAD) and tracked < start:
+            self.problem(
+                f"{place}.tracked_from",
+                f"tracked_from {tracked} is before start {start} (leave it out to track from "
+                "the start month)",
+            )
+            ok = False
         self.client_rows(plan, place, raw)
         plan.prospect, prospect_ok = read_prospect(self, f"{place}.prospect", raw.get("prospect"))
         if plan.prospect is not None:
@@ -407,7 +416,11 @@ class Validator(RowReader):
                 raw.get("service_type", CLIENT_DEFAULTS["service_type"]), SERVICE_TYPES,
                 "service type",
             )  # fmt: skip
-        for key, column in (("start", "start_month"), ("end", "end_month")):
+        for key, column in (
+            ("start", "start_month"),
+            ("end", "end_month"),
+            ("tracked_from", "tracked_from"),
+        ):
             if given(key):
                 month = check(f"{place}.{key}", v.optional_month, raw.get(key), key)
                 values[column] = month if month in (None, BAD) else str(month)

@@ -34,6 +34,7 @@ CLIENT_DEFAULTS: dict[str, Any] = {
     "report_due_day": 5,
     "start_month": None,
     "end_month": None,
+    "tracked_from": None,
     "status": DEFAULT_STATUS,
     "notes": "",
     "stage": "",
