@@ -108,3 +108,61 @@ async def test_a_start_month_moved_to_now_hides_the_field_and_tracks_from_the_st
         await settle(app, pilot)
     record = find_client(db, name="Verdi Wines")
     assert record is not None and record.tracked_from is None
+
+
+async def test_queue_not_needed_before_a_month_by_keys_and_undo(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    """R, t on Enoteca Verdi's September report, a month before its start refused in the
+    dialog, then 2026-10 + enter: September leaves the queue (no sent date is made up),
+    the toast says so, ctrl+z brings it back."""
+    from textual.widgets import Static
+
+    from retainer_tui.services.reports import find_client
+    from retainer_tui.tui.screens.not_needed import NotNeededScreen
+    from retainer_tui.tui.screens.reports_queue import ReportsScreen
+
+    def queue(app) -> list[tuple[str, str]]:
+        assert isinstance(app.screen, ReportsScreen)
+        return [(i.client, str(i.month)) for i in app.screen.queue]
+
+    verdi = find_client(sample_db, "Enoteca Verdi").id
+    before = dump(sample_db)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert queue(app)[:2] == [("Enoteca Verdi", "2026-09"), ("Enoteca Verdi", "2026-10")]
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NotNeededScreen)
+        month = app.screen.query_one("#tracked-month", Input)
+        assert month.value == "2026-11"  # this month by default
+        await pilot.press("ctrl+a", "ctrl+k", *"2020-01", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NotNeededScreen)
+        error = str(app.screen.query_one("#tracked-error", Static).render())
+        assert "must not be before it" in error
+        assert dump(sample_db) == before
+        await pilot.press("ctrl+a", "ctrl+k", *"2026-10", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReportsScreen)
+        assert ("Enoteca Verdi", "2026-09") not in queue(app)
+        assert ("Enoteca Verdi", "2026-10") in queue(app)
+        toasts = [n.message for n in app._notifications]
+        assert any(
+            "not needed before October 2026 (1 report left the queue" in t and "ctrl+z" in t
+            for t in toasts
+        ), toasts
+        with sample_db.read() as conn:
+            assert conn.execute(
+                "SELECT tracked_from FROM client WHERE id = ?", (verdi,)
+            ).fetchone() == ("2026-10",)
+            assert conn.execute(
+                "SELECT sent_on FROM report WHERE client_id = ? AND month = '2026-09'", (verdi,)
+            ).fetchall() in ([], [(None,)])
+        await pilot.press("ctrl+z")
+        await settle(app, pilot)
+        assert ("Enoteca Verdi", "2026-09") in queue(app)
+    assert dump(sample_db) == before

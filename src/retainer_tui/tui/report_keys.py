@@ -23,6 +23,9 @@ REPORTS_KEYS: tuple[KeySpec, ...] = (
     OPEN_REPORT,
     KeySpec("reports-mark-sent", "m", "mark_sent", "Mark sent",
             "Mark the highlighted report sent (date defaults to today)", "Reports"),
+    KeySpec("reports-not-needed", "t", "not_needed", "Not needed before",
+            "The highlighted client's reports and payments not needed before a month "
+            "(its tracked-from month)", "Reports"),
 )  # fmt: skip
 
 REPORT_KEYS: tuple[KeySpec, ...] = (

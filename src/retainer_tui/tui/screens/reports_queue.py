@@ -17,10 +17,12 @@ from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.month import Month
 from retainer_tui.services import reports
 from retainer_tui.services.reports import QueueItem, SentItem
+from retainer_tui.services.tracking import TrackedFromSet
 from retainer_tui.tui.cells import shown, status_text
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.report_keys import OPEN_REPORT, REPORTS_KEYS
 from retainer_tui.tui.screens.form_base import data_written, undo_stack
+from retainer_tui.tui.screens.not_needed import NotNeededScreen
 from retainer_tui.tui.screens.report_preview import ReportPreviewScreen, SentDateScreen
 from retainer_tui.tui.theme_colors import ThemeColors
 
@@ -265,6 +267,36 @@ class ReportsScreen(Screen[None]):
             data_written(self.app)
 
         self.app.push_screen(SentDateScreen(item.client, item.month, self.today), chosen)
+
+    def action_not_needed(self) -> None:
+        """The highlighted client's reports not needed before a month (its tracked-from)."""
+        table = self.query_one("#queue-table", ReportTable)
+        if not self.queue or self.focused is not table:
+            self.notify("Highlight a client's report in the queue first.")
+            return
+        item = self.queue[min(max(table.cursor_row, 0), len(self.queue) - 1)]
+        before = [i for i in self.queue if i.client_id == item.client_id]
+
+        def done(result: TrackedFromSet | None) -> None:
+            if result is None:
+                return
+            gone = sum(1 for i in before if i.month < result.month)
+            reports_text = "1 report" if gone == 1 else f"{gone} reports"
+            self.notify(
+                f"{result.name}: reports and payments not needed before "
+                f"{result.month.label()} ({reports_text} left the queue; tracked from "
+                f"{result.month}). ctrl+z undoes.",
+                title="Saved",
+            )
+            self.load()
+            data_written(self.app)
+
+        self.app.push_screen(
+            NotNeededScreen(
+                self.db, client_id=item.client_id, client=item.client, today=self.today
+            ),
+            done,
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
