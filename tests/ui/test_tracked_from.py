@@ -166,3 +166,29 @@ async def test_queue_not_needed_before_a_month_by_keys_and_undo(
         await settle(app, pilot)
         assert ("Enoteca Verdi", "2026-09") in queue(app)
     assert dump(sample_db) == before
+
+
+async def test_client_page_says_tracked_from_and_owes_from_it(
+    db: Database, make_app: AppMaker
+) -> None:
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from tests.factories import add_client
+
+    add_client(db, "Rossi Bakery", fee_cents=2_000_00, tracked_from="2026-10")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.__class__.__name__ == "ClientDetailScreen"
+        console = Console(width=200, record=True)
+        console.print(app.screen.query_one("#terms", Static).content)
+        text = console.export_text()
+        assert "from 2026-01 · tracked from 2026-10" in text
+        lines = [line.split() for line in text.splitlines()]
+        # Owed from October on (November's report is not due yet): nothing before it.
+        assert ["Reports", "owed", "Oct", "2026"] in lines
+        assert "Payments owed Oct 2026 $2,000, Nov 2026 $2,000 · $4,000 in all" in text
+        assert "Sep 2026" not in text

@@ -69,6 +69,9 @@ def terms_facts(detail: ClientDetail, colors: ThemeColors) -> Table:
     span = f"from {detail.start}" if detail.start else "no start month"
     if detail.end:
         span += f" to {detail.end}"
+    if detail.start and detail.tracked_from and detail.tracked_from > detail.start:
+        # Reports and payments are owed from here on, not from the start month.
+        span += f" · tracked from {detail.tracked_from}"
     owed = (
         Text(", ".join(m.short_label() for m in detail.reports_owed), style=colors.bad)
         if detail.reports_owed
