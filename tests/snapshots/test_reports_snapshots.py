@@ -28,3 +28,9 @@ def test_report_preview(snap_compare, sample_db: Database, as_of: date, theme: s
     assert snap_compare(
         app, terminal_size=SIZE, run_before=press_then("R", "down", "down", "enter")
     )
+
+
+def test_not_needed_before_dialog(snap_compare, sample_db: Database, as_of: date) -> None:
+    """t on Enoteca Verdi's September report: the month (this month by default) and why."""
+    app = snapshot_app(sample_db, as_of)
+    assert snap_compare(app, terminal_size=SIZE, run_before=press_then("R", "t", settle=True))
