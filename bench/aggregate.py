@@ -16,7 +16,9 @@ CLIENTS_SQL = """
 SELECT c.id, c.name, c.status, t.name, COALESCE(c.fee_override_cents, t.monthly_fee_cents, 0),
        h.hours_x100, p.received_on, r.sent_on,
        (SELECT count(*) FROM report s WHERE s.client_id = c.id AND s.sent_on IS NOT NULL
-          AND s.month >= c.start_month AND s.month <= :last
+          AND s.month >= CASE WHEN c.tracked_from > c.start_month THEN c.tracked_from
+                              ELSE c.start_month END
+          AND s.month <= :last
           AND (c.end_month IS NULL OR s.month <= c.end_month))
 FROM client c
 LEFT JOIN tier t ON t.id = c.tier_id
