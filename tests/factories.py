@@ -37,7 +37,8 @@ def add_client(
             name=name, company=company, decision_maker="", email="", phone="",
             service_type="social media", tier_id=tier_id, fee_override_cents=fee_cents,
             billing_day=billing_day, report_due_day=report_due_day, start_month=start,
-            end_month=end, tracked_from=tracked_from, status=status, notes="", stage="", next_action="", objections="",
+            end_month=end, tracked_from=tracked_from, status=status, notes="", stage="",
+            next_action="", objections="",
         )  # fmt: skip
         new_id = session.execute(insert(Client).values(values).returning(Client.id)).scalar_one()
         return int(new_id)

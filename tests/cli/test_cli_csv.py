@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from retainer_tui.cli import main
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.db.migrate import open_database
 from retainer_tui.services.csv_cells import safe_cell, unguard
 from retainer_tui.services.csv_import import column_letter, decimal_comma
@@ -233,7 +233,7 @@ def test_import_merges_actuals_and_hours_with_a_backup_first(rossi, capsys, tmp_
     )
     [backup] = backups(rossi)
     assert f"backed up in {backup}" in out
-    assert export_data(Database(backup)) == before
+    assert export_data(SqliteDatabase(backup)) == before
     with rossi.read() as conn:
         got = conn.execute("SELECT metric_key, month, actual FROM result ORDER BY month").fetchall()
         hours = conn.execute("SELECT month, hours_x100 FROM hours").fetchall()

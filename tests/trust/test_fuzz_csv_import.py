@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retainer_tui.db.backup import backup_database
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.db.migrate import open_database
 from retainer_tui.services.clients import ClientDraft, save_client
 from retainer_tui.services.csv_import import import_csv
@@ -66,7 +66,7 @@ class Fresh:
         self.n += 1
         path = self.folder / f"db-{self.n}.db"
         shutil.copyfile(self.template, path)
-        return Database(path)
+        return SqliteDatabase(path)
 
 
 def clean_line(text: str) -> bool:

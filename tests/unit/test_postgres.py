@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import threading
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -267,6 +269,15 @@ def test_new_rows_after_rows_with_ids_of_their_own(empty_url: str) -> None:
     db.dispose()
 
 
+def _eventually(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def test_others_changes_are_noticed_and_ones_own_are_not(empty_url: str) -> None:
     mine = open_database(empty_url)
     theirs = PostgresDatabase(empty_url)
@@ -276,7 +287,7 @@ def test_others_changes_are_noticed_and_ones_own_are_not(empty_url: str) -> None
     save_client(mine, draft=ClientDraft(name="Mine"))
     assert not watcher.changed()
     save_client(theirs, draft=ClientDraft(name="Theirs"))
-    assert watcher.changed()
+    assert _eventually(watcher.changed)  # the notification crosses the socket
     assert not watcher.changed()  # told once
     watcher.close()
     theirs.dispose()
