@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 from retainer_tui import __version__, paths
 from retainer_tui.cli_backup import cmd_backup, cmd_restore
 from retainer_tui.cli_csv import csv_format, export_csv, export_options, import_csv
+from retainer_tui.cli_log import add_log_parser, cmd_log
 
 if TYPE_CHECKING:
     from retainer_tui.config import Settings
@@ -104,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("-o", "--output", metavar="FILE", help="file to write")
     backup.add_argument("--list", action="store_true", help="list the backups kept")
 
+    add_log_parser(sub, common)
+
     restore = sub.add_parser("restore", parents=[common], help="put a backup back in place")
     restore.add_argument("file", metavar="FILE")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -158,13 +161,16 @@ def _open(args: argparse.Namespace, settings: Settings, *, create: bool = True) 
 
     target = paths.db_target(getattr(args, "db", None), settings.database)
     if isinstance(target, str):  # a server database: its schema is made when it is empty
-        return open_database(target, backup_dir=paths.backups_dir(), currency=settings.currency)
-    path = target
-    if create and not path.exists() and path.absolute() == paths.default_db_path().absolute():
-        paths.make_data_dir()
-    return open_database(
-        path, create=create, backup_dir=paths.backups_dir(path), currency=settings.currency
-    )
+        db = open_database(target, backup_dir=paths.backups_dir(), currency=settings.currency)
+    else:
+        path = target
+        if create and not path.exists() and path.absolute() == paths.default_db_path().absolute():
+            paths.make_data_dir()
+        db = open_database(
+            path, create=create, backup_dir=paths.backups_dir(path), currency=settings.currency
+        )
+    db.author = settings.user
+    return db
 
 
 def _today(args: argparse.Namespace) -> date:
@@ -437,6 +443,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "backup": cmd_backup,
     "restore": cmd_restore,
+    "log": cmd_log,
     "report": cmd_report,
     "reports": cmd_reports,
     "pipeline": cmd_pipeline,

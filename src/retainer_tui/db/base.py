@@ -13,6 +13,18 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 
+AUTHOR = "retainer_author"
+
+
+def login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry and no LOGNAME (a bare container)
+        return "unknown"
+
+
 class Watcher(Protocol):
     """Tells the app, cheaply and without waiting, that the data changed elsewhere."""
 
@@ -29,6 +41,14 @@ class Database(ABC):
     # "sqlite" or "postgresql": what a caller may need to know (a file copy is SQLite's).
     backend: str = ""
     readonly: bool = False
+    # Who signs the changes made through this database (the `user` setting; by default
+    # the login name). A writing Session carries it in session.info[AUTHOR].
+    author: str = ""
+
+    def signed_by(self) -> str:
+        if not self.author:
+            self.author = login_name()
+        return self.author
 
     @property
     @abstractmethod

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retainer_tui.db.base import Database
+from retainer_tui.db.base import AUTHOR, Database
 from retainer_tui.db.errors import (
     DatabaseBusy,
     DatabaseDamaged,
@@ -478,6 +478,7 @@ class SqliteDatabase(Database):
             )
         self._check_file(writing=True)
         session = Session(self.engine.execution_options(**{WRITE_OPTION: True}))
+        session.info[AUTHOR] = self.signed_by()
         try:
             self._verify(_dbapi(session), writing=True)
             yield session

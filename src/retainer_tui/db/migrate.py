@@ -20,9 +20,16 @@ from retainer_tui.db.engine import (
 from retainer_tui.db.errors import DatabaseError
 
 # The newest migration's revision id; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0005_tracked_from"
+SCHEMA_HEAD = "0006_change_log"
 KNOWN_REVISIONS = frozenset(
-    {"0001_initial", "0002_pipeline", "0003_tier_goals", "0004_name_key", "0005_tracked_from"}
+    {
+        "0001_initial",
+        "0002_pipeline",
+        "0003_tier_goals",
+        "0004_name_key",
+        "0005_tracked_from",
+        "0006_change_log",
+    }
 )
 
 

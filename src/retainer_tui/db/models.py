@@ -237,3 +237,26 @@ class Objection(SQLModel, table=True):
     kind: str = Field(default="other", sa_column_kwargs={"server_default": "other"})
     text: str = Field(default="", sa_column_kwargs={"server_default": ""})
     answer: str = Field(default="", sa_column_kwargs={"server_default": ""})
+
+
+class ChangeLog(SQLModel, table=True):
+    """Who changed what, and when: one row per field an action changed, or one per record
+    it added or deleted (field NULL, the whole record as JSON text). Kept when the client
+    goes (no foreign key): the history outlives what it tells of."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (
+        Index("ix_change_log_client", "client_id", "id"),
+        Index("ix_change_log_record", "table_name", "record", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    # UTC, "YYYY-MM-DDTHH:MM:SSZ": sorts right and reads the same on both engines.
+    at: str
+    author: str
+    action: str
+    table_name: str
+    record: str
+    client_id: int | None = None
+    field: str | None = None
+    before: str | None = None
+    after: str | None = None

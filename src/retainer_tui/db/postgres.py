@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from retainer_tui.db.base import Database
+from retainer_tui.db.base import AUTHOR, Database
 from retainer_tui.db.errors import DatabaseError, ReadOnlyDatabase
 from retainer_tui.db.pg_errors import MIN_SERVER_VERSION, explain, too_old
 from retainer_tui.db.pg_url import PostgresTarget, parse
@@ -166,6 +166,7 @@ class PostgresDatabase(Database):
         if self.readonly:
             raise ReadOnlyDatabase(f"{self.label}: opened read-only; nothing was changed")
         session = Session(self.engine)
+        session.info[AUTHOR] = self.signed_by()
         try:
             session.execute(select(func.pg_advisory_xact_lock(WRITE_LOCK)))
             yield session

@@ -397,6 +397,10 @@ def import_csv(
             if fresh != ctx:
                 plan, left_out = _validate(sheet, fresh)
             counts = apply(session, plan, fresh, replace=False, write=True)
+            from retainer_tui.services.change_log import sign_action
+
+            done = ImportSummary(results=counts["results"], hours=counts["hours"])
+            sign_action(session, f"CSV import: {done.describe()}")
     summary = ImportSummary(results=counts["results"], hours=counts["hours"], backup=backup)
     return CsvImport(summary, left_out)
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
+from retainer_tui.services.change_log import sign_action
 from retainer_tui.services.data_file import DataFileError, ImportSummary
 from retainer_tui.services.import_check import validate
 from retainer_tui.services.import_parse import parse_text
@@ -77,11 +78,14 @@ def import_text(
             if problems:
                 raise DataFileError(problems)
         counts = apply(session, plan, fresh, replace=replace, write=True)
-    return ImportSummary(**counts, backup=backup)
+        done = ImportSummary(**counts, backup=backup)
+        verb = "import --replace" if replace else "import"
+        sign_action(session, f"{verb}: {done.describe()}")
+    return done
 
 
 # What a restore keeps: the metric definitions and the database's own facts (currency).
-_KEPT_ON_WIPE = frozenset({"metric", "meta"})
+_KEPT_ON_WIPE = frozenset({"metric", "meta", "change_log"})
 
 
 def _wipe_and_import(db: Database, doc: Any, problems: list[Any]) -> ImportSummary:
@@ -100,6 +104,7 @@ def _wipe_and_import(db: Database, doc: Any, problems: list[Any]) -> ImportSumma
         if found:
             raise DataFileError(found)
         counts: dict[str, Any] = apply(session, plan, ctx, replace=False, write=True)
+        sign_action(session, f"restore: {ImportSummary(**counts).describe()}")
     return ImportSummary(**counts)
 
 

@@ -20,6 +20,7 @@ class KeptConnection(SqliteDatabase):
 
     def __init__(self, db: SqliteDatabase) -> None:
         super().__init__(db.path, readonly=db.readonly)
+        self.author = db.author
 
     def _pool(self) -> type:
         from sqlalchemy.pool import StaticPool

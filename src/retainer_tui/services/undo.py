@@ -210,13 +210,18 @@ class Recorder:
         return rows
 
     def finish(self, label: str) -> Change:
-        """The change: each touched row before and after, rows left as they were dropped."""
+        """The change: each touched row before and after, rows left as they were dropped;
+        signed in the change log in the same transaction."""
+        from retainer_tui.services.change_log import sign
+
         rows = []
         for (table, key), before in self._before.items():
             after = read_row(self.session, table, key)
             if after != before:
                 rows.append(RowChange(table, key, before, after))
-        return Change(label, tuple(rows))
+        change = Change(label, tuple(rows))
+        sign(self.session, change)
+        return change
 
 
 def touch_dependents(rec: Recorder, parent: str, parent_id: Any) -> None:
@@ -247,7 +252,7 @@ def apply_undo(conn: Session | RawConnection, change: Change) -> None:
     what = change.label or "the last change"
     for rc in change.rows:
         if read_row(session, rc.table, rc.key) != rc.after:
-            raise UndoConflict(f"Cannot undo {what}: it was changed since")
+            raise UndoConflict(f"Cannot undo {what}: {_who_changed(session, change)}")
     # Order matters to foreign keys: created rows go (children first, as recorded after
     # their parents), deleted rows come back (parents first), then updated rows revert
     # (they may point at a row just re-inserted).
@@ -272,6 +277,25 @@ def apply_undo(conn: Session | RawConnection, change: Change) -> None:
                 )
     except IntegrityError:
         raise UndoConflict(f"Cannot undo {what}: it clashes with a change made since") from None
+    from retainer_tui.services.change_log import sign
+
+    sign(session, Change(f"undo: {what}", tuple(_reverted(rc) for rc in change.rows)))
+
+
+def _reverted(rc: RowChange) -> RowChange:
+    return RowChange(rc.table, rc.key, rc.after, rc.before)
+
+
+def _who_changed(session: Session, change: Change) -> str:
+    """Why an undo is refused, naming who changed the record since when the log says."""
+    from retainer_tui.db.base import AUTHOR, login_name
+    from retainer_tui.services.change_log import changed_since
+
+    me = str(session.info.get(AUTHOR) or login_name())
+    other = changed_since(session, change.rows, but=me)
+    if other is None:
+        return "it was changed since"
+    return f"{other.author} changed it since ({other.at.replace('T', ' ').rstrip('Z')} UTC)"
 
 
 def undo_change(db: Database, *, change: Change) -> None:
