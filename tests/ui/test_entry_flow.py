@@ -92,6 +92,7 @@ async def test_clients_goals_results_payment_by_keys(
             await pilot.press("g")
             await settle(app, pilot)
             assert isinstance(app.screen, GoalsScreen)
+            await pilot.press("tab")  # from "From month" to the first target
             await type_text(pilot, followers)
             await pilot.press("tab")
             await type_text(pilot, posts)

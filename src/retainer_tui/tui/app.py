@@ -29,6 +29,7 @@ from retainer_tui.domain.terminal_text import visible
 from retainer_tui.paths import config_file, styles_dir
 from retainer_tui.tui import bench_hook
 from retainer_tui.tui.commands import RetainerCommands
+from retainer_tui.tui.key_order import KeysInOrder
 from retainer_tui.tui.keys import APP_KEYS, bindings, check_keymap
 from retainer_tui.tui.screens.client_detail import ClientDetailScreen
 from retainer_tui.tui.screens.dashboard import DashboardScreen
@@ -42,7 +43,7 @@ POLL_SECONDS = 2.0
 SERVER_POLL_SECONDS = 0.5
 
 
-class RetainerApp(App[None]):
+class RetainerApp(KeysInOrder):
     """Dashboard first; the welcome screen over it while the database has no clients."""
 
     TITLE = "retainer"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.app import App
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 
@@ -82,6 +83,10 @@ class FormScreen(ModalScreen[ResultT]):
         return {name: f.value for name, f in self.form_fields.items()}
 
     def on_mount(self) -> None:
+        # tab and shift+tab move between the fields only: the scrolling body around them
+        # is no stop of its own (focusing a field scrolls it into view).
+        for body in self.query(VerticalScroll):
+            body.can_focus = False
         self.call_after_refresh(self._remember_initial)
 
     def _remember_initial(self) -> None:

@@ -19,6 +19,7 @@ from retainer_tui.services.entries import GoalsSet, MetricAdded, TargetInForce
 from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.month_view import MetricInfo, read_metrics
 from retainer_tui.tui.entry_keys import GOALS_KEYS, METRIC_FORM_KEYS
+from retainer_tui.tui.key_order import keys_held
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.screens.form_base import FormScreen, undo_stack
 from retainer_tui.tui.widgets.form_field import FormField
@@ -118,9 +119,8 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
     def on_mount(self) -> None:
         super().on_mount()
         self._show_history()
-        first = self.metrics[0].key if self.metrics else None
-        if first:
-            self.query_one(f"#{_field(first)}", Input).focus()
+        # The top field first: a month typed at once lands in "From month".
+        self.query_one("#month", Input).focus()
 
     def _show_history(self) -> None:
         labels = {m.key: m.label for m in self.metrics}
@@ -256,8 +256,10 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
         self.metrics.append(metric)
         if self._initial is not None:
             self._initial[_field(added.key)] = ""
-        await self.query_one("#goal-rows", VerticalScroll).mount(self._row(metric))
-        self.query_one(f"#{_field(added.key)}", Input).focus()
+        # The keys typed after the metric's ctrl+s wait for its target field.
+        with keys_held(self.app):
+            await self.query_one("#goal-rows", VerticalScroll).mount(self._row(metric))
+            self.query_one(f"#{_field(added.key)}", Input).focus()
 
 
 class MetricFormScreen(FormScreen[MetricAdded | None]):
