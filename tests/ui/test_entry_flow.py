@@ -108,6 +108,10 @@ async def test_clients_goals_results_payment_by_keys(
         await settle(app, pilot)
         grid_screen = app.screen
         assert isinstance(grid_screen, ResultsGridScreen)
+        # The grid opens at the client highlighted on the dashboard: / jumps to the first.
+        await pilot.press("slash")
+        await type_text(pilot, "greco")
+        await pilot.press("enter")
         typed = {
             "Greco Dental": ("150", "9", "2", "6.5"),
             "Rossi Bakery": ("340", "25", "7", "12.25"),

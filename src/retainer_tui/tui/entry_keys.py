@@ -103,6 +103,10 @@ GRID_KEYS: tuple[KeySpec, ...] = (
         "Results", False,
     ),
     KeySpec(
+        "grid-search", "slash", "search", "Search",
+        "Jump to a client by name (enter or escape: back to the grid)", "Results",
+    ),
+    KeySpec(
         "grid-previous-month", "left_square_bracket", "previous_month", "Prev month",
         "Results of the previous month", "Month",
     ),

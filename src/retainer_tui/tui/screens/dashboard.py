@@ -289,7 +289,8 @@ class DashboardScreen(Screen[None]):
         self.retainer.open_edit_client(self.table.highlighted_client_id())
 
     def action_enter_results(self) -> None:
-        self.retainer.open_results()
+        # The grid opens at the client highlighted here, not at the top of the list.
+        self.retainer.open_results(self.table.highlighted_client_id())
 
     def action_edit_goals(self) -> None:
         self.retainer.open_goals(self.table.highlighted_client_id())

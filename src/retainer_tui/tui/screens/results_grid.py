@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
@@ -75,6 +75,11 @@ class ResultsGridScreen(Screen[None]):
             "escape drops the typing · tab/arrows move · [ ] month · ctrl+z undo",
             id="grid-help",
         )
+        search = Input(
+            placeholder="Jump to a client: type part of the name", id="grid-search", compact=True
+        )
+        search.display = False
+        yield search
         yield ResultsGrid(
             as_of=self.today, tolerance=self.tolerance, saver=self.save_cell, id="grid"
         )
@@ -180,6 +185,21 @@ class ResultsGridScreen(Screen[None]):
         self.saved_count += 1
         info = self.query_one("#cell-info", Static)
         info.remove_class("-error")
+        grid = self.grid
+        if message.column == HOURS or message.value is None or grid.data is None:
+            return
+        if grid.target_of(message.client_id, message.column):
+            return
+        label = next(
+            (m.label for m in grid.data.metrics if m.key == message.column), message.column
+        )
+        name = grid.rows_by_id[message.client_id].name
+        self.notify(
+            f"{name}: {label} saved, but it has no target in {self.month.label()}, so it "
+            "counts toward no goal. Press g on the dashboard to set one.",
+            title="No target this month",
+            markup=False,
+        )
 
     @on(ResultsGrid.CellRefused)
     def _cell_refused(self, message: ResultsGrid.CellRefused) -> None:
@@ -262,6 +282,40 @@ class ResultsGridScreen(Screen[None]):
             )
         info.update(text)
 
+    # -- search ----------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """/: type part of a name and the cursor jumps to the first client it matches."""
+        if not self.grid.commit():
+            return
+        search = self.query_one("#grid-search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#grid-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        grid = self.grid
+        needle = event.value.strip().casefold()
+        if not needle or grid.data is None:
+            return
+        match = next((r.client_id for r in grid.data.rows if needle in r.name.casefold()), None)
+        if match is None:
+            event.input.add_class("-no-match")
+            return
+        event.input.remove_class("-no-match")
+        grid.show_client(match)
+
+    @on(Input.Submitted, "#grid-search")
+    def _search_submitted(self) -> None:
+        self._close_search()
+
+    def _close_search(self) -> None:
+        search = self.query_one("#grid-search", Input)
+        search.value = ""
+        search.display = False
+        search.remove_class("-no-match")
+        self.grid.focus()
+
     # -- month and leaving -----------------------------------------------------------------
 
     def _change_month(self, month: Month) -> None:
@@ -281,6 +335,9 @@ class ResultsGridScreen(Screen[None]):
 
     def action_back(self) -> None:
         grid = self.grid
+        if self.query_one("#grid-search", Input).display:
+            self._close_search()  # escape leaves the cursor where the search took it
+            return
         if grid.editing is not None:
             grid.cancel_edit()
             return

@@ -196,6 +196,13 @@ class ResultsGrid(DataTable[Text]):
             text.append(" (trial)", style=self.colors.muted)
         return text
 
+    def show_client(self, client_id: int) -> None:
+        """Move the cursor to the client's row (its column kept)."""
+        if self.data is None or client_id not in self.rows_by_id:
+            return
+        row = [r.client_id for r in self.data.rows].index(client_id)
+        self.move_cursor(row=row, animate=False)
+
     def _client_at(self, row_index: int) -> int | None:
         if self.data is None or not 0 <= row_index < len(self.data.rows):
             return None
