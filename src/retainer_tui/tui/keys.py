@@ -202,7 +202,25 @@ DETAIL_KEYS: tuple[KeySpec, ...] = (
         "Show the history up to the next month",
         "Month",
     ),
-)
+    KeySpec(
+        "page-down", "pagedown", "page_down", "Page down",
+        "Scroll the page down: past the months to the trends and notes", "Client", False, False,
+    ),
+    KeySpec(
+        "page-up", "pageup", "page_up", "Page up", "Scroll the page up", "Client", False, False,
+    ),
+    KeySpec(
+        "page-end", "end", "page_end", "End", "To the end of the page: the notes",
+        "Client", False, False,
+    ),
+    KeySpec(
+        "page-home", "home", "page_home", "Home", "To the top of the page", "Client",
+        False, False,
+    ),
+)  # fmt: skip
+
+# The client page's scroll keys go to the page, not to the month table that has focus.
+PAGE_SCROLL_IDS = frozenset({"page-down", "page-up", "page-end", "page-home"})
 
 HELP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("close", "escape", "close", "Close", "Close this window", "Help", True, False),

@@ -3,6 +3,7 @@ hours, payments, reports and notes. escape goes back to the dashboard."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
@@ -18,7 +19,7 @@ from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.money import format_money
 from retainer_tui.services.client_detail import ClientDetail, load_client_detail
 from retainer_tui.tui import cells
-from retainer_tui.tui.keys import DETAIL_KEYS, bindings
+from retainer_tui.tui.keys import DETAIL_KEYS, PAGE_SCROLL_IDS, bindings
 from retainer_tui.tui.month_step import month_step
 from retainer_tui.tui.theme_colors import ThemeColors
 from retainer_tui.tui.widgets.metric_trends import MetricTrends
@@ -117,7 +118,11 @@ def terms_facts(detail: ClientDetail, colors: ThemeColors) -> Table:
 class ClientDetailScreen(Screen[None]):
     KEY_SCOPE = "client"
     TITLE_TEXT = "Client"
-    BINDINGS = bindings(DETAIL_KEYS)
+    # PageDown/End would only move the month table's cursor (it has focus): as priority
+    # keys they scroll the whole page, so the trends and notes below it are reached.
+    BINDINGS = [
+        replace(b, priority=True) if b.id in PAGE_SCROLL_IDS else b for b in bindings(DETAIL_KEYS)
+    ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#history"
 
@@ -222,6 +227,24 @@ class ClientDetailScreen(Screen[None]):
         )
 
     # -- keys ------------------------------------------------------------------------------
+
+    # -- scrolling the page ----------------------------------------------------------------
+
+    @property
+    def page(self) -> VerticalScroll:
+        return self.query_one("#detail", VerticalScroll)
+
+    def action_page_down(self) -> None:
+        self.page.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.page.scroll_page_up(animate=False)
+
+    def action_page_end(self) -> None:
+        self.page.scroll_end(animate=False)
+
+    def action_page_home(self) -> None:
+        self.page.scroll_home(animate=False)
 
     def action_back(self) -> None:
         self.dismiss(None)
