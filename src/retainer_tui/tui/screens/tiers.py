@@ -69,14 +69,26 @@ class TiersScreen(Screen[None]):
     def table(self) -> DataTable[Any]:
         return self.query_one("#tiers-table", DataTable)
 
-    def on_mount(self) -> None:
+    def _add_columns(self) -> None:
+        """The columns, the description taking the rest of the width: a description wider
+        than the terminal put a horizontal scrollbar (a stray ▊) under the table."""
         table = self.table
+        table.clear(columns=True)
         table.add_column("Tier", width=18, key="name")
-        table.add_column(Text("Fee / month", justify="right"), width=12, key="fee")
+        table.add_column(Text("Fee / month", justify="right"), width=11, key="fee")
         table.add_column(Text("Hours", justify="right"), width=6, key="hours")
         table.add_column(Text("Services", justify="right"), width=8, key="services")
         table.add_column(Text("Clients", justify="right"), width=8, key="clients")
-        table.add_column("Description", key="description")
+        fixed = 18 + 11 + 6 + 8 + 8 + 2 * 6 + 2  # the widths, each column's padding, a scrollbar
+        table.add_column("Description", width=max(12, self.size.width - fixed), key="description")
+        self._columns_for = self.size.width
+
+    def on_resize(self) -> None:
+        if self.tiers and self.size.width != getattr(self, "_columns_for", None):
+            self._draw(self.highlighted_id())
+
+    def on_mount(self) -> None:
+        table = self.table
         signal = getattr(self.app, "data_changed", None)
         if signal is not None:
             signal.subscribe(self, lambda _: self.load())
@@ -89,9 +101,11 @@ class TiersScreen(Screen[None]):
         except DatabaseError as exc:
             self.notify(str(exc), severity="error")
             return
+        self._draw(highlight if highlight is not None else self.highlighted_id())
+
+    def _draw(self, keep: int | None) -> None:
         table = self.table
-        keep = highlight if highlight is not None else self.highlighted_id()
-        table.clear()
+        self._add_columns()
         for tier in self.tiers:
             clients = str(tier.clients)
             if tier.clients and tier.following != tier.clients:
@@ -105,7 +119,7 @@ class TiersScreen(Screen[None]):
                 Text(str(tier.included_hours), justify="right"),
                 Text(str(len(tier.services)), justify="right"),
                 Text(clients, justify="right"),
-                tier.description,
+                shown(tier.description, no_wrap=True, overflow="ellipsis"),
                 key=str(tier.id),
             )
         ids = [t.id for t in self.tiers]
