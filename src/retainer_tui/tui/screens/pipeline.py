@@ -31,36 +31,49 @@ from retainer_tui.tui.screens.form_base import data_written, undo_stack
 from retainer_tui.tui.theme_colors import ThemeColors
 
 DASH = "—"
-# Below this width the columns shrink so that an 80-column terminal shows them all.
+# Below this width the columns shrink so that an 80-column terminal shows them all: "When"
+# says only "in 4d" (the date is in the panel below) and "Next action" takes what is left.
 NARROW = 100
-# (heading, key, width, width when narrow)
-COLUMNS = (
+# (heading, key, width, width when narrow; None: the rest of the row)
+COLUMNS: tuple[tuple[str, str, int, int | None], ...] = (
     ("Prospect", "name", 26, 20),
     ("Tier", "tier", 8, 6),
-    ("Fee/mo", "fee", 9, 8),
-    ("Next action", "action", 40, 18),
-    ("When", "when", 18, 17),
+    ("Fee/mo", "fee", 9, 7),
+    ("Next action", "action", 40, None),
+    ("When", "when", 18, 10),
 )
+# A column's padding (one cell each side) and the table's vertical scrollbar.
+CELL_PADDING = 2
+SCROLLBAR = 2
+
+
+def narrow_widths(width: int) -> dict[str, int]:
+    """The columns' widths on a terminal narrower than NARROW: every column whole, the
+    next action as wide as the rest of the row allows (never under 18)."""
+    fixed = {key: w for _label, key, _wide, w in COLUMNS if w is not None}
+    rest = width - SCROLLBAR - CELL_PADDING * len(COLUMNS) - sum(fixed.values())
+    return {key: fixed.get(key, max(18, rest)) for _label, key, _wide, _narrow in COLUMNS}
 
 
 def money(cents: int, currency: str) -> str:
     return format_money(cents, currency, cents_shown=cents % 100 != 0)
 
 
-def when_text(on: date | None, today: date) -> tuple[str, str]:
-    """The next action's date as people say it, and its look: overdue, today, soon, later."""
+def when_text(on: date | None, today: date, *, short: bool = False) -> tuple[str, str]:
+    """The next action's date as people say it, and its look: overdue, today, soon, later.
+    Short: without the date ("in 4d"), for a narrow terminal."""
     if on is None:
         return "no date", "muted"
     days = (on - today).days
-    stamp = on.strftime("%b %d").replace(" 0", " ")
+    stamp = "" if short else on.strftime("%b %d").replace(" 0", " ") + " · "
     if days < 0:
         late = -days
-        return f"{stamp} · {late}d late", "overdue"
+        return f"{stamp}{late}d late", "overdue"
     if days == 0:
-        return f"{stamp} · today", "today"
+        return f"{stamp}today", "today"
     if days == 1:
-        return f"{stamp} · tomorrow", "soon"
-    return f"{stamp} · in {days}d", "later"
+        return f"{stamp}tomorrow", "soon"
+    return f"{stamp}in {days}d", "later"
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +212,7 @@ class PipelineScreen(Screen[None]):
         yield Footer()
 
     def on_resize(self) -> None:
-        if self.view is not None and (self.size.width < NARROW) != self._narrow:
+        if self.view is not None and (self.size.width < NARROW or self._narrow):
             self.post_message(self.Loaded(self.view))
 
     def on_mount(self) -> None:
@@ -235,8 +248,9 @@ class PipelineScreen(Screen[None]):
         self._keep = None
         table.clear(columns=True)
         self._narrow = self.size.width < NARROW
-        for label, key, wide, narrow in COLUMNS:
-            table.add_column(label, width=narrow if self._narrow else wide, key=key)
+        narrow = narrow_widths(self.size.width)
+        for label, key, wide, _ in COLUMNS:
+            table.add_column(label, width=narrow[key] if self._narrow else wide, key=key)
         table.rows_shown = table_rows(view)
         for row in table.rows_shown:
             table.add_row(*self._cells(row, view), key=row.key)
@@ -297,7 +311,12 @@ class PipelineScreen(Screen[None]):
                 Text(f"{row.stage.label} ({figure.count})", style=heading),
                 Text(""),
                 Text(value, style=heading, justify="right"),
-                Text(row.stage.description, style=self._style("muted")),
+                Text(
+                    row.stage.description,
+                    style=self._style("muted"),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                ),
                 Text(""),
             )
         name = Text(
@@ -316,8 +335,9 @@ class PipelineScreen(Screen[None]):
             action = Text(visible(p.next_action or "(no next action: e to set one)"))
             if not p.next_action:
                 action.stylize(self._style("muted"))
-            label, look = when_text(p.next_action_on, view.as_of)
+            label, look = when_text(p.next_action_on, view.as_of, short=self._narrow)
             when = Text(label, style=self._style(look))
+        action.no_wrap, action.overflow = True, "ellipsis"  # a cut one ends in …
         return (name, tier, fee, action, when)
 
     def _show_detail(self) -> None:
@@ -491,6 +511,11 @@ def detail_text(p: pl.Prospect, view: pl.PipelineView, style: Any) -> Text:
         head.append(visible(" · " + " · ".join(who)))
     head.append(f"  [{p.stage.label}]", style=style("heading"))
     text.append(head)
+    if p.next_action and p.stage not in (Stage.RETAINED, Stage.LOST):
+        # In full: the table cuts a long one, and on a narrow terminal shows no date.
+        on = p.next_action_on
+        when = f" ({on.strftime('%a %b %d, %Y').replace(' 0', ' ')})" if on else ""
+        line("Next action", f"{p.next_action}{when}")
     if p.workload or p.goals:
         goals = " ".join(p.goals.split())
         workload = " ".join(p.workload.split())
