@@ -57,7 +57,7 @@ def test_tier_fee_change_question(snap_compare, sample_db: Database, as_of: date
 
 def test_goals_form(snap_compare, sample_db: Database, as_of: date) -> None:
     app = snapshot_app(sample_db, as_of)
-    assert snap_compare(app, terminal_size=SIZE, run_before=settled("g", "type:1500"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=settled("g", "tab", "type:1500"))
 
 
 def test_new_metric_form(snap_compare, sample_db: Database, as_of: date) -> None:
