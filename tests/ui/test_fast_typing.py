@@ -188,3 +188,42 @@ async def test_goals_focus_starts_at_the_month_and_skips_no_stop(
         assert app.focused is month
         await pilot.press("shift+tab")  # wraps round to the last button, no hidden stop
         assert app.focused is not None and app.focused.id == "cancel"
+
+
+async def test_a_paste_and_the_keys_after_it_stay_in_order(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    """A bracketed paste, then tab and more typing, all at once."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        burst(app, "T", "n")
+        driver = app._driver
+        assert driver is not None
+        driver.send_message(events.Paste("Pasted tier"))
+        burst(app, "tab", "2500", "ctrl+s")
+        await typed(app, pilot)
+        saved = rows(
+            sample_db, "SELECT name, monthly_fee_cents FROM tier WHERE name = 'Pasted tier'"
+        )
+        assert saved == [("Pasted tier", 250000)]
+
+
+async def test_a_key_nobody_reports_back_on_does_not_block_the_keyboard(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    """A key whose widget went away before handling it is let go after STUCK_AFTER."""
+    from retainer_tui.tui import key_order
+
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        lost = key_order.TrackedKey("x", "x", app._key_ended)
+        app._key_in_flight = lost  # as if its widget had been removed meanwhile
+        app._key_since -= key_order.STUCK_AFTER + 1
+        burst(app, "T")
+        await pilot.pause()
+        assert app.keys_pending  # held behind the lost key
+        app._check_stuck_key()
+        await typed(app, pilot)
+        assert app.screen.__class__.__name__ == "TiersScreen"
