@@ -257,7 +257,7 @@ async def test_the_app_on_a_read_only_database_refuses_each_change_in_a_toast(
         async def goals() -> None:
             app.open_goals(rossi.id)
             await settle(app, pilot)
-            await pilot.press(*"999", "ctrl+s")
+            await pilot.press("tab", *"999", "ctrl+s")  # From month first, then a target
 
         async def results() -> str:
             app.open_results(rossi.id)
