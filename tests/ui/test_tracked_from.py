@@ -13,15 +13,8 @@ from retainer_tui.services.clients import find_client
 from retainer_tui.services.month_view import load_month
 from retainer_tui.tui.screens.client_form import ClientFormScreen
 from retainer_tui.tui.widgets.form_field import FormField
+from tests.raw import dump
 from tests.ui.conftest import SIZE, AppMaker, settle
-
-
-def dump(db: Database) -> str:
-    conn = db.connect()
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 async def open_new_client(app, pilot, name: str) -> None:

@@ -63,9 +63,16 @@ class LogEntry:
         if self.field is None:
             whole = self.after if self.before is None else self.before
             name = _name_in(whole) if self.table in ("client", "tier") else None
-            what = f"{self.table} {name or self.record}"
+            what = f"{self.table} {name or self._own_record()}"
             return f"{what} added" if self.before is None else f"{what} deleted"
         return f"{self.field}: {_shown(self.before)} → {_shown(self.after)}"
+
+    def _own_record(self) -> str:
+        """The record's key without the client it belongs to ("2026-11", not "4/2026-11")."""
+        prefix = f"{self.client_id}/"
+        if self.client_id is not None and self.record.startswith(prefix):
+            return self.record[len(prefix) :]
+        return self.record
 
 
 def _name_in(whole: str | None) -> str | None:
@@ -205,6 +212,18 @@ def read_log(
     limit: int | None = None,
 ) -> list[LogEntry]:
     """The log, newest first: every entry, or one client's, from a day on."""
+    with db.reading() as session:
+        return log_entries(session, client_id=client_id, since=since, limit=limit)
+
+
+def log_entries(
+    session: Session,
+    *,
+    client_id: int | None = None,
+    since: date | None = None,
+    limit: int | None = None,
+) -> list[LogEntry]:
+    """read_log inside the caller's unit of work (the client page reads it with the rest)."""
     from sqlalchemy import select
     from sqlmodel import col
 
@@ -218,14 +237,13 @@ def read_log(
             log.c.before,
             log.c.after,
         )
-        .outerjoin(Client, col(Client.id) == col(ChangeLog.client_id))
-        .order_by(col(ChangeLog.id).desc())
+        .outerjoin(Client, col(Client.id) == log.c.client_id)
+        .order_by(log.c.id.desc())
     )
     if client_id is not None:
-        stmt = stmt.where(col(ChangeLog.client_id) == client_id)
+        stmt = stmt.where(log.c.client_id == client_id)
     if since is not None:
-        stmt = stmt.where(col(ChangeLog.at) >= f"{since.isoformat()}T00:00:00Z")
+        stmt = stmt.where(log.c.at >= f"{since.isoformat()}T00:00:00Z")
     if limit is not None:
         stmt = stmt.limit(limit)
-    with db.reading() as session:
-        return [LogEntry(*row) for row in session.execute(stmt)]
+    return [LogEntry(*row) for row in session.execute(stmt)]

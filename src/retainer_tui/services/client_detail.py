@@ -27,6 +27,11 @@ from retainer_tui.services.month_view import MetricInfo, read_currency, read_met
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from retainer_tui.services.change_log import LogEntry
+
+# How many of the latest changes the client page lists.
+LAST_CHANGES = 5
+
 
 @dataclass(frozen=True, slots=True)
 class TierSummary:
@@ -99,9 +104,11 @@ class ClientDetail:
     months: tuple[HistoryMonth, ...]
     reports_owed: tuple[Month, ...]
     payments_owed: tuple[tuple[Month, int], ...] = ()
+    """(month, cents still owed) for every month past its grace, oldest first."""
     tracked_from: Month | None = None
     """The first month reports and payments are owed for (domain.clients.first_tracked)."""
-    """(month, cents still owed) for every month past its grace, oldest first."""
+    changes: tuple[LogEntry, ...] = ()
+    """The latest changes to the client and its months, newest first, and who made them."""
 
     @property
     def total_owed_cents(self) -> int:
@@ -342,6 +349,8 @@ def _load(
             )
         )
 
+    from retainer_tui.services.change_log import log_entries
+
     fee_override = row[8]
     return ClientDetail(
         id=row[0],
@@ -370,6 +379,7 @@ def _load(
         months=tuple(history),
         reports_owed=_owed(status, start, end, first_owed, report_due_day, set(reports), as_of),
         tracked_from=first_owed,
+        changes=tuple(log_entries(session, client_id=client_id, limit=LAST_CHANGES)),
         payments_owed=owed_months(
             first_owed,
             as_of,

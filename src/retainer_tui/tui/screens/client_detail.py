@@ -115,6 +115,26 @@ def terms_facts(detail: ClientDetail, colors: ThemeColors) -> Table:
     )
 
 
+def last_changes(detail: ClientDetail, colors: ThemeColors) -> Text:
+    """The latest changes, newest first: when (UTC), who, and what they did."""
+    if not detail.changes:
+        return Text("No changes recorded yet.", style=colors.muted)
+    out = Text()
+    for i, entry in enumerate(detail.changes):
+        if i:
+            out.append("\n")
+        out.append(entry.at.replace("T", " ")[:16], style=colors.muted)
+        out.append("  ")
+        out.append_text(cells.shown(entry.author, style="bold"))
+        out.append("  ")
+        out.append_text(cells.shown(entry.action))
+        what = entry.describe()
+        if what:
+            out.append(" · ", style=colors.muted)
+            out.append_text(cells.shown(what, style=colors.muted))
+    return out
+
+
 class ClientDetailScreen(Screen[None]):
     KEY_SCOPE = "client"
     TITLE_TEXT = "Client"
@@ -160,6 +180,8 @@ class ClientDetailScreen(Screen[None]):
             yield MetricTrends(id="trends")
             yield Static("Notes", classes="section-title")
             yield Static(id="notes")
+            yield Static("Last changes", classes="section-title")
+            yield Static(id="changes")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -225,6 +247,7 @@ class ClientDetailScreen(Screen[None]):
             if detail.notes.strip()
             else Text("No notes.", style=colors.muted)
         )
+        self.query_one("#changes", Static).update(last_changes(detail, colors))
 
     # -- keys ------------------------------------------------------------------------------
 
