@@ -32,6 +32,11 @@ class Watcher(Protocol):
 
     def mark_seen(self) -> None: ...
 
+    @property
+    def online(self) -> bool:
+        """False while the database's server cannot be reached (a file is always there)."""
+        ...
+
     def close(self) -> None: ...
 
 

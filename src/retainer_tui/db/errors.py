@@ -23,3 +23,8 @@ class DatabaseDamaged(DatabaseError):
 
 class DiskFull(DatabaseError):
     """Nothing could be written: the disk holding the database (or the copy) is full."""
+
+
+class ServerUnreachable(DatabaseError):
+    """The database's server could not be reached (down, wrong host or port, connection
+    lost); trying again later may work."""

@@ -6,15 +6,11 @@ server's own text is used only where it holds no connection string.
 
 from __future__ import annotations
 
-from retainer_tui.db.errors import DatabaseBusy, DatabaseError, ReadOnlyDatabase
+from retainer_tui.db.errors import DatabaseBusy, DatabaseError, ReadOnlyDatabase, ServerUnreachable
 
 # The oldest server the app supports (what it was tested on, and the last three
 # before it: MERGE-free SQL, GENERATED columns unused, advisory locks as ever).
 MIN_SERVER_VERSION = 130000
-
-
-class ServerUnreachable(DatabaseError):
-    """The server could not be reached (down, wrong host or port, connection lost)."""
 
 
 def _sqlstate(exc: BaseException) -> str:

@@ -51,6 +51,11 @@ class NotifyWatcher:
             return False
         return news
 
+    @property
+    def online(self) -> bool:
+        """Whether the last look reached the server."""
+        return self._conn is not None
+
     def changed(self) -> bool:
         return self._drain()
 

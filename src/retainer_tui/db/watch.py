@@ -70,6 +70,10 @@ class DataWatcher:
         previous, self._last = self._last, current
         return previous is not None and previous != current
 
+    @property
+    def online(self) -> bool:
+        return True
+
     def mark_seen(self) -> None:
         """Take the present state as seen (after a reload we started ourselves)."""
         self._last = self.signature()

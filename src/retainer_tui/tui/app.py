@@ -41,6 +41,7 @@ POLL_SECONDS = 2.0
 # A server database tells of others' changes by notification: looking costs no query, so
 # the app looks often and a colleague's save shows within about half a second.
 SERVER_POLL_SECONDS = 0.5
+RECONNECTING = " · server unreachable: reconnecting…"
 
 
 class RetainerApp(KeysInOrder):
@@ -137,10 +138,20 @@ class RetainerApp(KeysInOrder):
 
     def check_for_changes(self) -> bool:
         """The cheap poll: reload when the database changed since the last look."""
-        if self._watcher.changed():
+        changed = self._watcher.changed()
+        self.show_connection(self._watcher.online)
+        if changed:
             self.data_changed.publish(None)
             return True
         return False
+
+    def show_connection(self, online: bool) -> None:
+        """The header says "reconnecting…" while the server cannot be reached."""
+        shown = self.sub_title.endswith(RECONNECTING)
+        if online and shown:
+            self.sub_title = self.sub_title.removesuffix(RECONNECTING)
+        elif not online and not shown:
+            self.sub_title += RECONNECTING
 
     def reload_data(self) -> None:
         """Reload every screen's data now."""

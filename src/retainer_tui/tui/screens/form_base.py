@@ -11,15 +11,20 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 
-from retainer_tui.db.errors import DatabaseError
+from retainer_tui.db.errors import DatabaseError, ServerUnreachable
 from retainer_tui.services.errors import FormInvalid, ServiceError
 from retainer_tui.services.undo import UndoStack
 from retainer_tui.tui.widgets.form_field import FormField
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from retainer_tui.db.engine import Database
 
 ResultT = TypeVar("ResultT")
+
+# How often a form whose save found the server gone tries again.
+RETRY_SECONDS = 2.0
 
 
 def undo_stack(app: App[Any]) -> UndoStack:
@@ -36,6 +41,13 @@ def data_written(app: App[Any]) -> None:
     reload = getattr(app, "reload_data", None)
     if callable(reload):
         reload()
+
+
+def connection_shown(app: App[Any], *, online: bool) -> None:
+    """Tell the app whether the server answers (its header says "reconnecting…")."""
+    show = getattr(app, "show_connection", None)
+    if callable(show):
+        show(online)
 
 
 def undo_last_change(app: App[Any], db: Database) -> None:
@@ -72,6 +84,8 @@ class FormScreen(ModalScreen[ResultT]):
         super().__init__()
         self.db = db
         self._initial: dict[str, str] | None = None
+        # Saving again every few seconds while the server cannot be reached.
+        self._retry: Timer | None = None
 
     # -- fields ----------------------------------------------------------------------------
 
@@ -138,15 +152,57 @@ class FormScreen(ModalScreen[ResultT]):
         except FormInvalid as exc:
             self.show_errors(exc.errors)
             return
+        except ServerUnreachable as exc:
+            self._save_when_back(exc)
+            return
         except (ServiceError, DatabaseError) as exc:
             self.notify(str(exc), severity="error", title=self.TITLE_TEXT, timeout=8)
             return
+        self._saved(result)
+
+    def _save_when_back(self, exc: ServerUnreachable) -> None:
+        """The server is gone: the edit stays in the form and is saved, by itself, as soon
+        as the server answers again (escape still cancels)."""
+        if self._retry is None:
+            self.notify(
+                f"{exc} Your edit is kept here and saved when the server is back.",
+                severity="warning",
+                title="Reconnecting…",
+                timeout=12,
+            )
+            self._retry = self.set_interval(RETRY_SECONDS, self._retry_save)
+        connection_shown(self.app, online=False)
+
+    def _retry_save(self) -> None:
+        try:
+            result = self.save()
+        except ServerUnreachable:
+            return
+        except FormInvalid as exc:
+            self._stop_retrying()
+            self.show_errors(exc.errors)
+            return
+        except (ServiceError, DatabaseError) as exc:
+            self._stop_retrying()
+            self.notify(str(exc), severity="error", title=self.TITLE_TEXT, timeout=8)
+            return
+        self._stop_retrying()
+        connection_shown(self.app, online=True)
+        self._saved(result)
+
+    def _stop_retrying(self) -> None:
+        if self._retry is not None:
+            self._retry.stop()
+            self._retry = None
+
+    def _saved(self, result: ResultT) -> None:
         self.clear_errors()
         self.app.notify(self.saved_message(result), title="Saved")
         data_written(self.app)
         self.dismiss(result)
 
     def action_cancel(self) -> None:
+        self._stop_retrying()
         if not self.dirty:
             self.dismiss(cast(ResultT, None))
             return
