@@ -4,6 +4,11 @@
     python -m tests.trust.race_worker import DB FILE N      the same data file N times
     python -m tests.trust.race_worker read DB N             the month's figures N times
     python -m tests.trust.race_worker open DB NAME          open (create or upgrade) + a client
+    python -m tests.trust.race_worker app DB PREFIX N OTHER  the app (Pilot): N clients typed
+                                                            into its form, then waits until
+                                                            its dashboard shows OTHER's
+
+DB is a file path or a postgresql:// URL (a database already made).
 
 Any exception ends the process with its traceback on stderr and exit code 1.
 """
@@ -47,9 +52,64 @@ def saves(db: Database, prefix: str, n: int) -> None:
         set_result(db, client_id=saved.id, metric="new_followers", month="2026-11", actual=i)
 
 
+def app_session(db: Database, prefix: str, n: int, other: str) -> None:
+    """A person at the app: types N new clients into the client form, then waits for
+    another person's first client to appear on the dashboard by itself."""
+    import asyncio
+
+    from retainer_tui.config import Settings
+    from retainer_tui.tui.app import build_app
+
+    async def run() -> None:
+        app = build_app(db, Settings(), today=date(2026, 11, 20), poll_seconds=0.2)
+        app.animation_level = "none"
+        async with app.run_test(size=(120, 36)) as pilot:
+            from contextlib import suppress
+
+            from textual.worker import WorkerCancelled
+
+            for _ in range(3):
+                # A load may be cancelled by a newer one (others' changes): that is fine.
+                with suppress(WorkerCancelled):
+                    await app.workers.wait_for_complete()
+                await pilot.pause()
+            if app.screen is not app.dashboard:
+                await pilot.press("f")  # the welcome screen of an empty database
+            for i in range(n):
+                await pilot.press("n")
+                await pilot.pause()
+                await pilot.press(*f"{prefix} {i:04d}")
+                await pilot.press("ctrl+s")
+                for _ in range(50):
+                    await pilot.pause(0.05)
+                    if app.screen is app.dashboard:
+                        break
+                else:
+                    raise SystemExit(f"the form did not close after {prefix} {i:04d}")
+            wanted = f"{other} 0000"
+            for _ in range(600):
+                names = {c[1] for c in app.client_directory}
+                if wanted in names:
+                    return
+                await pilot.pause(0.05)
+            raise SystemExit(f"{prefix}: never saw {wanted} on the dashboard")
+
+    asyncio.run(run())
+
+
+def _open(target: str) -> Database:
+    from retainer_tui.db.pg_url import is_postgres_url
+
+    if is_postgres_url(target):
+        from retainer_tui.db.postgres import PostgresDatabase
+
+        return PostgresDatabase(target)
+    return SqliteDatabase(Path(target))
+
+
 def main() -> None:
     mode, path = sys.argv[1], Path(sys.argv[2])
-    db = SqliteDatabase(path)
+    db = _open(sys.argv[2])
     wait_for_go()
     if mode == "saves":
         saves(db, sys.argv[3], int(sys.argv[4]))
@@ -65,6 +125,8 @@ def main() -> None:
 
         for _ in range(int(sys.argv[3])):
             load_month(db, month=Month(2026, 11), as_of=date(2026, 11, 20))
+    elif mode == "app":
+        app_session(db, sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif mode == "open":
         from retainer_tui.db.migrate import open_database
         from retainer_tui.services.clients import ClientDraft, save_client
