@@ -19,10 +19,13 @@ def _format_style(sql: str) -> str:
 
 
 class ServerConnection:
-    """sqlite3's execute() over an SQLAlchemy connection to a server database."""
+    """sqlite3's execute() over an SQLAlchemy connection to a server database; inside
+    raw(db) its .session is the unit of work's Session, as db.read()/db.write() give
+    on SQLite (so a service taking either can be handed it)."""
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, session: Any = None) -> None:
         self._conn = conn
+        self.session = session
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
         return _Rows(self._conn.exec_driver_sql(_format_style(sql), tuple(params)))
@@ -42,7 +45,7 @@ def raw(db: Database, *, write: bool = False) -> Iterator[Any]:
             yield conn
         return
     with db.writing() if write else db.reading() as session:
-        yield ServerConnection(session.connection())
+        yield ServerConnection(session.connection(), session)
 
 
 def raw_connect(db: Database) -> Any:
@@ -97,3 +100,9 @@ def dump(db: Database) -> str:
             for row in session.execute(select(*columns).order_by(*order)):
                 lines.append(f"{table.name} {tuple(row)!r}")
     return "\n".join(lines)
+
+
+def db_arg(db: Database) -> str:
+    """What --db (or RETAINER_DB) says for db: its file's path, or its URL (the tests'
+    servers take no password, so the label, which leaves one out, is the whole URL)."""
+    return str(db.file) if db.file is not None else db.label

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from retainer_tui.cli import main
 from tests.factories import add_client, mark_paid, mark_sent, set_goal, set_result
+from tests.raw import db_arg
+
+pytestmark = pytest.mark.both_engines
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -17,19 +19,19 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def status_json(capsys, db_path: Path, *extra: str) -> dict:
-    code, out, err = run(capsys, "status", "--json", "--db", str(db_path), *extra)
+def status_json(capsys, target: str, *extra: str) -> dict:
+    code, out, err = run(capsys, "status", "--json", "--db", target, *extra)
     assert (code, err) == (0, "")
     return json.loads(out)
 
 
-def test_article_example_guaranteed_income(db, db_path, capsys) -> None:
+def test_article_example_guaranteed_income(db, capsys) -> None:
     """Three clients paying $2,000, $3,000 and $5,000 on the 1st: $10,000 guaranteed."""
     add_client(db, "Rossi Bakery", tier="Tier 1", fee_cents=2_000_00)
     add_client(db, "Bianchi Gym", tier="Tier 1")
     add_client(db, "Verdi Studio", tier="Tier 2")
     add_client(db, "Prospect Co", tier="Tier 3", status="prospect", start=None)
-    data = status_json(capsys, db_path, "--as-of", "2026-11-20")
+    data = status_json(capsys, db_arg(db), "--as-of", "2026-11-20")
     assert data["guaranteed_monthly_income"] == "10000.00"
     assert data["counts"]["active"] == 3
     assert data["counts"]["clients"] == 4
@@ -42,7 +44,7 @@ def test_article_example_guaranteed_income(db, db_path, capsys) -> None:
     }
 
 
-def test_json_keys_and_hand_computed_statuses(db, db_path, capsys) -> None:
+def test_json_keys_and_hand_computed_statuses(db, capsys) -> None:
     rossi = add_client(db, "Rossi Bakery", fee_cents=2_000_00, report_due_day=5)
     set_goal(db, rossi, "new_followers", "2026-01", 300)
     set_goal(db, rossi, "posts_shared", "2026-01", 30)
@@ -64,7 +66,7 @@ def test_json_keys_and_hand_computed_statuses(db, db_path, capsys) -> None:
     ):
         mark_sent(db, rossi, month, "2026-09-01")
     # September and October unsent: September overdue, October overdue (due 2026-11-05).
-    data = status_json(capsys, db_path, "--as-of", "2026-11-20", "--month", "2026-11")
+    data = status_json(capsys, db_arg(db), "--as-of", "2026-11-20", "--month", "2026-11")
     assert list(data) == [
         "month",
         "as_of",
@@ -129,7 +131,7 @@ def test_json_keys_and_hand_computed_statuses(db, db_path, capsys) -> None:
     assert data["counts"]["reports_overdue"] == 1
     assert data["counts"]["reports_due"] == 0
 
-    october = status_json(capsys, db_path, "--as-of", "2026-11-20", "--month", "2026-10")
+    october = status_json(capsys, db_arg(db), "--as-of", "2026-11-20", "--month", "2026-10")
     (client,) = october["clients"]
     # October: followers met (300 of 300), posts not entered: missing -> needs attention.
     assert [(m["metric"], m["target"], m["actual"], m["status"]) for m in client["metrics"]] == [
@@ -144,10 +146,10 @@ def test_json_keys_and_hand_computed_statuses(db, db_path, capsys) -> None:
     assert october["counts"]["needs_attention"] == 1
 
 
-def test_report_due_between_month_end_and_due_day(db, db_path, capsys) -> None:
+def test_report_due_between_month_end_and_due_day(db, capsys) -> None:
     late = add_client(db, "Late Reporter", start="2026-10", report_due_day=25)
     set_goal(db, late, "conversions", "2026-10", 10)
-    data = status_json(capsys, db_path, "--as-of", "2026-11-20", "--month", "2026-10")
+    data = status_json(capsys, db_arg(db), "--as-of", "2026-11-20", "--month", "2026-10")
     (client,) = data["clients"]
     assert client["report"] == "due"
     assert client["reports_owed"] == ["2026-10"]
@@ -155,20 +157,20 @@ def test_report_due_between_month_end_and_due_day(db, db_path, capsys) -> None:
     assert data["counts"]["reports_overdue"] == 0
 
 
-def test_expected_by_now_is_fractional_when_needed(db, db_path, capsys) -> None:
+def test_expected_by_now_is_fractional_when_needed(db, capsys) -> None:
     cid = add_client(db, "Odd Numbers", start="2026-11")
     set_goal(db, cid, "blog_posts", "2026-11", 7)
-    data = status_json(capsys, db_path, "--as-of", "2026-11-20")
+    data = status_json(capsys, db_arg(db), "--as-of", "2026-11-20")
     metric = data["clients"][0]["metrics"][0]
     assert metric["expected_by_now"] == pytest.approx(4.67)
     assert metric["actual"] is None
     assert metric["status"] == "no_data"
 
 
-def test_inactive_clients_have_no_month_figures(db, db_path, capsys) -> None:
+def test_inactive_clients_have_no_month_figures(db, capsys) -> None:
     cid = add_client(db, "Old Client", status="ended", start="2025-01", end="2026-06")
     set_goal(db, cid, "new_followers", "2025-01", 100)
-    data = status_json(capsys, db_path, "--as-of", "2026-11-20")
+    data = status_json(capsys, db_arg(db), "--as-of", "2026-11-20")
     (client,) = data["clients"]
     assert client["month_status"] == "no_goals"
     assert client["report"] == "not_applicable"
@@ -177,30 +179,30 @@ def test_inactive_clients_have_no_month_figures(db, db_path, capsys) -> None:
     assert data["guaranteed_monthly_income"] == "0.00"
 
 
-def test_table_output_names_clients_and_totals(db, db_path, capsys) -> None:
+def test_table_output_names_clients_and_totals(db, capsys) -> None:
     add_client(db, "Rossi Bakery", fee_cents=2_000_00)
-    code, out, _ = run(capsys, "status", "--db", str(db_path), "--as-of", "2026-11-20")
+    code, out, _ = run(capsys, "status", "--db", db_arg(db), "--as-of", "2026-11-20")
     assert code == 0
     assert "Rossi Bakery" in out
     assert "Guaranteed monthly income: $2,000.00 ($24,000 a year)" in out
 
 
-def test_env_var_names_the_database(db, db_path, capsys, monkeypatch) -> None:
+def test_env_var_names_the_database(db, capsys, monkeypatch) -> None:
     add_client(db, "From Env")
-    monkeypatch.setenv("RETAINER_DB", str(db_path))
+    monkeypatch.setenv("RETAINER_DB", db_arg(db))
     code, out, _ = run(capsys, "status", "--json", "--as-of", "2026-11-20")
     assert code == 0
     assert json.loads(out)["clients"][0]["name"] == "From Env"
 
 
-def test_db_flag_works_before_the_command_too(db, db_path, capsys) -> None:
+def test_db_flag_works_before_the_command_too(db, capsys) -> None:
     add_client(db, "Flag First")
-    code, out, _ = run(capsys, "--db", str(db_path), "--as-of", "2026-11-20", "status", "--json")
+    code, out, _ = run(capsys, "--db", db_arg(db), "--as-of", "2026-11-20", "status", "--json")
     assert code == 0
     assert json.loads(out)["as_of"] == "2026-11-20"
 
 
-def test_partial_payments_and_arrears_across_months(db, db_path, capsys) -> None:
+def test_partial_payments_and_arrears_across_months(db, capsys) -> None:
     """A known database: every figure of the money side worked out by hand."""
     # Rossi: $2,000 from September, billed on the 1st (late after the 8th).
     rossi = add_client(db, "Rossi Bakery", fee_cents=2_000_00, start="2026-09")
@@ -219,7 +221,7 @@ def test_partial_payments_and_arrears_across_months(db, db_path, capsys) -> None
     add_client(db, "Trial Co", fee_cents=1_500_00, status="trial", start="2026-10")
     add_client(db, "Prospect Co", status="prospect", start=None)
 
-    data = status_json(capsys, db_path, "--as-of", "2026-12-05", "--month", "2026-12")
+    data = status_json(capsys, db_arg(db), "--as-of", "2026-12-05", "--month", "2026-12")
     clients = {c["name"]: c for c in data["clients"]}
     assert {n: c["payment"] for n, c in clients.items()} == {
         "Paid Up": "received",
@@ -242,7 +244,7 @@ def test_partial_payments_and_arrears_across_months(db, db_path, capsys) -> None
     assert data["counts"]["payments_late"] == 0  # December: nobody has paid nothing past grace
 
     # Past the grace of December: Rossi's cent and Verdi's whole December are owed too.
-    later = status_json(capsys, db_path, "--as-of", "2026-12-23", "--month", "2026-12")
+    later = status_json(capsys, db_arg(db), "--as-of", "2026-12-23", "--month", "2026-12")
     owed = {c["name"]: c["payments_owed"] for c in later["clients"] if c["payments_owed"]}
     assert owed == {
         "Rossi Bakery": [
@@ -259,14 +261,14 @@ def test_partial_payments_and_arrears_across_months(db, db_path, capsys) -> None
     assert later["counts"]["payments_late"] == 1  # Verdi's December
 
     # Looking back at November: its own state, the same arrears (as of the date).
-    november = status_json(capsys, db_path, "--as-of", "2026-12-05", "--month", "2026-11")
+    november = status_json(capsys, db_arg(db), "--as-of", "2026-12-05", "--month", "2026-11")
     states = {c["name"]: c["payment"] for c in november["clients"]}
     assert (states["Rossi Bakery"], states["Verdi Studio"]) == ("late", "received")
     assert november["total_owed"] == "2700.00"
     assert november["counts"]["payments_late"] == 1
 
 
-def test_who_counts_in_a_month(db, db_path, capsys) -> None:
+def test_who_counts_in_a_month(db, capsys) -> None:
     """Income and `active` count the clients on retainer in that month, nobody else."""
     add_client(db, "Since January", fee_cents=2_000_00, start="2026-01")
     add_client(db, "From September", fee_cents=3_000_00, start="2026-09")
@@ -276,7 +278,7 @@ def test_who_counts_in_a_month(db, db_path, capsys) -> None:
     add_client(db, "Paused", fee_cents=4_000_00, status="paused", start="2026-01")
 
     def figures(month: str) -> tuple[str, int]:
-        data = status_json(capsys, db_path, "--as-of", "2026-12-10", "--month", month)
+        data = status_json(capsys, db_arg(db), "--as-of", "2026-12-10", "--month", month)
         return data["guaranteed_monthly_income"], data["counts"]["active"]
 
     assert figures("2026-05") == ("7000.00", 2)
@@ -285,48 +287,48 @@ def test_who_counts_in_a_month(db, db_path, capsys) -> None:
     assert figures("2027-01") == ("15000.00", 3)
 
 
-def _table(db_path: Path, capsys, monkeypatch, columns: str | None) -> list[str]:
+def _table(target: str, capsys, monkeypatch, columns: str | None) -> list[str]:
     if columns is None:
         monkeypatch.delenv("COLUMNS", raising=False)
     else:
         monkeypatch.setenv("COLUMNS", columns)
-    code, out, err = run(capsys, "status", "--db", str(db_path), "--as-of", "2026-11-20")
+    code, out, err = run(capsys, "status", "--db", target, "--as-of", "2026-11-20")
     assert (code, err) == (0, "")
     return out.splitlines()
 
 
 def test_the_table_fits_the_terminal_and_shows_cents_hours_and_owed(
-    db, db_path, capsys, monkeypatch
+    db, capsys, monkeypatch
 ) -> None:
     long = add_client(
         db, "Studio Bianchi Architetti Associati di Firenze", fee_cents=1_250_50, start="2026-09"
     )
     mark_paid(db, long, "2026-11", 1_000_00, "2026-11-02")  # $250.50 short; Sep, Oct unpaid
     add_client(db, "Rossi Bakery", fee_cents=2_000_00, start="2026-11")
-    wide = _table(db_path, capsys, monkeypatch, "200")
+    wide = _table(db_arg(db), capsys, monkeypatch, "200")
     header = wide[2]
     for title in ("Client", "Tier", "Fee", "Month", "Hours", "Report", "Reports owed", "Payment"):
         assert title in header
     row = next(line for line in wide if "Associati di Firenze" in line)
     assert "$1,250.50" in row and "partial $250.50 +2" in row and "/20" in row
     for columns in ("80", "60"):
-        narrow = _table(db_path, capsys, monkeypatch, columns)
+        narrow = _table(db_arg(db), capsys, monkeypatch, columns)
         table = narrow[: narrow.index("", 2)]
         assert all(len(line) <= int(columns) for line in table), columns
         row = next(line for line in narrow if line.startswith("  Studio Bianchi"))
         assert "…" in row and "partial $250.50 +2" in row
-    piped = _table(db_path, capsys, monkeypatch, None)  # captured: not a terminal
+    piped = _table(db_arg(db), capsys, monkeypatch, None)  # captured: not a terminal
     assert piped == wide  # nothing cut when no width is asked for
 
 
-def test_tracked_from_a_later_month_owes_nothing_before_it(db, db_path, capsys) -> None:
+def test_tracked_from_a_later_month_owes_nothing_before_it(db, capsys) -> None:
     """A January client entered in December, tracked from December: no report and no
     payment owed for January to November; `tracked_from` says the month set."""
     rossi = add_client(db, "Rossi Bakery", fee_cents=2_000_00, tracked_from="2026-11")
     add_client(db, "Bianchi Gym", fee_cents=1_000_00)  # untracked: owes from January
     no_start = add_client(db, "Verdi", status="prospect", start=None)
     assert no_start
-    data = status_json(capsys, db_path, "--as-of", "2026-12-20", "--month", "2026-10")
+    data = status_json(capsys, db_arg(db), "--as-of", "2026-12-20", "--month", "2026-10")
     clients = {c["name"]: c for c in data["clients"]}
     rossi_json, bianchi = clients["Rossi Bakery"], clients["Bianchi Gym"]
     assert rossi_json["tracked_from"] == "2026-11"
@@ -346,7 +348,7 @@ def test_tracked_from_a_later_month_owes_nothing_before_it(db, db_path, capsys) 
     mark_paid(db, rossi, "2026-11", 2_000_00, "2026-11-02")
     mark_paid(db, rossi, "2026-12", 2_000_00, "2026-12-02")
     mark_sent(db, rossi, "2026-11", "2026-12-03")
-    data = status_json(capsys, db_path, "--as-of", "2026-12-20", "--month", "2026-12")
+    data = status_json(capsys, db_arg(db), "--as-of", "2026-12-20", "--month", "2026-12")
     rossi_json = next(c for c in data["clients"] if c["name"] == "Rossi Bakery")
     assert (rossi_json["reports_owed"], rossi_json["payments_owed"]) == ([], [])
     assert rossi_json["payment"] == "received"

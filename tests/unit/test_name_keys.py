@@ -3,7 +3,6 @@ case-insensitive"): on create, rename, the sample data, and undo."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import date
 
@@ -16,16 +15,14 @@ from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.sample import load_sample_data
 from retainer_tui.services.tiers import TierDraft, save_tier
 from retainer_tui.services.undo import UndoStack, undo_last
+from tests.raw import raw
 
 pytestmark = pytest.mark.both_engines
 
 
 def keys(db: Database, table: str) -> list[tuple[str, str | None]]:
-    conn = sqlite3.connect(db.path)
-    try:
+    with raw(db) as conn:
         return conn.execute(f"SELECT name, name_key FROM {table} ORDER BY id").fetchall()
-    finally:
-        conn.close()
 
 
 def all_keyed(db: Database, table: str) -> bool:

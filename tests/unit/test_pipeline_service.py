@@ -27,10 +27,12 @@ def _tier_id(db, name: str) -> int:
 
 
 def _client(db, client_id: int) -> dict:
+    """The client's row, dates as ISO text (as SQLite stores them; PostgreSQL gives dates)."""
     with raw(db) as conn:
         cur = conn.execute("SELECT * FROM client WHERE id = ?", (client_id,))
         names = [d[0] for d in cur.description]
-        return dict(zip(names, cur.fetchone(), strict=True))
+        values = [v.isoformat() if isinstance(v, date) else v for v in cur.fetchone()]
+        return dict(zip(names, values, strict=True))
 
 
 def _goals(db, client_id: int) -> list[tuple]:

@@ -42,7 +42,8 @@ SEP, OCT, NOV, DEC = Month(2026, 9), Month(2026, 10), Month(2026, 11), Month(202
 def set_hours(db: Database, client_id: int, month: str, hours_x100: int) -> None:
     with raw(db, write=True) as conn:
         conn.execute(
-            "INSERT OR REPLACE INTO hours (client_id, month, hours_x100) VALUES (?, ?, ?)",
+            "INSERT INTO hours (client_id, month, hours_x100) VALUES (?, ?, ?) "
+            "ON CONFLICT (client_id, month) DO UPDATE SET hours_x100 = excluded.hours_x100",
             (client_id, month, hours_x100),
         )
 
@@ -50,7 +51,7 @@ def set_hours(db: Database, client_id: int, month: str, hours_x100: int) -> None
 def add_metric(db: Database, key: str, label: str, unit: str) -> None:
     with raw(db, write=True) as conn:
         conn.execute(
-            "INSERT INTO metric (key, label, unit, builtin, position) VALUES (?, ?, ?, 0, 50)",
+            "INSERT INTO metric (key, label, unit, builtin, position) VALUES (?, ?, ?, FALSE, 50)",
             (key, label, unit),
         )
 

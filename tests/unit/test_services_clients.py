@@ -210,7 +210,7 @@ def test_dates_and_months_are_stored_as_text_and_read_from_either_unit_of_work(
         ).fetchone()
     finally:
         conn.close()
-    assert stored == ("2026-11", "2026-12-01")
+    assert stored is not None and tuple(map(str, stored)) == ("2026-11", "2026-12-01")
     with raw(db) as conn:
         from_raw = read_client(conn, saved.id)
     with db.reading() as session:

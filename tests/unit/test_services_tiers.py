@@ -319,9 +319,14 @@ def test_deleting_a_tier_takes_its_goals_and_undo_brings_them_back(db: Database)
 
 
 @pytest.mark.parametrize("stored", ["not json", "", "null", "[]"])
-def test_services_edited_by_hand_read_as_none(db: Database, stored: str) -> None:
+def test_services_edited_by_hand_read_as_none(db: Database, engine: str, stored: str) -> None:
     """A services value that is no JSON list (the file edited by hand) lists no services
     and does not stop the tier screen or a report from opening."""
+    if engine == "postgresql" and stored in ("not json", ""):
+        pytest.skip(
+            "PostgreSQL's json column refuses text that is not JSON "
+            "(only an SQLite file edited by hand can hold it)"
+        )
     client = save_client(db, draft=ClientDraft(name="Rossi", tier="Tier 1", start_month="2026-01"))
     with raw(db, write=True) as conn:
         conn.execute("UPDATE tier SET services = ? WHERE name = 'Tier 1'", (stored,))
