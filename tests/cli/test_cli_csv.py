@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from retainer_tui import paths
 from retainer_tui.cli import main
 from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.db.migrate import open_database
@@ -16,6 +17,9 @@ from retainer_tui.services.csv_cells import safe_cell, unguard
 from retainer_tui.services.csv_import import column_letter, decimal_comma
 from retainer_tui.services.data_file import export_data, import_data
 from tests.factories import add_client, set_result
+from tests.raw import db_arg, raw
+
+pytestmark = pytest.mark.both_engines
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -29,14 +33,27 @@ def rows(text: str) -> list[list[str]]:
 
 
 def export(capsys, db: Database, *options: str) -> str:
-    code, out, err = run(capsys, "export", "--db", str(db.path), *options)
+    code, out, err = run(capsys, "export", "--db", db_arg(db), *options)
     assert (code, err) == (0, "")
     return out
 
 
 def backups(db: Database) -> list[Path]:
-    folder = db.path.parent / "backups"
+    folder = paths.backups_dir(db.file)
     return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def backed_up(backup: Path) -> str:
+    """What a backup holds, as a data file: SQLite's copy opened, or a server's TOML."""
+    return export_data(SqliteDatabase(backup)) if backup.suffix == ".db" else backup.read_text()
+
+
+@pytest.fixture
+def other_target(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A second, empty place for a database on the test's engine."""
+    if engine == "postgresql":
+        return str(request.getfixturevalue("db_target"))
+    return str(tmp_path / "other.db")
 
 
 # ---------------------------------------------------------------- export
@@ -97,10 +114,10 @@ def test_each_table_has_its_sheet(
 
 
 def test_a_metric_named_like_a_wide_column_is_prefixed(db: Database, capsys) -> None:
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute(
             "INSERT INTO metric (key, label, unit, builtin, position) "
-            "VALUES ('fee', 'Fee leads', 'leads', 0, 99)"
+            "VALUES ('fee', 'Fee leads', 'leads', FALSE, 99)"
         )
     cid = add_client(db, "Rossi Bakery")
     set_result(db, cid, "fee", "2026-11", 3)
@@ -111,11 +128,11 @@ def test_a_metric_named_like_a_wide_column_is_prefixed(db: Database, capsys) -> 
 def test_excel_sheet_has_a_bom_crlf_and_utf8_accents(db: Database, capsys, tmp_path) -> None:
     cid = add_client(db, "Café Élan, Søndergård")
     set_result(db, cid, "conversions", "2026-11", 7)
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute("UPDATE client SET notes = 'first line\nsecond: naïve' WHERE id = ?", (cid,))
     for table in ("results", "clients", "wide"):
         target = tmp_path / f"{table}.csv"
-        code, _, err = run(capsys, "export", "--db", str(db.path), "--table", table,
+        code, _, err = run(capsys, "export", "--db", db_arg(db), "--table", table,
                            "--excel", "-o", str(target))  # fmt: skip
         assert (code, err) == (0, "")
         data = target.read_bytes()
@@ -139,14 +156,14 @@ def test_excel_sheet_has_a_bom_crlf_and_utf8_accents(db: Database, capsys, tmp_p
     ],
 )
 def test_table_and_excel_need_csv(db: Database, capsys, options, message) -> None:
-    code, out, err = run(capsys, "export", "--db", str(db.path), *options)
+    code, out, err = run(capsys, "export", "--db", db_arg(db), *options)
     assert code == 2 and out == ""
     assert err.startswith(f"retainer: {message}") and err.count("\n") == 1
 
 
 def test_unknown_table_is_a_usage_error(db: Database, capsys) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["export", "--db", str(db.path), "--table", "tiers"])
+        main(["export", "--db", db_arg(db), "--table", "tiers"])
     assert exc.value.code == 2
     assert "invalid choice: 'tiers'" in capsys.readouterr().err
 
@@ -154,13 +171,13 @@ def test_unknown_table_is_a_usage_error(db: Database, capsys) -> None:
 # ---------------------------------------------------------------- round trip
 
 
-def _without_results(source: Database, tmp_path: Path) -> Database:
+def _without_results(source: Database, target: str) -> Database:
     """A database holding all of source but its results and hours."""
     doc = json.loads(export_data(source, "json"))
     for client in doc["clients"]:
         client.pop("results", None)
         client.pop("hours", None)
-    other = open_database(tmp_path / "other.db")
+    other = open_database(target)
     import_data(other, json.dumps(doc), fmt="json", new_database=True)
     assert export_data(other) != export_data(source)
     return other
@@ -168,15 +185,15 @@ def _without_results(source: Database, tmp_path: Path) -> Database:
 
 @pytest.mark.parametrize("sheets", [("results", "hours"), ("wide",)])
 def test_round_trip_export_then_import_gives_the_same_database(
-    sample_db: Database, capsys, tmp_path: Path, sheets: tuple[str, ...]
+    sample_db: Database, capsys, tmp_path: Path, other_target: str, sheets: tuple[str, ...]
 ) -> None:
-    other = _without_results(sample_db, tmp_path)
+    other = _without_results(sample_db, other_target)
     for table in sheets:
         file = tmp_path / f"{table}.csv"
-        code, _, _ = run(capsys, "export", "--db", str(sample_db.path), "--table", table,
+        code, _, _ = run(capsys, "export", "--db", db_arg(sample_db), "--table", table,
                          "--excel", "-o", str(file))  # fmt: skip
         assert code == 0
-        code, out, err = run(capsys, "import", "--db", str(other.path), str(file))
+        code, out, err = run(capsys, "import", "--db", db_arg(other), str(file))
         assert (code, err) == (0, "")
         assert f"{file}: imported: " in out and "added" in out
     assert export_data(other, "toml") == export_data(sample_db, "toml")
@@ -184,7 +201,7 @@ def test_round_trip_export_then_import_gives_the_same_database(
     # Imported again: nothing changes, and no backup is taken for nothing.
     taken = backups(other)
     file = tmp_path / f"{sheets[0]}.csv"
-    code, out, _ = run(capsys, "import", "--db", str(other.path), str(file))
+    code, out, _ = run(capsys, "import", "--db", db_arg(other), str(file))
     assert code == 0 and " 0 added, 0 updated, " in out
     assert backups(other) == taken
 
@@ -192,7 +209,7 @@ def test_round_trip_export_then_import_gives_the_same_database(
 def test_wide_import_says_which_columns_it_left_out(sample_db: Database, capsys, tmp_path) -> None:
     file = tmp_path / "wide.csv"
     file.write_text(export(capsys, sample_db, "--table", "wide"), newline="")
-    code, out, _ = run(capsys, "import", "--db", str(sample_db.path), str(file), "--dry-run")
+    code, out, _ = run(capsys, "import", "--db", db_arg(sample_db), str(file), "--dry-run")
     assert code == 0
     assert out.splitlines()[-1] == (
         "not imported (read-only in the wide sheet): fee, payment, received, report_sent"
@@ -213,7 +230,7 @@ def rossi(db: Database) -> Database:
 def _import(capsys, db: Database, tmp_path: Path, text: str, *options: str, name="in.csv"):
     file = tmp_path / name
     file.write_bytes(text.encode("utf-8"))
-    return run(capsys, "import", "--db", str(db.path), str(file), *options)
+    return run(capsys, "import", "--db", db_arg(db), str(file), *options)
 
 
 def test_import_merges_actuals_and_hours_with_a_backup_first(rossi, capsys, tmp_path) -> None:
@@ -233,8 +250,8 @@ def test_import_merges_actuals_and_hours_with_a_backup_first(rossi, capsys, tmp_
     )
     [backup] = backups(rossi)
     assert f"backed up in {backup}" in out
-    assert export_data(SqliteDatabase(backup)) == before
-    with rossi.read() as conn:
+    assert backed_up(backup) == before
+    with raw(rossi) as conn:
         got = conn.execute("SELECT metric_key, month, actual FROM result ORDER BY month").fetchall()
         hours = conn.execute("SELECT month, hours_x100 FROM hours").fetchall()
     assert got == [("new_followers", "2026-10", 120), ("posts_shared", "2026-11", 1200)]
@@ -253,7 +270,7 @@ def test_semicolon_sheets_read_decimal_commas(rossi, capsys, tmp_path) -> None:
     text = "\ufeffclient;month;hours;new_followers\r\nRossi Bakery;2026-11;12,5;1.250\r\n"
     code, out, err = _import(capsys, rossi, tmp_path, text, "--format", "csv", name="in.txt")
     assert (code, err) == (0, "")
-    with rossi.read() as conn:
+    with raw(rossi) as conn:
         assert conn.execute("SELECT hours_x100 FROM hours").fetchall() == [(1250,)]
         assert (1250,) in conn.execute("SELECT actual FROM result").fetchall()
     assert decimal_comma("52.75") == "52.75" and decimal_comma("1 250,5") == "1250.5"
@@ -341,7 +358,7 @@ def test_csv_import_refuses_replace_and_a_missing_database(rossi, capsys, tmp_pa
 def test_a_sheet_not_in_utf8_says_how_to_save_it(rossi, capsys, tmp_path) -> None:
     file = tmp_path / "in.csv"
     file.write_bytes("client,month,hours\nCafé Bleu,2026-11,3\n".encode("cp1252"))
-    code, out, err = run(capsys, "import", "--db", str(rossi.path), str(file))
+    code, out, err = run(capsys, "import", "--db", db_arg(rossi), str(file))
     assert code == 2 and out == ""
     assert err == (
         f'retainer: {file}: not UTF-8 text (byte 22); save the sheet as "CSV UTF-8" (Excel) '
@@ -362,7 +379,7 @@ def test_formula_guard_is_stripped_on_import(db: Database, capsys, tmp_path) -> 
     assert "'Til Dawn,2026-11,conversions,1" in sheet
     code, _, err = _import(capsys, db, tmp_path, sheet.replace(",1\r\n", ",9\r\n"))
     assert (code, err) == (0, "")
-    with db.read() as conn:
+    with raw(db) as conn:
         assert conn.execute("SELECT actual FROM result").fetchall() == [(9,), (9,)]
 
 
@@ -387,7 +404,7 @@ def test_a_client_renamed_before_the_write_is_checked_again(
     from retainer_tui.services import csv_import
 
     def rename_then_back_up(db: Database, folder: Path) -> Path:
-        with db.write() as conn:
+        with raw(db, write=True) as conn:
             conn.execute("UPDATE client SET name = 'Rossi & Figli' WHERE name = 'Rossi Bakery'")
         return folder / "stand-in.db"
 

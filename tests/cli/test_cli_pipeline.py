@@ -10,6 +10,9 @@ import pytest
 from retainer_tui.cli import main
 from retainer_tui.services import pipeline as pl
 from tests.factories import add_client
+from tests.raw import db_arg, raw
+
+pytestmark = pytest.mark.both_engines
 
 TODAY = date(2026, 11, 20)
 
@@ -21,7 +24,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def _tier(db, name: str) -> int:
-    with db.read() as conn:
+    with raw(db) as conn:
         return conn.execute("SELECT id FROM tier WHERE name = ?", (name,)).fetchone()[0]
 
 
@@ -55,11 +58,9 @@ def _pipeline(db) -> dict[str, int]:
     return ids
 
 
-def test_json_figures_by_hand(db, db_path, capsys) -> None:
+def test_json_figures_by_hand(db, capsys) -> None:
     _pipeline(db)
-    code, out, err = run(
-        capsys, "pipeline", "--json", "--db", str(db_path), "--as-of", "2026-11-20"
-    )
+    code, out, err = run(capsys, "pipeline", "--json", "--db", db_arg(db), "--as-of", "2026-11-20")
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert (data["as_of"], data["currency"]) == ("2026-11-20", "USD")
@@ -99,9 +100,9 @@ def test_json_figures_by_hand(db, db_path, capsys) -> None:
     }
 
 
-def test_table(db, db_path, capsys) -> None:
+def test_table(db, capsys) -> None:
     _pipeline(db)
-    code, out, err = run(capsys, "pipeline", "--db", str(db_path), "--as-of", "2026-11-20")
+    code, out, err = run(capsys, "pipeline", "--db", db_arg(db), "--as-of", "2026-11-20")
     assert (code, err) == (0, "")
     assert "Proposal sent              1      $10,000" in out
     assert "Trial → retainer: 1 of 2 trials retained (50%)" in out
@@ -110,8 +111,8 @@ def test_table(db, db_path, capsys) -> None:
     assert "lost: No budget after the trial" in out
 
 
-def test_empty_pipeline_and_missing_database(db, db_path, tmp_path, capsys) -> None:
-    code, out, _ = run(capsys, "pipeline", "--db", str(db_path))
+def test_empty_pipeline_and_missing_database(db, tmp_path, capsys) -> None:
+    code, out, _ = run(capsys, "pipeline", "--db", db_arg(db))
     assert code == 0 and "No prospects yet" in out
     code, out, err = run(capsys, "pipeline", "--db", str(tmp_path / "none.db"))
     assert code == 2 and out == ""

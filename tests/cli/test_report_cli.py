@@ -19,6 +19,9 @@ from retainer_tui.services.reports import (
     report_markdown,
 )
 from tests.factories import add_client, set_goal, set_result
+from tests.raw import db_arg
+
+pytestmark = pytest.mark.both_engines
 
 AS_OF = "2026-11-20"
 
@@ -37,17 +40,19 @@ def sample_db(db: Database) -> Database:
     return db
 
 
-def test_report_prints_last_months_markdown(sample_db, db_path: Path, capsys) -> None:
-    code, out, err = run(capsys, "report", "enoteca VERDI", "--db", str(db_path), "--as-of", AS_OF)
+def test_report_prints_last_months_markdown(sample_db, capsys) -> None:
+    code, out, err = run(
+        capsys, "report", "enoteca VERDI", "--db", db_arg(sample_db), "--as-of", AS_OF
+    )
     assert (code, err) == (0, "")
     assert out.startswith("# Enoteca Verdi: progress report, October 2026\n")
     assert "| Conversions | 30 | 31 | 103% | -5 (-14%) |" in out
     assert out.endswith("\n") and not out.endswith("\n\n")
 
 
-def test_report_for_a_chosen_month(sample_db, db_path: Path, capsys) -> None:
+def test_report_for_a_chosen_month(sample_db, capsys) -> None:
     code, out, _ = run(
-        capsys, "report", "Enoteca Verdi", "--month", "2026-09", "--db", str(db_path),
+        capsys, "report", "Enoteca Verdi", "--month", "2026-09", "--db", db_arg(sample_db),
         "--as-of", AS_OF,
     )  # fmt: skip
     assert code == 0
@@ -55,9 +60,7 @@ def test_report_for_a_chosen_month(sample_db, db_path: Path, capsys) -> None:
     assert "| New followers | 1,200 | 1,344 | 112% |" in out
 
 
-def test_report_output_equals_the_export_byte_for_byte(
-    sample_db, db_path: Path, capsys, tmp_path: Path
-) -> None:
+def test_report_output_equals_the_export_byte_for_byte(sample_db, capsys, tmp_path: Path) -> None:
     """stdout, -o FILE and the app's export (services.export_report) are the same bytes."""
     client = find_client(sample_db, "Studio Bianchi Architetti")
     exported = export_report(
@@ -67,14 +70,14 @@ def test_report_output_equals_the_export_byte_for_byte(
         ),
     )
     code, out, _ = run(
-        capsys, "report", "studio bianchi architetti", "--db", str(db_path), "--as-of", AS_OF
+        capsys, "report", "studio bianchi architetti", "--db", db_arg(sample_db), "--as-of", AS_OF
     )
     assert code == 0
     assert out.encode("utf-8") == exported.read_bytes()
     target = tmp_path / "out" / "bianchi.md"
     target.parent.mkdir()
     code, out, _ = run(
-        capsys, "report", "Studio Bianchi Architetti", "-o", str(target), "--db", str(db_path),
+        capsys, "report", "Studio Bianchi Architetti", "-o", str(target), "--db", db_arg(sample_db),
         "--as-of", AS_OF,
     )  # fmt: skip
     assert (code, out) == (0, "")
@@ -82,18 +85,18 @@ def test_report_output_equals_the_export_byte_for_byte(
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
-def test_unknown_client_is_one_line_naming_it(sample_db, db_path: Path, capsys) -> None:
-    code, out, err = run(capsys, "report", "Acme Widgets", "--db", str(db_path))
+def test_unknown_client_is_one_line_naming_it(sample_db, capsys) -> None:
+    code, out, err = run(capsys, "report", "Acme Widgets", "--db", db_arg(sample_db))
     assert (code, out) == (2, "")
     assert err.count("\n") == 1
     assert "'Acme Widgets'" in err and err.startswith("retainer: ")
 
 
-def test_bad_month_and_month_out_of_service(db, db_path: Path, capsys) -> None:
+def test_bad_month_and_month_out_of_service(db, capsys) -> None:
     add_client(db, "Rossi Bakery", start="2026-06")
-    code, _, err = run(capsys, "report", "rossi bakery", "--month", "2026-13", "--db", str(db_path))
+    code, _, err = run(capsys, "report", "rossi bakery", "--month", "2026-13", "--db", db_arg(db))
     assert code == 2 and "--month must be a month written YYYY-MM, not '2026-13'" in err
-    code, _, err = run(capsys, "report", "rossi bakery", "--month", "2026-05", "--db", str(db_path))
+    code, _, err = run(capsys, "report", "rossi bakery", "--month", "2026-05", "--db", db_arg(db))
     assert code == 2 and err.count("\n") == 1 and "not in service in 2026-05" in err
 
 
@@ -112,8 +115,8 @@ def test_report_help_says_the_default_month(capsys, monkeypatch) -> None:
     assert "default: the month before the as-of date, the latest report that can be due" in out
 
 
-def test_reports_json_is_the_queue(sample_db, db_path: Path, capsys) -> None:
-    code, out, err = run(capsys, "reports", "--json", "--db", str(db_path), "--as-of", AS_OF)
+def test_reports_json_is_the_queue(sample_db, capsys) -> None:
+    code, out, err = run(capsys, "reports", "--json", "--db", db_arg(sample_db), "--as-of", AS_OF)
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert data["as_of"] == AS_OF
@@ -146,8 +149,8 @@ def test_reports_json_is_the_queue(sample_db, db_path: Path, capsys) -> None:
     ]
 
 
-def test_reports_table(sample_db, db_path: Path, capsys) -> None:
-    code, out, _ = run(capsys, "reports", "--db", str(db_path), "--as-of", AS_OF)
+def test_reports_table(sample_db, capsys) -> None:
+    code, out, _ = run(capsys, "reports", "--db", db_arg(sample_db), "--as-of", AS_OF)
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Reports owed as of 2026-11-20"
@@ -155,11 +158,11 @@ def test_reports_table(sample_db, db_path: Path, capsys) -> None:
     assert lines[-1] == "3 owed: 2 overdue, 1 due."
 
 
-def test_reports_when_nothing_is_owed(db, db_path: Path, capsys) -> None:
+def test_reports_when_nothing_is_owed(db, capsys) -> None:
     c = add_client(db, "Fresh", start="2026-11")
     set_goal(db, c, "posts_shared", "2026-11", 10)
     set_result(db, c, "posts_shared", "2026-11", 3)
-    code, out, _ = run(capsys, "reports", "--db", str(db_path), "--as-of", AS_OF)
+    code, out, _ = run(capsys, "reports", "--db", db_arg(db), "--as-of", AS_OF)
     assert (code, out) == (0, "No reports owed as of 2026-11-20.\n")
-    code, out, _ = run(capsys, "reports", "--json", "--db", str(db_path), "--as-of", AS_OF)
+    code, out, _ = run(capsys, "reports", "--json", "--db", db_arg(db), "--as-of", AS_OF)
     assert json.loads(out)["reports"] == []
