@@ -5,12 +5,20 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from retainer_tui.db.base import Database
+
 Tables = dict[str, tuple[tuple[str, ...], list[tuple]]]
 
 
-def read_tables(path: Path) -> Tables:
-    """Every table but Alembic's: its columns and its rows, sorted (a read-only look)."""
-    conn = sqlite3.connect(path)
+def read_tables(where: Path | Database) -> Tables:
+    """Every table but Alembic's: its columns and its rows, sorted (a read-only look).
+    An SQLite file (a path, or a Database on one) is read with sqlite3 itself; a server
+    database through its own connection."""
+    if isinstance(where, Database):
+        if where.file is None:
+            return _server_tables(where)
+        where = where.file
+    conn = sqlite3.connect(where)
     try:
         names = [
             r[0]
@@ -27,6 +35,21 @@ def read_tables(path: Path) -> Tables:
         return out
     finally:
         conn.close()
+
+
+def _server_tables(db: Database) -> Tables:
+    from sqlalchemy import inspect
+
+    from tests.raw import raw
+
+    names = sorted(n for n in inspect(db.engine).get_table_names() if n != "alembic_version")
+    out: Tables = {}
+    with raw(db) as conn:
+        for name in names:
+            cur = conn.execute(f"SELECT * FROM {name}")
+            columns = tuple(d[0] for d in cur.description)
+            out[name] = (columns, sorted(cur.fetchall(), key=repr))
+    return out
 
 
 def row_count(tables: Tables) -> int:

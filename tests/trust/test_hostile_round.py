@@ -16,8 +16,11 @@ import pytest
 from retainer_tui import cli
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
+from tests.raw import db_arg
 from tests.trust import tally
 from tests.trust.helpers import read_tables
+
+pytestmark = pytest.mark.both_engines
 
 LONG_DIR = "/tmp/" + "a/" * 3000 + "r.db"
 NAME_100K = "x" * 100_000
@@ -57,6 +60,7 @@ CLI_CASES: dict[str, list[str]] = {
     "restore NUL": ["restore", "\x00"],
     "import 5000-char path": ["import", "/tmp/" + "q" * 5000],
     "import RTL in path": ["import", "/tmp/nope\u202e.toml"],
+    "import NUL": ["import", "/tmp/in\x00.toml"],
     "demo as-of 9999": ["--as-of", "9999-12-31", "demo"],
     "db NUL byte": ["--db", "/tmp/r.db\x00x", "status"],
 }
@@ -145,11 +149,11 @@ FILES: dict[str, tuple[str, bytes]] = {
 }  # fmt: skip
 
 
-def _run(db: Database, path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def _run(db: Database, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     """One hostile command: exit 2, one clean line, every table as before."""
     db.dispose()
-    before = read_tables(path)
-    full = argv if argv[0] == "--db" else ["--db", str(path), *argv]
+    before = read_tables(db)
+    full = argv if argv[0] == "--db" else ["--db", db_arg(db), *argv]
     tally.tried()
     try:
         code = cli.main(full)
@@ -161,37 +165,38 @@ def _run(db: Database, path: Path, argv: list[str], capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2, err
     assert len(err) == 1 and "Traceback" not in err[0], err[:3]
-    assert read_tables(path) == before
+    assert read_tables(db) == before
 
 
 @pytest.mark.parametrize("argv", CLI_CASES.values(), ids=CLI_CASES.keys())
 def test_a_hostile_command_line_gets_one_line_and_changes_nothing(
-    sample_db: Database, db_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+    sample_db: Database, argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _run(sample_db, db_path, argv, capsys)
+    _run(sample_db, argv, capsys)
 
 
 @pytest.mark.parametrize("case", FILES.keys())
 def test_a_hostile_data_file_is_refused_and_changes_nothing(
     sample_db: Database,
-    db_path: Path,
+    engine: str,
     tmp_path: Path,
     case: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    if engine == "postgresql" and case == "1M empty clients":
+        pytest.skip("refused while parsed, whichever engine: the ~40 s of the SQLite run again")
     ext, data = FILES[case]
     file = tmp_path / f"hostile.{ext}"
     file.write_bytes(data)
-    path = db_path
     sample_db.dispose()
-    before = read_tables(path)
+    before = read_tables(sample_db)
     tally.tried()
-    code = cli.main(["--db", str(path), "import", str(file)])
+    code = cli.main(["--db", db_arg(sample_db), "import", str(file)])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2, err
     # The importer lists each problem on its own line, a bounded number of them.
     assert 1 <= len(err) <= 201 and not any("Traceback" in line for line in err)
-    assert read_tables(path) == before
+    assert read_tables(sample_db) == before
 
 
 # What the forms' fields call (client/tier/prospect names, goals, grid cells, hours,

@@ -16,6 +16,8 @@ from retainer_tui.tui.widgets.column_plan import CELL_PADDING, plan_columns
 
 AS_OF = date(2026, 11, 20)
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def view(db: Database):

@@ -175,6 +175,8 @@ def read_import_file(path: Path, *, limit: int | None = None) -> str:
         info = os.stat(path)
     except FileNotFoundError:
         raise ImportFileRefused(f"{path}: no such file") from None
+    except ValueError:  # os.stat's "embedded null byte"
+        raise ImportFileRefused(f"{path}: no file name holds a NUL character") from None
     except OSError as exc:
         raise ImportFileRefused(f"{path}: cannot be read ({exc.strerror})") from None
     _refuse_unless_regular(path, info.st_mode)
