@@ -10,10 +10,15 @@ from retainer_tui.db.base import Database
 Tables = dict[str, tuple[tuple[str, ...], list[tuple]]]
 
 
+# Not compared: Alembic's revision, and the change log, which every action and undo
+# adds to (its own tests read it).
+SKIPPED = ("alembic_version", "change_log")
+
+
 def read_tables(where: Path | Database) -> Tables:
-    """Every table but Alembic's: its columns and its rows, sorted (a read-only look).
-    An SQLite file (a path, or a Database on one) is read with sqlite3 itself; a server
-    database through its own connection."""
+    """Every table but Alembic's and the change log: its columns and its rows, sorted (a
+    read-only look). An SQLite file (a path, or a Database on one) is read with sqlite3
+    itself; a server database through its own connection."""
     if isinstance(where, Database):
         if where.file is None:
             return _server_tables(where)
@@ -24,8 +29,9 @@ def read_tables(where: Path | Database) -> Tables:
             r[0]
             for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version' ORDER BY name"
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
             )
+            if r[0] not in SKIPPED
         ]
         out: Tables = {}
         for name in names:
@@ -42,7 +48,7 @@ def _server_tables(db: Database) -> Tables:
 
     from tests.raw import raw
 
-    names = sorted(n for n in inspect(db.engine).get_table_names() if n != "alembic_version")
+    names = sorted(n for n in inspect(db.engine).get_table_names() if n not in SKIPPED)
     out: Tables = {}
     with raw(db) as conn:
         for name in names:

@@ -34,9 +34,9 @@ def install_pause(spec: str) -> None:
     """Make the K-th write transaction with N changed rows stop half-way."""
     nth, rows = (int(x) for x in spec.split(":"))
     reached = [0]
-    real_open = Database._open
+    real_open = SqliteDatabase._open
 
-    def opened(self: Database) -> sqlite3.Connection:
+    def opened(self: SqliteDatabase) -> sqlite3.Connection:
         conn = real_open(self)
         conn.execute("PRAGMA cache_size = 4")  # pages: spill to the WAL early
         counted = [False]
@@ -53,20 +53,20 @@ def install_pause(spec: str) -> None:
         conn.set_progress_handler(check, 20)
         return conn
 
-    Database._open = opened  # type: ignore[method-assign]
+    SqliteDatabase._open = opened  # type: ignore[method-assign]
 
 
 def run_import(db: Database, data: Path) -> None:
     from retainer_tui.services.data_file import import_data
 
     text = data.read_text(encoding="utf-8")
-    real_writing = Database.writing
+    real_writing = SqliteDatabase.writing
 
-    def writing(self: Database):  # type: ignore[no-untyped-def]
+    def writing(self: SqliteDatabase):  # type: ignore[no-untyped-def]
         say("WRITING")  # the file is checked: its one write transaction begins
         return real_writing(self)
 
-    Database.writing = writing  # type: ignore[method-assign]
+    SqliteDatabase.writing = writing  # type: ignore[method-assign]
     say("START")
     import_data(db, text, fmt="toml")
 

@@ -233,8 +233,10 @@ def test_form_saves_killed_after_random_delays(db: Database, db_path: Path) -> N
 
 def test_form_save_killed_inside_its_transaction(db: Database, db_path: Path) -> None:
     """Paused after writing some of client 3's targets, not yet committed: after the kill
-    clients 0-3 are there and client 3 has no targets at all."""
-    worker = Worker("saves", str(db_path), pause="4:2")
+    clients 0-3 are there and client 3 has no targets at all. (Each client is two write
+    transactions of two rows or more: the client and its change-log row, then its targets
+    and theirs; client 3's targets are the eighth.)"""
+    worker = Worker("saves", str(db_path), pause="8:2")
     worker.wait_for("PAUSED")
     assert not worker.kill()
     assert check_saves(db_path) == (4, True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from retainer_tui.db.engine import Database
+from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.domain.month import Month
 from retainer_tui.services import clients, entries, pipeline, reports, tiers, undo
 from retainer_tui.services.data_file import export_data, import_data
@@ -28,16 +28,16 @@ NOV, OCT = Month(2026, 11), Month(2026, 10)
 def statements(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Every SQL statement the services run, in order."""
     seen: list[str] = []
-    real = Database._open
+    real = SqliteDatabase._open
 
-    def traced(self: Database) -> sqlite3.Connection:
+    def traced(self: SqliteDatabase) -> sqlite3.Connection:
         conn = real(self)
         conn.set_trace_callback(seen.append)
         return conn
 
-    monkeypatch.setattr(Database, "_open", traced)
+    monkeypatch.setattr(SqliteDatabase, "_open", traced)
     yield seen
-    monkeypatch.setattr(Database, "_open", real)
+    monkeypatch.setattr(SqliteDatabase, "_open", real)
 
 
 def transactions(seen: list[str]) -> tuple[int, int, int]:
@@ -201,7 +201,7 @@ def test_a_failure_half_way_rolls_the_whole_action_back(
     """The import writes clients, then their goals, results, hours…: make the last
     insert fail and nothing of it stays."""
     before = read_tables(sample_db.path)
-    real = Database._open
+    real = SqliteDatabase._open
 
     class FailingCursor(sqlite3.Cursor):
         def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:  # type: ignore[override]
@@ -222,8 +222,8 @@ def test_a_failure_half_way_rolls_the_whole_action_back(
         conn.close()
         return sqlite3.connect(self.path, timeout=5, factory=Failing)
 
-    monkeypatch.setattr(Database, "_open", opened)
+    monkeypatch.setattr(SqliteDatabase, "_open", opened)
     with pytest.raises(Exception, match="disk I/O error"):
         import_data(sample_db, ready["file"], fmt="toml")
-    monkeypatch.setattr(Database, "_open", real)
+    monkeypatch.setattr(SqliteDatabase, "_open", real)
     assert read_tables(sample_db.path) == before
