@@ -9,6 +9,7 @@ each write is still one short transaction, rolled back whole on any error.
 
 from __future__ import annotations
 
+from retainer_tui.db.base import Database
 from retainer_tui.db.engine import SqliteDatabase
 
 
@@ -35,3 +36,23 @@ class KeptConnection(SqliteDatabase):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class SharedConnections:
+    """A server database's stand-in for KeptConnection: its engine already pools the
+    connections, so the bursts go through the database itself, and close() leaves the
+    pool (which the rest of the app shares) open."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def close(self) -> None:
+        """Nothing to close: the pool is the app's."""
+
+
+def keep_connection(db: Database) -> tuple[Database, KeptConnection | SharedConnections]:
+    """The database to write a burst of small saves through, and what to close after."""
+    if isinstance(db, SqliteDatabase):
+        kept = KeptConnection(db)
+        return kept, kept
+    return db, SharedConnections(db)

@@ -18,7 +18,7 @@ from retainer_tui.domain.month import Month
 from retainer_tui.domain.status import elapsed_fraction
 from retainer_tui.services import entries
 from retainer_tui.services.errors import FormInvalid, ServiceError
-from retainer_tui.services.kept_connection import KeptConnection
+from retainer_tui.services.kept_connection import keep_connection
 from retainer_tui.services.results_grid import GridData, load_grid
 from retainer_tui.tui.cells import STATUS_GLYPHS, hours_label
 from retainer_tui.tui.cells import shown as escaped
@@ -66,7 +66,7 @@ class ResultsGridScreen(Screen[None]):
         self.saved_count = 0
         # Saves go through one connection kept open while the grid is up: a new connection
         # per save re-reads the schema and may checkpoint the WAL on close (0.5-20 ms).
-        self.writer = KeptConnection(db)
+        self.writer, self._kept = keep_connection(db)
 
     def compose(self) -> ComposeResult:
         yield Static(id="grid-title")
@@ -99,7 +99,7 @@ class ResultsGridScreen(Screen[None]):
         self.load()
 
     def on_unmount(self) -> None:
-        self.writer.close()
+        self._kept.close()
 
     # -- loading ---------------------------------------------------------------------------
 
