@@ -46,9 +46,10 @@ def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH-OR-URL",
         default=argparse.SUPPRESS,
-        help=f"database file (default: ${paths.DB_ENV} or {paths.default_db_path()})",
+        help="an SQLite file, or a postgresql:// URL for a shared database "
+        f"(default: ${paths.DB_ENV}, config.toml's database, or {paths.default_db_path()})",
     )
     common.add_argument(
         "--as-of",
