@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from retainer_tui import paths
 from retainer_tui.cli import main
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.month import Month
@@ -63,11 +64,14 @@ def test_report_for_a_chosen_month(sample_db, capsys) -> None:
 def test_report_output_equals_the_export_byte_for_byte(sample_db, capsys, tmp_path: Path) -> None:
     """stdout, -o FILE and the app's export (services.export_report) are the same bytes."""
     client = find_client(sample_db, "Studio Bianchi Architetti")
+    text = report_markdown(
+        sample_db, client_id=client.id, month=Month(2026, 10), as_of=date(2026, 11, 20)
+    )
+    documents = paths.documents_dir()
     exported = export_report(
-        default_export_path(client.name, Month(2026, 10)),
-        report_markdown(
-            sample_db, client_id=client.id, month=Month(2026, 10), as_of=date(2026, 11, 20)
-        ),
+        default_export_path(client.name, Month(2026, 10), folder=documents),
+        text,
+        documents=documents,
     )
     code, out, _ = run(
         capsys, "report", "studio bianchi architetti", "--db", db_arg(sample_db), "--as-of", AS_OF

@@ -339,10 +339,11 @@ def test_bad_highlights_write_nothing(db: Database, rossi: int) -> None:
 
 
 def test_export_writes_an_owner_only_file(db: Database, rossi: int) -> None:
-    path = default_export_path("Rossi Bakery", OCT)
-    assert path == paths.documents_dir() / "rossi-bakery-2026-10.md"
+    documents = paths.documents_dir()
+    path = default_export_path("Rossi Bakery", OCT, folder=documents)
+    assert path == documents / "rossi-bakery-2026-10.md"
     text = report_markdown(db, client_id=rossi, month=OCT, as_of=AS_OF)
-    written = export_report(path, text)
+    written = export_report(path, text, documents=documents)
     assert written.read_bytes() == text.encode("utf-8")
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     export_report(path, "again\n")  # replaces the file whole

@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from retainer_tui import paths
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.pipeline import STAGES, Stage
@@ -154,9 +153,9 @@ def save_proposal(
     return PipelineChange(client_id, p.name, stage, message, record(undo, change))
 
 
-def default_proposal_path(client: str, *, markdown: bool) -> Path:
-    """documents_dir()/client-proposal.md (or .txt)."""
-    return paths.documents_dir() / proposal_file_name(client, markdown=markdown)
+def default_proposal_path(client: str, *, markdown: bool, folder: Path) -> Path:
+    """folder/client-proposal.md (or .txt; the app offers the documents folder)."""
+    return folder / proposal_file_name(client, markdown=markdown)
 
 
 def export_proposal(
@@ -166,6 +165,8 @@ def export_proposal(
     body: str,
     markdown: bool,
     database: Path | None = None,
+    backups: Path | None = None,
+    documents: Path | None = None,
     overwrite: bool = True,
 ) -> Path:
     """Write the proposal (subject first) to a file readable by its owner only, by the same
@@ -174,7 +175,14 @@ def export_proposal(
 
     text = proposal_document(subject, body, markdown=markdown)
     try:
-        return export_report(path, text, database=database, overwrite=overwrite)
+        return export_report(
+            path,
+            text,
+            database=database,
+            backups=backups,
+            documents=documents,
+            overwrite=overwrite,
+        )
     except ExportExists:
         raise
     except ReportError as exc:

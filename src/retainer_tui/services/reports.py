@@ -10,7 +10,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from retainer_tui import paths
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation
 from retainer_tui.domain.clients import ClientStatus, in_service
@@ -510,9 +509,9 @@ def unmark_sent(
         raise _as_report_error(exc) from None
 
 
-def default_export_path(client: str, month: Month) -> Path:
-    """documents_dir()/client-YYYY-MM.md."""
-    return paths.documents_dir() / report_file_name(client, month)
+def default_export_path(client: str, month: Month, *, folder: Path) -> Path:
+    """folder/client-YYYY-MM.md (the app offers the documents folder)."""
+    return folder / report_file_name(client, month)
 
 
 class ExportExists(ReportError):
@@ -520,15 +519,20 @@ class ExportExists(ReportError):
 
 
 def export_report(
-    path: Path, text: str, *, database: Path | None = None, overwrite: bool = True
+    path: Path,
+    text: str,
+    *,
+    database: Path | None = None,
+    backups: Path | None = None,
+    documents: Path | None = None,
+    overwrite: bool = True,
 ) -> Path:
     """Write the report to path by the -o rules (services/output_file.py): private (0600),
-    replaced whole; the database, its side files and its backups folder are refused; only
-    the documents folder is made if missing (0700). overwrite=False refuses an existing
-    file with ExportExists."""
+    replaced whole; the database file, its side files and the backups folder are refused;
+    only the documents folder is made if missing (0700). overwrite=False refuses an
+    existing file with ExportExists."""
     from retainer_tui.services.output_file import OutputExists, OutputRefused, write_output
 
-    backups = paths.backups_dir(database) if database is not None else None
     target = Path(path).expanduser().absolute()  # "-" is a file named "-": no stdout here
     try:
         written = write_output(
@@ -536,7 +540,7 @@ def export_report(
             text,
             database=database,
             backups=backups,
-            make_folder=paths.documents_dir(),
+            make_folder=documents,
             overwrite=overwrite,
         )
     except OutputExists as exc:

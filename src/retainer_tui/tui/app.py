@@ -22,11 +22,10 @@ from textual.theme import Theme
 
 import retainer_tui.tui.entry_keys  # noqa: F401  (the forms' keys, for help and the palette)
 from retainer_tui.config import ConfigError, Settings, save_setting
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.terminal_text import visible
 from retainer_tui.paths import config_file, styles_dir
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.tui import bench_hook
 from retainer_tui.tui.commands import RetainerCommands
 from retainer_tui.tui.key_order import KeysInOrder

@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.money import format_money
 from retainer_tui.services.client_detail import ClientDetail, load_client_detail
+from retainer_tui.services.database import DatabaseError
 from retainer_tui.tui import cells
 from retainer_tui.tui.keys import DETAIL_KEYS, PAGE_SCROLL_IDS, bindings
 from retainer_tui.tui.month_step import month_step

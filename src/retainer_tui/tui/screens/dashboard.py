@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.month import Month
+from retainer_tui.services.database import DatabaseError
 from retainer_tui.services.month_view import MonthView, load_month
 from retainer_tui.tui.client_rows import SORT_LABELS, Filter, SortKey, visible_rows
 from retainer_tui.tui.keys import DASHBOARD_KEYS, bindings

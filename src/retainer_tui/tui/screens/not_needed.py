@@ -12,9 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.month import Month
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import FormInvalid, ServiceError
 from retainer_tui.services.tracking import TrackedFromSet, set_tracked_from
 from retainer_tui.tui.keys import bindings

@@ -18,12 +18,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from retainer_tui.config import Settings
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.pipeline import ALL_STAGES, Stage, conversion_text
 from retainer_tui.domain.terminal_text import visible
 from retainer_tui.services import pipeline as pl
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import ServiceError
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import PIPELINE_KEYS

@@ -13,10 +13,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
+from retainer_tui import paths
 from retainer_tui.domain.proposal import ProposalEmail, proposal_document
 from retainer_tui.services import pipeline as pl
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import FormInvalid, ServiceError
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import PROPOSAL_KEYS
@@ -227,7 +227,9 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
 
     def action_export(self) -> None:
         name = self.context.prospect.name
-        default = pl.default_proposal_path(name, markdown=self.markdown)
+        default = pl.default_proposal_path(
+            name, markdown=self.markdown, folder=paths.documents_dir()
+        )
 
         def chosen(path: Path | None) -> None:
             if path is None:
@@ -246,6 +248,8 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
                     body=body,
                     markdown=markdown,
                     database=self.db.file,
+                    backups=paths.backups_dir(self.db.file),
+                    documents=paths.documents_dir(),
                     overwrite=overwrite,
                 ),
                 done=lambda written: self.notify(

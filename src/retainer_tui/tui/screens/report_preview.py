@@ -12,14 +12,14 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Markdown, Static, TextArea
 
+from retainer_tui import paths
 from retainer_tui.config import Settings
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain import validation
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.report_text import ReportData, render_report
 from retainer_tui.domain.reports import ReportState
 from retainer_tui.services import reports
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.month_step import month_step
 from retainer_tui.tui.report_keys import HIGHLIGHTS_KEYS, REPORT_DIALOG_KEYS, REPORT_KEYS
@@ -295,7 +295,9 @@ class ReportPreviewScreen(Screen[None]):
     def action_export(self) -> None:
         if self.data is None:
             return
-        default = reports.default_export_path(self.data.client, self.month)
+        default = reports.default_export_path(
+            self.data.client, self.month, folder=paths.documents_dir()
+        )
         text = self.text
 
         def chosen(path: Path | None) -> None:
@@ -309,7 +311,12 @@ class ReportPreviewScreen(Screen[None]):
                 database=self.db.file,
                 what="report",
                 write=lambda overwrite: reports.export_report(
-                    path, text, database=self.db.file, overwrite=overwrite
+                    path,
+                    text,
+                    database=self.db.file,
+                    backups=paths.backups_dir(self.db.file),
+                    documents=paths.documents_dir(),
+                    overwrite=overwrite,
                 ),
                 done=lambda written: self.notify(
                     str(written), title="Report exported", markup=False

@@ -12,10 +12,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from retainer_tui.config import Settings
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.month import Month
 from retainer_tui.services import reports
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.reports import QueueItem, SentItem
 from retainer_tui.services.tracking import TrackedFromSet
 from retainer_tui.tui.cells import shown, status_text

@@ -12,11 +12,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.status import elapsed_fraction
 from retainer_tui.services import entries
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import FormInvalid, ServiceError
 from retainer_tui.services.kept_connection import keep_connection
 from retainer_tui.services.results_grid import GridData, load_grid
