@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from retainer_tui.db.base import AUTHOR, Database
 from retainer_tui.db.errors import (
@@ -460,7 +460,7 @@ class SqliteDatabase(Database):
             self._verify(_dbapi(session), writing=False)
             yield session
         except DBAPIError as exc:
-            raise self._explain(exc.orig, writing=False) from None
+            raise self._explain(cast(sqlite3.Error, exc.orig), writing=False) from None
         finally:
             session.close()
 
@@ -487,7 +487,7 @@ class SqliteDatabase(Database):
             session.commit()
         except DBAPIError as exc:
             session.rollback()
-            raise self._explain(exc.orig, writing=True) from None
+            raise self._explain(cast(sqlite3.Error, exc.orig), writing=True) from None
         except BaseException:
             session.rollback()
             raise

@@ -11,7 +11,6 @@ date stay on the client row; a client without a prospect row reads as empty note
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision = "0002_pipeline"
@@ -26,11 +25,9 @@ def upgrade() -> None:
         "objection",
         sa.Column("client_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column(
-            "kind", sqlmodel.sql.sqltypes.AutoString(), server_default="other", nullable=False
-        ),
-        sa.Column("text", sqlmodel.sql.sqltypes.AutoString(), server_default="", nullable=False),
-        sa.Column("answer", sqlmodel.sql.sqltypes.AutoString(), server_default="", nullable=False),
+        sa.Column("kind", sa.String(), server_default="other", nullable=False),
+        sa.Column("text", sa.String(), server_default="", nullable=False),
+        sa.Column("answer", sa.String(), server_default="", nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"],
             ["client.id"],
@@ -43,10 +40,8 @@ def upgrade() -> None:
     op.create_table(
         "prospect",
         sa.Column("client_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "workload", sqlmodel.sql.sqltypes.AutoString(), server_default="", nullable=False
-        ),
-        sa.Column("goals", sqlmodel.sql.sqltypes.AutoString(), server_default="", nullable=False),
+        sa.Column("workload", sa.String(), server_default="", nullable=False),
+        sa.Column("goals", sa.String(), server_default="", nullable=False),
         sa.Column("targets", sa.JSON(), server_default=sa.text("'{}'"), nullable=False),
         sa.Column("extra_services", sa.JSON(), server_default=sa.text("'[]'"), nullable=False),
         sa.Column("recommended_tier_id", sa.Integer(), nullable=True),
@@ -54,28 +49,20 @@ def upgrade() -> None:
         sa.Column("proposal_sent_on", sa.Date(), nullable=True),
         sa.Column(
             "proposal_subject",
-            sqlmodel.sql.sqltypes.AutoString(),
+            sa.String(),
             server_default="",
             nullable=False,
         ),
-        sa.Column(
-            "proposal_body", sqlmodel.sql.sqltypes.AutoString(), server_default="", nullable=False
-        ),
+        sa.Column("proposal_body", sa.String(), server_default="", nullable=False),
         sa.Column("proposal_markdown", sa.Boolean(), server_default="0", nullable=False),
         sa.Column("trial_fee_cents", sa.Integer(), nullable=True),
         sa.Column("trial_start", sa.Date(), nullable=True),
         sa.Column("trial_end", sa.Date(), nullable=True),
-        sa.Column(
-            "trial_criteria", sqlmodel.sql.sqltypes.AutoString(), server_default="", nullable=False
-        ),
-        sa.Column("trial_outcome", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("trial_criteria", sa.String(), server_default="", nullable=False),
+        sa.Column("trial_outcome", sa.String(), nullable=True),
         sa.Column("retained_on", sa.Date(), nullable=True),
-        sa.Column(
-            "lost_reason", sqlmodel.sql.sqltypes.AutoString(), server_default="", nullable=False
-        ),
-        sa.Column(
-            "lost_from", sqlmodel.sql.sqltypes.AutoString(), server_default="", nullable=False
-        ),
+        sa.Column("lost_reason", sa.String(), server_default="", nullable=False),
+        sa.Column("lost_from", sa.String(), server_default="", nullable=False),
         sa.Column("lost_on", sa.Date(), nullable=True),
         sa.ForeignKeyConstraint(
             ["chosen_tier_id"],

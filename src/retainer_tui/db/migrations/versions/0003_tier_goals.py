@@ -14,7 +14,6 @@ forever.
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision = "0003_tier_goals"
@@ -40,7 +39,7 @@ def upgrade() -> None:
     op.create_table(
         "tier_goal",
         sa.Column("tier_id", sa.Integer(), nullable=False),
-        sa.Column("metric_key", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("metric_key", sa.String(), nullable=False),
         sa.Column("target", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["metric_key"],

@@ -20,7 +20,6 @@ Should the rule change, a later revision recomputes the keys.
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 from retainer_tui.domain.names import name_key
@@ -52,7 +51,7 @@ def upgrade() -> None:
     for table in _TABLES:
         # ADD COLUMN and CREATE INDEX, not a table rebuild: the rebuild would copy the
         # table's constraints in no fixed order (two databases, two schema texts).
-        op.add_column(table, sa.Column("name_key", sqlmodel.sql.sqltypes.AutoString()))
+        op.add_column(table, sa.Column("name_key", sa.String()))
         _fill_keys(table)
         op.create_index(op.f(f"ix_{table}_name_key"), table, ["name_key"], unique=True)
 
