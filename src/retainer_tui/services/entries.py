@@ -22,6 +22,7 @@ from retainer_tui.services.goals import (
     apply_tier_goals,
     clear_goal,
     goal_history,
+    goals_version,
     set_goal,
     set_goals,
     targets_in_force,
@@ -32,12 +33,14 @@ from retainer_tui.services.payments import (
     PaymentSaved,
     mark_payment,
     payment_for,
+    payment_version,
     unmark_payment,
 )
 from retainer_tui.services.report_marks import (
     ReportSaved,
     mark_report_sent,
     report_sent_on,
+    report_version,
     unmark_report,
 )
 from retainer_tui.services.results_hours import (
@@ -51,6 +54,9 @@ from retainer_tui.services.results_hours import (
 )
 
 __all__ = [
+    "goals_version",
+    "payment_version",
+    "report_version",
     "GoalSet",
     "GoalStep",
     "GoalsSet",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 
 class ServiceError(Exception):
@@ -30,12 +30,33 @@ class UndoConflict(ServiceError):
 
 
 class EditConflict(FormInvalid):
-    """Fields this form changed were changed elsewhere since it opened; nothing was written.
+    """The record was changed elsewhere since the form opened; nothing was written.
 
-    `current` holds the stored values now (the form's new starting point: saving again
-    keeps what it typed).
+    Two kinds. The client form merges field by field: `errors` holds a message per field
+    changed both here and there, `current` the stored values now (the form's new
+    starting point: saving again keeps what it typed). The other forms compare whole
+    records (services.edit_guard): `who` changed them ("Sara", "Another window"),
+    `changes` one line per field ("email (a@x.it → b@x.it)"), `version` what is stored
+    now (saving with it overwrites, unless yet another change came in since).
     """
 
-    def __init__(self, errors: Mapping[str, str], current: object) -> None:
+    def __init__(
+        self,
+        errors: Mapping[str, str],
+        current: object,
+        *,
+        who: str = "",
+        changes: Sequence[str] = (),
+        version: object = None,
+    ) -> None:
         super().__init__(errors)
         self.current = current
+        self.who = who
+        self.changes: tuple[str, ...] = tuple(changes)
+        self.version = version
+        if self.changes:
+            self.args = (self.describe(),)
+
+    def describe(self) -> str:
+        """ "Sara changed email (a@x.it → b@x.it) since you opened this form"."""
+        return f"{self.who} changed {', '.join(self.changes)} since you opened this form"

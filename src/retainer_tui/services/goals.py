@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
+from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
 from retainer_tui.services.entry_common import block_session as _session
 from retainer_tui.services.entry_common import client_name as _client_name
 from retainer_tui.services.entry_common import metric_label as _metric_label
@@ -116,11 +117,14 @@ def set_goals(
     month: Month | str,
     targets: dict[str, str | int],
     undo: UndoStack | None = None,
+    expected: EditVersion | None = None,
 ) -> GoalsSet:
     """Set several targets from one month on, all or nothing, as one change to undo.
 
     `targets` maps metric keys to typed targets; a blank entry leaves that metric alone,
     0 stops tracking it. Refused values raise FormInvalid with fields "target:<metric>".
+    `expected` is the client's targets as the form opened them (goals_version): changed
+    since, EditConflict and nothing written.
     """
     from sqlalchemy import select
     from sqlmodel import col
@@ -142,6 +146,7 @@ def set_goals(
     with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
+        check_unchanged(conn, expected)
         known = set(session.execute(select(col(Metric.key))).scalars())
         unknown = [k for k in clean if k not in known]
         if unknown:
@@ -301,3 +306,8 @@ def targets_in_force(
     with db.reading() as session:
         rows = _in_force(session, client_id, m)
     return {key: TargetInForce(key, target, Month.stored(set_in)) for key, target, set_in in rows}
+
+
+def goals_version(db: Database, *, client_id: int) -> EditVersion:
+    """Every target of the client as the goals form opens, for set_goals(expected=)."""
+    return opened(db, watch("goal", client_id=client_id))

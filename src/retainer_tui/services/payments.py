@@ -14,6 +14,7 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.month import Month
+from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
 from retainer_tui.services.entry_common import block_session as _session
 from retainer_tui.services.entry_common import client_name as _client_name
 from retainer_tui.services.entry_common import not_future as _not_future
@@ -69,9 +70,13 @@ def mark_payment(
     received_on: str | date | None = None,
     amount: str | int | None = None,
     undo: UndoStack | None = None,
+    expected: EditVersion | None = None,
 ) -> PaymentSaved:
     """Record money received for the month's retainer: date defaults to today, amount to
-    what is still owed of the fee. A second instalment is added to the month's amount."""
+    what is still owed of the fee. A second instalment is added to the month's amount.
+
+    `expected` is the month's payment as the form opened it (payment_version): changed
+    since, EditConflict and nothing written."""
     from sqlalchemy import func, select
     from sqlmodel import col
 
@@ -115,6 +120,7 @@ def mark_payment(
         ).first()
         if row is None:
             raise NotFound("That client no longer exists")
+        check_unchanged(conn, expected)
         name, fee = row
         before = session.execute(select(col(Payment.amount_cents)).where(*this_month)).scalar()
         so_far = int(before) if before is not None else 0
@@ -139,7 +145,12 @@ def mark_payment(
 
 
 def unmark_payment(
-    db: Database, *, client_id: int, month: Month | str, undo: UndoStack | None = None
+    db: Database,
+    *,
+    client_id: int,
+    month: Month | str,
+    undo: UndoStack | None = None,
+    expected: EditVersion | None = None,
 ) -> PaymentSaved:
     """The month's retainer was not received after all."""
     from sqlalchemy import delete
@@ -151,6 +162,7 @@ def unmark_payment(
     with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
+        check_unchanged(conn, expected)
         rec = Recorder(conn)
         rec.touch("payment", (client_id, str(m)))
         session.execute(
@@ -175,3 +187,8 @@ def payment_for(db: Database, *, client_id: int, month: Month | str) -> tuple[in
             )
         ).first()
     return (int(row[0]), row[1]) if row else None
+
+
+def payment_version(db: Database, *, client_id: int, month: Month | str) -> EditVersion:
+    """The month's payment as a form opens it, for mark_payment(expected=)."""
+    return opened(db, watch("payment", client_id=client_id, month=str(_month(month))))

@@ -39,6 +39,7 @@ from retainer_tui.services.pipeline_prospect import (
     ProspectDraft,
     discovery_draft,
     prospect_draft,
+    prospect_version,
     save_discovery,
     save_objections,
     save_prospect,
@@ -65,6 +66,7 @@ from retainer_tui.services.pipeline_stages import (
 )
 
 __all__ = [
+    "prospect_version",
     "MAX_EXTRA_SERVICES",
     "MAX_OBJECTIONS",
     "MAX_TRIAL_DAYS",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
@@ -22,6 +22,7 @@ from retainer_tui.domain.pipeline import (
     Stage,
     default_next_action,
 )
+from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
 from retainer_tui.services.errors import FormInvalid, NotFound
 from retainer_tui.services.pipeline_models import PipelineChange, Prospect
 from retainer_tui.services.pipeline_read import _metric_labels, _read_prospect, _session_of
@@ -141,15 +142,19 @@ def save_prospect(
     client_id: int | None = None,
     report_due_day: int = 5,
     undo: UndoStack | None = None,
+    expected: EditVersion | None = None,
 ) -> PipelineChange:
     """Create a prospect at the first stage (client_id None) or update its contact and next
-    action; FormInvalid when refused, nothing written."""
+    action; FormInvalid when refused, nothing written. `expected` is the prospect as the
+    form opened it (prospect_version): changed since, EditConflict and nothing written."""
     from sqlalchemy.exc import IntegrityError
 
     with db.writing() as conn:
         session = _session_of(conn)
         if client_id is not None and not _client_exists(session, client_id):
             raise NotFound("That prospect no longer exists")
+        if client_id is not None:
+            check_unchanged(conn, expected)
         values, errors = _clean_prospect(session, draft, client_id)
         if errors:
             raise FormInvalid(errors)
@@ -338,3 +343,9 @@ def save_objections(
     return PipelineChange(
         client_id, p.name, p.stage, f"Saved {len(clean)} {noun} for {p.name}", record(undo, change)
     )
+
+
+def prospect_version(db: Database, *, client_id: int) -> EditVersion:
+    """The prospect's contact and next action as the form opens, for save_prospect(expected=)."""
+    columns = tuple(f.name for f in fields(ProspectDraft))
+    return opened(db, watch("client", columns=columns, id=client_id))

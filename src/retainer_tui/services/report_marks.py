@@ -12,6 +12,7 @@ from datetime import date
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
+from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
 from retainer_tui.services.entry_common import block_session as _session
 from retainer_tui.services.entry_common import client_name as _client_name
 from retainer_tui.services.entry_common import not_future as _not_future
@@ -53,8 +54,12 @@ def mark_report_sent(
     today: date,
     sent_on: str | date | None = None,
     undo: UndoStack | None = None,
+    expected: EditVersion | None = None,
 ) -> ReportSaved:
-    """Mark a month's report sent (date defaults to today); its highlights are kept."""
+    """Mark a month's report sent (date defaults to today); its highlights are kept.
+
+    `expected` is the month's mark as the form opened it (report_version): changed since,
+    EditConflict and nothing written."""
     from retainer_tui.db.models import Report
     from retainer_tui.db.statements import upsert
 
@@ -73,6 +78,7 @@ def mark_report_sent(
     with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
+        check_unchanged(conn, expected)
         rec = Recorder(conn)
         rec.touch("report", (client_id, str(m)))
         session.execute(
@@ -84,7 +90,12 @@ def mark_report_sent(
 
 
 def unmark_report(
-    db: Database, *, client_id: int, month: Month | str, undo: UndoStack | None = None
+    db: Database,
+    *,
+    client_id: int,
+    month: Month | str,
+    undo: UndoStack | None = None,
+    expected: EditVersion | None = None,
 ) -> ReportSaved:
     """The report was not sent after all (its highlights, if any, are kept)."""
     from sqlalchemy import delete, update
@@ -97,9 +108,16 @@ def unmark_report(
     with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
+        check_unchanged(conn, expected)
         rec = Recorder(conn)
         rec.touch("report", (client_id, str(m)))
         session.execute(update(Report).where(*this_month).values(sent_on=None))
         session.execute(delete(Report).where(*this_month, col(Report.highlights) == ""))
         change = rec.finish(f"unmarking {name}'s {m.short_label()} report")
     return ReportSaved(client_id, m, None, record(undo, change))
+
+
+def report_version(db: Database, *, client_id: int, month: Month | str) -> EditVersion:
+    """The month's report mark (its sent date) as a form opens it, for expected=."""
+    m = str(_month(month))
+    return opened(db, watch("report", columns=("sent_on",), client_id=client_id, month=m))

@@ -15,6 +15,7 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.names import name_key
 from retainer_tui.services.clients import _name_taken
+from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
 from retainer_tui.services.errors import FormInvalid, InUse, NotFound
 from retainer_tui.services.undo import Change, Recorder, UndoStack, record, touch_dependents
 
@@ -337,11 +338,14 @@ def save_tier(
     tier_id: int | None = None,
     clients_follow: bool = True,
     undo: UndoStack | None = None,
+    expected: EditVersion | None = None,
 ) -> TierSaved:
     """Create or update a tier in one transaction; FormInvalid if refused.
 
     When the fee changes and clients_follow is False, every client on the tier who paid
     its fee gets a fee override equal to the old fee, so what they pay does not change.
+    `expected` is the tier and its goals as the form opened them (tier_version): changed
+    since, EditConflict and nothing written.
     """
     from sqlalchemy import insert, update
     from sqlalchemy.exc import IntegrityError
@@ -358,6 +362,7 @@ def save_tier(
             if found is None:
                 raise NotFound("That tier no longer exists")
             old_fee = int(found)
+            check_unchanged(conn, expected)
         values, errors = _clean(conn, draft, tier_id)
         if errors:
             raise FormInvalid(errors)
@@ -465,3 +470,8 @@ def move_tier(db: Database, *, tier_id: int, offset: int, undo: UndoStack | None
         name = session.scalar(select(Tier.name).where(Tier.id == tier_id))
         change = rec.finish(f"moving tier {name}")
     return record(undo, change)
+
+
+def tier_version(db: Database, *, tier_id: int) -> EditVersion:
+    """The tier and its goals as the tier form opens, for save_tier(expected=)."""
+    return opened(db, watch("tier", id=tier_id), watch("tier_goal", tier_id=tier_id))

@@ -1,0 +1,157 @@
+"""No silent overwrite: a form remembers the rows it edits as they were when it opened
+(an EditVersion), and its save service compares them with what is stored, inside its
+write transaction (writes are serialised, so the compare and the write see the same
+rows). When another write changed them since, EditConflict says who and what, and
+nothing is written; the form offers to reload or to overwrite.
+
+A Watch names the rows: a table and column values that pick them (a primary key, or
+"every goal of client 7"), optionally only some columns (the ones the form edits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from retainer_tui.db.engine import Database
+from retainer_tui.services.errors import EditConflict
+from retainer_tui.services.undo import Row, RowChange, primary_key
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from retainer_tui.db.statements import RawConnection
+
+# Columns no form edits: derived from another (name_key) or the order tiers are listed in.
+_IGNORED = frozenset({"name_key", "position"})
+_SHOWN_MAX = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Watch:
+    """The rows of `table` whose columns equal `where`; only `columns` compared (all if
+    empty)."""
+
+    table: str
+    where: tuple[tuple[str, Any], ...]
+    columns: tuple[str, ...] = ()
+
+
+def watch(table: str, *, columns: tuple[str, ...] = (), **where: Any) -> Watch:
+    return Watch(table, tuple(sorted(where.items())), columns)
+
+
+@dataclass(frozen=True, slots=True)
+class EditVersion:
+    """The watched rows as a form saw them: one sorted tuple of rows per watch."""
+
+    watches: tuple[Watch, ...]
+    rows: tuple[tuple[Row, ...], ...]
+
+
+def _read(session: Session, w: Watch) -> tuple[Row, ...]:
+    from sqlalchemy import and_
+
+    from retainer_tui.services.undo import _rows, _table
+
+    t = _table(w.table)
+    rows = _rows(session, w.table, and_(*(t.c[name] == value for name, value in w.where)))
+    if w.columns:
+        wanted = set(w.columns) | set(primary_key(session, w.table))
+        rows = [tuple(pair for pair in row if pair[0] in wanted) for row in rows]
+    return tuple(sorted(rows, key=repr))
+
+
+def read_version(conn: Session | RawConnection, *watches: Watch) -> EditVersion:
+    """The watched rows now, inside the caller's unit of work."""
+    from retainer_tui.db.statements import session_of
+
+    session = session_of(conn)
+    return EditVersion(watches, tuple(_read(session, w) for w in watches))
+
+
+def opened(db: Database, *watches: Watch) -> EditVersion:
+    """The watched rows as a form opens (one read)."""
+    with db.reading() as session:
+        return read_version(session, *watches)
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "blank"
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 1] + "…"
+
+
+def _keyed(session: Session, w: Watch, rows: tuple[Row, ...]) -> dict[tuple[Any, ...], Row]:
+    pk = primary_key(session, w.table)
+    return {tuple(dict(row)[c] for c in pk): row for row in rows}
+
+
+def _what(session: Session, w: Watch, key: tuple[Any, ...]) -> str:
+    """The part of a row's key the watch does not fix ("visits/2026-03"), or ""."""
+    fixed = {name for name, _ in w.where}
+    pk = primary_key(session, w.table)
+    return "/".join(str(v) for c, v in zip(pk, key, strict=True) if c not in fixed)
+
+
+def differences(
+    session: Session, expected: EditVersion, now: EditVersion
+) -> tuple[list[str], list[RowChange]]:
+    """One line per field that differs ("email (a@x.it → b@x.it)"), and the rows changed."""
+    lines: list[str] = []
+    changed: list[RowChange] = []
+    for w, before_rows, after_rows in zip(expected.watches, expected.rows, now.rows, strict=True):
+        before, after = _keyed(session, w, before_rows), _keyed(session, w, after_rows)
+        for key in sorted(set(before) | set(after), key=repr):
+            old, new = before.get(key), after.get(key)
+            if old == new:
+                continue
+            what = _what(session, w, key)
+            suffix = f" {what}" if what else ""
+            old_d, new_d = dict(old or ()), dict(new or ())
+            row_lines = []
+            for name in dict.fromkeys([*old_d, *new_d]):
+                if name in _IGNORED or old_d.get(name) == new_d.get(name):
+                    continue
+                if name in primary_key(session, w.table):
+                    continue
+                label = name.replace("_", " ") + suffix
+                row_lines.append(f"{label} ({_shown(old_d.get(name))} → {_shown(new_d.get(name))})")
+            if not row_lines:
+                continue  # only an ignored column moved
+            if old is None and w.table != "tier_goal" and not what:
+                row_lines = [f"{w.table.replace('_', ' ')} added"] + row_lines
+            lines.extend(row_lines)
+            changed.append(RowChange(w.table, key, old, new))
+    return lines, changed
+
+
+def _who(session: Session, changed: list[RowChange]) -> str:
+    """The latest author of those records; "another window" when it is this person."""
+    from retainer_tui.db.base import AUTHOR, login_name
+    from retainer_tui.services.change_log import changed_since
+
+    me = str(session.info.get(AUTHOR) or login_name())
+    last = changed_since(session, changed, but="")
+    if last is None:
+        return "Someone"
+    return "Another window" if last.author == me else last.author
+
+
+def check_unchanged(conn: Session | RawConnection, expected: EditVersion | None) -> None:
+    """EditConflict (nothing written) when the watched rows differ from `expected`; call
+    inside the write transaction before writing. None checks nothing (a forced save)."""
+    if expected is None:
+        return
+    from retainer_tui.db.statements import session_of
+
+    session = session_of(conn)
+    now = read_version(session, *expected.watches)
+    if now == expected:
+        return
+    lines, changed = differences(session, expected, now)
+    if not lines:
+        return
+    raise EditConflict({}, current=None, who=_who(session, changed), changes=lines, version=now)
