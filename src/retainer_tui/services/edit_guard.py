@@ -121,8 +121,6 @@ def differences(
                 row_lines.append(f"{label} ({_shown(old_d.get(name))} → {_shown(new_d.get(name))})")
             if not row_lines:
                 continue  # only an ignored column moved
-            if old is None and w.table != "tier_goal" and not what:
-                row_lines = [f"{w.table.replace('_', ' ')} added"] + row_lines
             lines.extend(row_lines)
             changed.append(RowChange(w.table, key, old, new))
     return lines, changed

@@ -4,6 +4,7 @@ the app's data after each write."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.app import App
@@ -12,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 
 from retainer_tui.db.errors import DatabaseError, ServerUnreachable
-from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.services.undo import UndoStack
 from retainer_tui.tui.widgets.form_field import FormField
 
@@ -75,6 +76,12 @@ class FormScreen(ModalScreen[ResultT]):
 
     `save()` returns the value to dismiss with, or raises FormInvalid (messages shown at
     the fields, the form stays open with what was typed, nothing written).
+
+    No silent overwrite: a form that edits a stored record keeps, in `version`, the rows
+    as it loaded them and passes them to its service (expected=); when the service says
+    another write changed them since (EditConflict with changes), a dialog offers Reload
+    (`reload_stored()`: every field takes the stored value), Overwrite (save again over
+    the version now stored) or Cancel (back to the form, edits kept).
     """
 
     KEY_SCOPE = "form"
@@ -86,6 +93,7 @@ class FormScreen(ModalScreen[ResultT]):
         self._initial: dict[str, str] | None = None
         # Saving again every few seconds while the server cannot be reached.
         self._retry: Timer | None = None
+        self.version: object | None = None
 
     # -- fields ----------------------------------------------------------------------------
 
@@ -149,6 +157,12 @@ class FormScreen(ModalScreen[ResultT]):
     def action_save(self) -> None:
         try:
             result = self.save()
+        except EditConflict as exc:
+            if not exc.changes:
+                self.show_errors(exc.errors)
+            else:
+                self.edit_conflict(exc, self.action_save)
+            return
         except FormInvalid as exc:
             self.show_errors(exc.errors)
             return
@@ -178,6 +192,14 @@ class FormScreen(ModalScreen[ResultT]):
             result = self.save()
         except ServerUnreachable:
             return
+        except EditConflict as exc:  # someone saved this record while we waited
+            self._stop_retrying()
+            connection_shown(self.app, online=True)
+            if exc.changes:
+                self.edit_conflict(exc, self.action_save)
+            else:
+                self.show_errors(exc.errors)
+            return
         except FormInvalid as exc:
             self._stop_retrying()
             self.show_errors(exc.errors)
@@ -200,6 +222,52 @@ class FormScreen(ModalScreen[ResultT]):
         self.app.notify(self.saved_message(result), title="Saved")
         data_written(self.app)
         self.dismiss(result)
+
+    def edit_conflict(self, exc: EditConflict, retry: Callable[[], None]) -> None:
+        """Who changed what since the form opened; Reload, Overwrite (retry) or Cancel."""
+        from retainer_tui.tui.screens.edit_conflict import (
+            OVERWRITE,
+            RELOAD,
+            EditConflictScreen,
+        )
+
+        def answered(choice: str | None) -> None:
+            if choice == OVERWRITE:
+                self.version = exc.version
+                retry()
+            elif choice == RELOAD:
+                try:
+                    self.reload_stored()
+                except (ServiceError, DatabaseError) as error:
+                    self.notify(str(error), severity="error", title=self.TITLE_TEXT)
+                    return
+                self.clear_errors()
+                self._remember_initial()
+                self.notify("The form shows what is stored now.", title=self.TITLE_TEXT)
+
+        self.app.push_screen(EditConflictScreen(exc), answered)
+
+    def reload_stored(self) -> None:
+        """Read the record again (its version first) into the fields; forms that keep a
+        version define it."""
+        raise TypeError(f"{type(self).__name__} must define reload_stored()")
+
+    def set_values(self, values: dict[str, str]) -> None:
+        """Put values into the fields of those names (inputs, selects, text areas)."""
+        from textual.widgets import Input, Select, TextArea
+
+        fields = self.form_fields
+        for name, value in values.items():
+            field = fields.get(name)
+            if field is None:
+                continue
+            control = field.control
+            if isinstance(control, Input):
+                control.value = value
+            elif isinstance(control, Select):
+                control.value = value if value else Select.NULL
+            elif isinstance(control, TextArea):
+                control.load_text(value)
 
     def action_cancel(self) -> None:
         self._stop_retrying()

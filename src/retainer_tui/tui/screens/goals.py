@@ -16,7 +16,7 @@ from retainer_tui.domain.month import Month
 from retainer_tui.services import entries
 from retainer_tui.services.clients import get_client
 from retainer_tui.services.entries import GoalsSet, MetricAdded, TargetInForce
-from retainer_tui.services.errors import FormInvalid
+from retainer_tui.services.errors import EditConflict, FormInvalid
 from retainer_tui.services.month_view import MetricInfo, read_metrics
 from retainer_tui.tui.entry_keys import GOALS_KEYS, METRIC_FORM_KEYS
 from retainer_tui.tui.key_order import keys_held
@@ -46,6 +46,7 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
         self.month = month
         with db.reading() as conn:
             self.metrics: list[MetricInfo] = list(read_metrics(conn))
+        self.version = entries.goals_version(db, client_id=client_id)
         self.in_force = entries.targets_in_force(db, client_id=client_id, month=month)
         self.defaults = entries.tier_defaults(db, client_id=client_id)
         self.TITLE_TEXT = f"Goals — {record.name}"
@@ -178,11 +179,25 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
                 month=month,
                 targets=targets,
                 undo=undo_stack(self.app),
+                expected=self.version,  # type: ignore[arg-type]
             )
+        except EditConflict:
+            raise
         except FormInvalid as exc:
             raise FormInvalid(
                 {k.replace("target:", "target-"): m for k, m in exc.errors.items()}
             ) from None
+
+    def reload_stored(self) -> None:
+        """The targets in force as stored now; the new targets typed are cleared."""
+        self.version = entries.goals_version(self.db, client_id=self.client_id)
+        self.in_force = entries.targets_in_force(
+            self.db, client_id=self.client_id, month=self.month
+        )
+        for metric in self.metrics:
+            self.query_one(f"#now-{metric.key}", Label).update(self._now_text(metric))
+        self.set_values({_field(m.key): "" for m in self.metrics})
+        self._show_history()
 
     def saved_message(self, result: GoalsSet | None) -> str:
         assert result is not None

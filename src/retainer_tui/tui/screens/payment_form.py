@@ -18,7 +18,7 @@ from retainer_tui.domain.payments import payment_due_date
 from retainer_tui.services import entries
 from retainer_tui.services.clients import get_client
 from retainer_tui.services.entries import PaymentSaved
-from retainer_tui.services.errors import ServiceError
+from retainer_tui.services.errors import EditConflict, ServiceError
 from retainer_tui.tui.entry_keys import PAYMENT_KEYS
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.screens.form_base import FormScreen, data_written, undo_stack
@@ -43,6 +43,7 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
         self.month = month
         self.today = today
         self.currency = currency
+        self.version = entries.payment_version(db, client_id=client_id, month=month)
         self.existing = entries.payment_for(db, client_id=client_id, month=month)
         self.TITLE_TEXT = f"Payment — {record.name}"
 
@@ -103,7 +104,30 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
             received_on=values["received_on"],
             amount=values["amount"],
             undo=undo_stack(self.app),
+            expected=self.version,  # type: ignore[arg-type]
         )
+
+    def reload_stored(self) -> None:
+        """The month's payment as stored now: its date and amount (or today and the fee)."""
+        self.version = entries.payment_version(self.db, client_id=self.client_id, month=self.month)
+        self.existing = entries.payment_for(self.db, client_id=self.client_id, month=self.month)
+        amount, received = self.existing or (self.record.monthly_fee_cents, self.today)
+        self.set_values(
+            {
+                "received_on": received.isoformat(),
+                "amount": decimal_string(amount) if amount else "",
+            }
+        )
+        buttons = self.query_one(".form-buttons", Horizontal)
+        unmark = buttons.query("#unmark")
+        if self.existing and not unmark:
+            buttons.mount(
+                Button("Not received", id="unmark", variant="warning", compact=True),
+                before="#cancel",
+            )
+        elif not self.existing:
+            unmark.remove()
+        self.refresh_bindings()
 
     def saved_message(self, result: PaymentSaved | None) -> str:
         assert result is not None and result.amount_cents is not None
@@ -117,8 +141,15 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
             return
         try:
             result = entries.unmark_payment(
-                self.db, client_id=self.client_id, month=self.month, undo=undo_stack(self.app)
+                self.db,
+                client_id=self.client_id,
+                month=self.month,
+                undo=undo_stack(self.app),
+                expected=self.version,  # type: ignore[arg-type]
             )
+        except EditConflict as exc:
+            self.edit_conflict(exc, self.action_unmark)
+            return
         except (ServiceError, DatabaseError) as exc:
             self.notify(str(exc), severity="error")
             return

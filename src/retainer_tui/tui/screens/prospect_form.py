@@ -115,6 +115,7 @@ class ProspectFormScreen(_PipelineForm):
             self.draft = pl.ProspectDraft(next_action="Call the decision maker")
             self.TITLE_TEXT = "New prospect"
         else:
+            self.version = pl.prospect_version(db, client_id=client_id)
             prospect = pl.get_prospect(db, client_id=client_id)
             self.draft = pl.prospect_draft(prospect)
             self.TITLE_TEXT = f"Edit {prospect.name}"
@@ -160,7 +161,15 @@ class ProspectFormScreen(_PipelineForm):
             client_id=self.client_id,
             report_due_day=self.report_due_day,
             undo=undo_stack(self.app),
+            expected=self.version,  # type: ignore[arg-type]
         )
+
+    def reload_stored(self) -> None:
+        """The prospect's contact and next action as stored now, in every field."""
+        assert self.client_id is not None
+        self.version = pl.prospect_version(self.db, client_id=self.client_id)
+        self.draft = pl.prospect_draft(pl.get_prospect(self.db, client_id=self.client_id))
+        self.set_values({k: str(getattr(self.draft, k)) for k in _DRAFT_FIELDS})
 
 
 _DRAFT_FIELDS = pl.ProspectDraft.__slots__

@@ -17,8 +17,9 @@ from retainer_tui.domain.month import Month
 from retainer_tui.domain.reports import report_due_date
 from retainer_tui.services import entries
 from retainer_tui.services.clients import get_client
+from retainer_tui.services.edit_guard import EditVersion
 from retainer_tui.services.entries import ReportSaved
-from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.tui.entry_keys import REPORT_MARK_KEYS
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.screens.form_base import FormScreen, data_written, undo_stack
@@ -45,6 +46,7 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
         self.client_id = client_id
         self.today = today
         self.month = default_report_month(month, today)
+        self.version = entries.report_version(db, client_id=client_id, month=self.month)
         self.TITLE_TEXT = f"Report — {record.name}"
 
     def compose(self) -> ComposeResult:
@@ -114,7 +116,20 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
             today=self.today,
             sent_on=self.values()["sent_on"],
             undo=undo_stack(self.app),
+            expected=self._expected(month),
         )
+
+    def _expected(self, month: Month) -> EditVersion | None:
+        """The mark as the form saw it, for the month it opened on (another month typed
+        since was never shown, so there is nothing to compare)."""
+        return self.version if month == self.month else None  # type: ignore[return-value]
+
+    def reload_stored(self) -> None:
+        """The opened month's mark as stored now."""
+        self.version = entries.report_version(self.db, client_id=self.client_id, month=self.month)
+        sent = self._sent_on(self.month)
+        self.set_values({"month": str(self.month), "sent_on": (sent or self.today).isoformat()})
+        self.query_one("#report-state", Label).update(self._state_text(self.month))
 
     def saved_message(self, result: ReportSaved | None) -> str:
         assert result is not None
@@ -131,8 +146,15 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
             return
         try:
             result = entries.unmark_report(
-                self.db, client_id=self.client_id, month=month, undo=undo_stack(self.app)
+                self.db,
+                client_id=self.client_id,
+                month=month,
+                undo=undo_stack(self.app),
+                expected=self._expected(month),
             )
+        except EditConflict as exc:
+            self.edit_conflict(exc, self.action_unmark)
+            return
         except (ServiceError, DatabaseError) as exc:
             self.notify(str(exc), severity="error")
             return

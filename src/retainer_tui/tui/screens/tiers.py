@@ -16,7 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.money import format_money
-from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.errors import EditConflict, FormInvalid, NotFound, ServiceError
 from retainer_tui.services.month_view import MetricInfo, read_metrics
 from retainer_tui.services.tiers import (
     GOAL_FIELD,
@@ -30,6 +30,7 @@ from retainer_tui.services.tiers import (
     list_tiers,
     move_tier,
     save_tier,
+    tier_version,
     validate_tier,
 )
 from retainer_tui.tui.cells import shown
@@ -267,6 +268,10 @@ class TierFormScreen(FormScreen[TierSaved | None]):
         super().__init__(db)
         self.tier = tier
         self.currency = currency
+        if tier is not None:
+            self.version = tier_version(db, tier_id=tier.id)
+            tier = get_tier(db, tier_id=tier.id) or tier  # as stored with that version
+            self.tier = tier
         self.draft = tier.draft() if tier else TierDraft(included_hours="0")
         self.TITLE_TEXT = f"Edit {tier.name}" if tier else "New tier"
         with db.reading() as conn:
@@ -420,6 +425,27 @@ class TierFormScreen(FormScreen[TierSaved | None]):
             answered,
         )
 
+    def reload_stored(self) -> None:
+        """The tier, its services and default goals as stored now, in every field."""
+        assert self.tier is not None
+        self.version = tier_version(self.db, tier_id=self.tier.id)
+        tier = get_tier(self.db, tier_id=self.tier.id)
+        if tier is None:
+            raise NotFound("That tier no longer exists")
+        self.tier, self.draft = tier, tier.draft()
+        d = self.draft
+        goals = d.goals or {}
+        self.set_values(
+            {
+                "name": d.name,
+                "monthly_fee": d.monthly_fee,
+                "included_hours": str(d.included_hours),
+                "description": d.description,
+                **{_goal_field(m.key): str(goals.get(m.key, "")) for m in self.metrics},
+            }
+        )
+        self.query_one(ServiceList).set_services(d.services)
+
     def _finish(self, draft: TierDraft, *, clients_follow: bool) -> None:
         tier_id = self.tier.id if self.tier else None
         try:
@@ -429,7 +455,11 @@ class TierFormScreen(FormScreen[TierSaved | None]):
                 tier_id=tier_id,
                 clients_follow=clients_follow,
                 undo=undo_stack(self.app),
+                expected=self.version,  # type: ignore[arg-type]
             )
+        except EditConflict as exc:
+            self.edit_conflict(exc, self.action_save)
+            return
         except FormInvalid as exc:
             self.show_errors(exc.errors)
             return

@@ -81,6 +81,11 @@ class ServiceList(Vertical):
             options.highlighted = max(0, min(highlight, len(self.services) - 1))
         self.post_message(self.Changed(tuple(self.services)))
 
+    def set_services(self, services: tuple[str, ...]) -> None:
+        """Show these services instead (a form reloading what is stored)."""
+        self.services = list(services)
+        self._refill(0)
+
     def move(self, step: int) -> None:
         index = self.options.highlighted
         if index is None:
