@@ -89,3 +89,29 @@ def test_results_grid(snap_compare, sample_db: Database, as_of: date, theme: str
 def test_results_grid_refused(snap_compare, sample_db: Database, as_of: date) -> None:
     app = snapshot_app(sample_db, as_of)
     assert snap_compare(app, terminal_size=SIZE, run_before=settled("r", "type:12x", "enter"))
+
+
+def test_edit_conflict_dialog(snap_compare, sample_db: Database, as_of: date) -> None:
+    """A tier form whose tier Sara changed since it opened: who, what, reload or overwrite."""
+    from dataclasses import replace
+
+    from textual.pilot import Pilot
+
+    from retainer_tui.db.migrate import open_database
+    from retainer_tui.services.tiers import list_tiers, save_tier
+    from retainer_tui.tui.screens.tiers import TierFormScreen
+
+    assert sample_db.file is not None
+    sara = open_database(sample_db.file)
+    sara.author = "sara"
+    tier = list_tiers(sample_db)[0]
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        pilot.app.push_screen(TierFormScreen(sample_db, tier=tier))
+        await pilot.pause()
+        theirs = replace(tier.draft(), monthly_fee="1750", description="Two posts a week")
+        save_tier(sara, draft=theirs, tier_id=tier.id)
+        await settled("type:x", "ctrl+s")(pilot)
+
+    app = snapshot_app(sample_db, as_of)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

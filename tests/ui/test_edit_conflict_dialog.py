@@ -74,7 +74,7 @@ async def test_payment_changed_since_reload_takes_the_stored_values(
         await settle(app, pilot)
         text = dialog_text(app)
         assert "sara changed, since you opened this form:" in text
-        assert "amount cents (blank → 90000)" in text
+        assert "amount (blank → 900.00)" in text
         assert "received on (blank → 2026-11-03)" in text
         assert e.payment_for(db, client_id=rossi, month=NOVEMBER) == (90000, date(2026, 11, 3))
         await pilot.press("r")
@@ -135,7 +135,7 @@ async def test_tier_changed_since_overwrite_and_reload(
         await type_into(pilot, "description", "For shops")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "sara changed monthly fee cents (150000 → 180000) since you opened this form." in (
+        assert "sara changed monthly fee (1500.00 → 1800.00) since you opened this form." in (
             dialog_text(app)
         )
         await pilot.press("r")
@@ -147,7 +147,7 @@ async def test_tier_changed_since_overwrite_and_reload(
         await type_into(pilot, "description", "For shops")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "(180000 → 200000)" in dialog_text(app)
+        assert "(1800.00 → 2000.00)" in dialog_text(app)
         await pilot.press("o")
         await settle(app, pilot)
         assert not isinstance(app.screen, TierFormScreen | EditConflictScreen)

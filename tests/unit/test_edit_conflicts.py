@@ -47,10 +47,8 @@ def test_tier_changed_by_someone_else_is_refused_naming_them(db: Database) -> No
         )
     exc = caught.value
     assert exc.who == "sara"
-    assert exc.changes == ("monthly fee cents (150000 → 180000)",)
-    assert str(exc) == (
-        "sara changed monthly fee cents (150000 → 180000) since you opened this form"
-    )
+    assert exc.changes == ("monthly fee (1500.00 → 1800.00)",)
+    assert str(exc) == ("sara changed monthly fee (1500.00 → 1800.00) since you opened this form")
     tier = get_tier(db, tier_id=tid)
     assert tier is not None and tier.name == "Growth"  # nothing written
     assert _log_size(db) == before
@@ -166,7 +164,7 @@ def test_payment_marked_since_is_refused(db: Database) -> None:
             expected=opened,
         )
     assert caught.value.who == "sara"
-    assert "amount cents (blank → 90000)" in caught.value.changes
+    assert "amount (blank → 900.00)" in caught.value.changes
     assert "received on (blank → 2026-10-03)" in caught.value.changes
     assert e.payment_for(db, client_id=cid, month="2026-10") == (90000, date(2026, 10, 3))
     with pytest.raises(EditConflict):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.engine import Database
+from retainer_tui.domain.money import decimal_string
 from retainer_tui.services.errors import EditConflict
 from retainer_tui.services.undo import Row, RowChange, primary_key
 
@@ -76,9 +77,11 @@ def opened(db: Database, *watches: Watch) -> EditVersion:
         return read_version(session, *watches)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, *, cents: bool = False) -> str:
     if value is None or value == "":
         return "blank"
+    if cents and isinstance(value, int):
+        return decimal_string(value)
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     text = " ".join(text.split())
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 1] + "…"
@@ -117,8 +120,11 @@ def differences(
                     continue
                 if name in primary_key(session, w.table):
                     continue
-                label = name.replace("_", " ") + suffix
-                row_lines.append(f"{label} ({_shown(old_d.get(name))} → {_shown(new_d.get(name))})")
+                cents = name.endswith("_cents")  # money as typed: 1750.00
+                label = name.removesuffix("_cents").replace("_", " ") + suffix
+                old_v = _shown(old_d.get(name), cents=cents)
+                new_v = _shown(new_d.get(name), cents=cents)
+                row_lines.append(f"{label} ({old_v} → {new_v})")
             if not row_lines:
                 continue  # only an ignored column moved
             lines.extend(row_lines)
@@ -153,3 +159,10 @@ def check_unchanged(conn: Session | RawConnection, expected: EditVersion | None)
     if not lines:
         return
     raise EditConflict({}, current=None, who=_who(session, changed), changes=lines, version=now)
+
+
+def check_current(db: Database, expected: EditVersion | None) -> None:
+    """check_unchanged in a read of its own: a form asking a question before it saves
+    (the tier form's "do the clients follow the fee?") learns of a conflict first."""
+    with db.reading() as session:
+        check_unchanged(session, expected)

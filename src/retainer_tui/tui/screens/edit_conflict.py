@@ -33,3 +33,9 @@ class EditConflictScreen(ChoiceScreen):
                 Choice("escape", "Cancel", "cancel"),
             ],
         )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        # Cancel (escape) is a button of its own: the usual "escape: back" line would repeat it.
+        for line in self.query(".dialog-keys"):
+            line.display = False

@@ -397,7 +397,16 @@ class TierFormScreen(FormScreen[TierSaved | None]):
             self._finish(draft, clients_follow=True)
             return
         from retainer_tui.domain import validation as v
+        from retainer_tui.services.edit_guard import check_current
 
+        try:  # changed since it opened: say so before asking about its fee
+            check_current(self.db, self.version)  # type: ignore[arg-type]
+        except EditConflict as exc:
+            self.edit_conflict(exc, self.action_save)
+            return
+        except DatabaseError as exc:
+            self.notify(str(exc), severity="error")
+            return
         new_fee = v.money(draft.monthly_fee, "monthly fee")
         current = get_tier(self.db, tier_id=tier.id)
         paying = followers(self.db, tier_id=tier.id) if current else 0
