@@ -213,3 +213,50 @@ def test_a_change_by_a_raw_write_unsigned_says_someone(db: Database) -> None:
     with pytest.raises(EditConflict) as caught:
         e.unmark_payment(db, client_id=cid, month="2026-10", expected=opened)
     assert caught.value.who == "Someone"
+
+
+def test_client_form_merges_and_names_who_changed_a_field_both_edited(db: Database) -> None:
+    from retainer_tui.services.clients import get_client
+
+    db.author = "anna"
+    cid = _client(db)
+    record = get_client(db, client_id=cid)
+    assert record is not None
+    opened = record.draft()
+    db.author = "sara"
+    save_client(db, draft=replace(opened, email="a@rossi.it", phone="555"), client_id=cid)
+    db.author = "anna"
+    # A field changed here only is merged with Sara's change to another field…
+    save_client(db, draft=replace(opened, company="Rossi srl"), client_id=cid, base=opened)
+    merged = get_client(db, client_id=cid)
+    assert merged is not None
+    assert (merged.company, merged.email, merged.phone) == ("Rossi srl", "a@rossi.it", "555")
+    # …a field changed on both sides is refused at the field, naming her.
+    with pytest.raises(EditConflict) as caught:
+        save_client(db, draft=replace(opened, email="b@rossi.it"), client_id=cid, base=opened)
+    assert caught.value.errors == {
+        "email": "sara changed it to 'a@rossi.it' since this form opened; save again to keep yours"
+    }
+    assert not caught.value.changes
+    stored = get_client(db, client_id=cid)
+    assert stored is not None and stored.email == "a@rossi.it"
+
+
+def test_only_changes_since_the_form_opened_name_their_author(db: Database) -> None:
+    cid = _client(db)
+    db.author = "sara"
+    e.mark_report_sent(db, client_id=cid, month="2026-10", today=TODAY, sent_on="2026-11-02")
+    db.author = "anna"
+    opened = e.report_version(db, client_id=cid, month="2026-10")
+    # Sara's change is older than the form; Anna's other window changed it since.
+    opened = replace(opened, read_at="2000-01-01T00:00:00Z")
+    with db.writing() as session:  # Sara's entry dated long ago
+        from sqlalchemy import update
+
+        from retainer_tui.db.models import ChangeLog
+
+        session.execute(update(ChangeLog).values(at="1999-01-01T00:00:00Z"))
+    e.mark_report_sent(db, client_id=cid, month="2026-10", today=TODAY, sent_on="2026-11-04")
+    with pytest.raises(EditConflict) as caught:
+        e.unmark_report(db, client_id=cid, month="2026-10", expected=opened)
+    assert caught.value.who == "Another window"

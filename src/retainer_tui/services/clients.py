@@ -406,14 +406,28 @@ def _merge(session: Session, draft: ClientDraft, base: ClientDraft, client_id: i
             shown = str(now).strip() or "blank"
             if len(shown) > 40:
                 shown = shown[:39] + "…"
+            who = _who_changed(session, client_id, name)
             conflicts[name] = (
-                f"changed in another window to {shown!r} since this form opened; "
-                "save again to keep yours"
+                f"{who} changed it to {shown!r} since this form opened; save again to keep yours"
             )
         merged[name] = mine
     if conflicts:
         raise EditConflict(conflicts, current=stored)
     return ClientDraft(**merged)  # type: ignore[arg-type]
+
+
+def _who_changed(session: Session, client_id: int, field: str) -> str:
+    """Who changed the client's field last, as services.edit_guard says it ("sara",
+    "Another window" when it was this person)."""
+    from retainer_tui.services.edit_guard import who_changed
+    from retainer_tui.services.undo import RowChange
+
+    column = _DRAFT_COLUMNS.get(field, field)
+    return who_changed(session, [RowChange("client", (client_id,), None, None)], field=column)
+
+
+# Draft fields stored under another column name (the log names columns).
+_DRAFT_COLUMNS = {"tier": "tier_id", "fee_override": "fee_override_cents"}
 
 
 def save_client(

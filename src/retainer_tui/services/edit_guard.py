@@ -44,10 +44,12 @@ def watch(table: str, *, columns: tuple[str, ...] = (), **where: Any) -> Watch:
 
 @dataclass(frozen=True, slots=True)
 class EditVersion:
-    """The watched rows as a form saw them: one sorted tuple of rows per watch."""
+    """The watched rows as a form saw them: one sorted tuple of rows per watch, and when
+    they were read (UTC, as the change log writes it)."""
 
     watches: tuple[Watch, ...]
     rows: tuple[tuple[Row, ...], ...]
+    read_at: str = ""
 
 
 def _read(session: Session, w: Watch) -> tuple[Row, ...]:
@@ -66,9 +68,10 @@ def _read(session: Session, w: Watch) -> tuple[Row, ...]:
 def read_version(conn: Session | RawConnection, *watches: Watch) -> EditVersion:
     """The watched rows now, inside the caller's unit of work."""
     from retainer_tui.db.statements import session_of
+    from retainer_tui.services.change_log import now_utc
 
     session = session_of(conn)
-    return EditVersion(watches, tuple(_read(session, w) for w in watches))
+    return EditVersion(watches, tuple(_read(session, w) for w in watches), now_utc())
 
 
 def opened(db: Database, *watches: Watch) -> EditVersion:
@@ -132,16 +135,37 @@ def differences(
     return lines, changed
 
 
-def _who(session: Session, changed: list[RowChange]) -> str:
-    """The latest author of those records; "another window" when it is this person."""
+def who_changed(
+    session: Session, changed: list[RowChange], *, since: str = "", field: str | None = None
+) -> str:
+    """Who changed those records (that field of them) since a time, from the change log:
+    the latest other person, else "Another window" when only this person did, else the
+    latest author at any time (clocks of other machines may lag), else "Someone"."""
+    from sqlalchemy import and_, or_, select
+    from sqlmodel import col
+
     from retainer_tui.db.base import AUTHOR, login_name
-    from retainer_tui.services.change_log import changed_since
+    from retainer_tui.db.models import ChangeLog
 
     me = str(session.info.get(AUTHOR) or login_name())
-    last = changed_since(session, changed, but="")
-    if last is None:
+    records = [
+        and_(
+            col(ChangeLog.table_name) == rc.table,
+            col(ChangeLog.record) == "/".join(str(part) for part in rc.key),
+        )
+        for rc in changed
+    ]
+    if not records:
         return "Someone"
-    return "Another window" if last.author == me else last.author
+    stmt = select(col(ChangeLog.author), col(ChangeLog.at)).where(or_(*records))
+    if field is not None:
+        stmt = stmt.where(col(ChangeLog.field) == field)
+    authors = [(a, at) for a, at in session.execute(stmt.order_by(col(ChangeLog.id).desc()))]
+    recent = [a for a, at in authors if at >= since]
+    for author in recent or [a for a, _ in authors[:1]]:
+        if author != me:
+            return str(author)
+    return "Another window" if authors else "Someone"
 
 
 def check_unchanged(conn: Session | RawConnection, expected: EditVersion | None) -> None:
@@ -153,12 +177,18 @@ def check_unchanged(conn: Session | RawConnection, expected: EditVersion | None)
 
     session = session_of(conn)
     now = read_version(session, *expected.watches)
-    if now == expected:
+    if now.rows == expected.rows:
         return
     lines, changed = differences(session, expected, now)
     if not lines:
         return
-    raise EditConflict({}, current=None, who=_who(session, changed), changes=lines, version=now)
+    raise EditConflict(
+        {},
+        current=None,
+        who=who_changed(session, changed, since=expected.read_at),
+        changes=lines,
+        version=now,
+    )
 
 
 def check_current(db: Database, expected: EditVersion | None) -> None:
