@@ -257,3 +257,32 @@ async def test_same_person_in_another_window_is_named_so(
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert "Another window changed sent on" in dialog_text(app)
+
+
+async def test_two_apps_on_one_file_the_second_save_is_told(
+    db: Database, sara: Database, rossi: int, make_app: AppMaker, as_of: date
+) -> None:
+    """Anna's and Sara's apps on one database file, each with the payment form open."""
+    anna_app, sara_app = make_app(db), make_app(sara)
+    async with anna_app.run_test(size=SIZE) as anna, sara_app.run_test(size=SIZE) as other:
+        await settle(anna_app, anna)
+        await settle(sara_app, other)
+        anna_form = PaymentFormScreen(db, client_id=rossi, month=NOVEMBER, today=as_of)
+        sara_form = PaymentFormScreen(sara, client_id=rossi, month=NOVEMBER, today=as_of)
+        anna_app.push_screen(anna_form)
+        sara_app.push_screen(sara_form)
+        await settle(anna_app, anna)
+        await settle(sara_app, other)
+        await type_into(other, "amount", "700")
+        await other.press("ctrl+s")
+        await settle(sara_app, other)
+        assert not isinstance(sara_app.screen, PaymentFormScreen | EditConflictScreen)
+        await type_into(anna, "amount", "800")
+        await anna.press("ctrl+s")
+        await settle(anna_app, anna)
+        assert "amount (blank → 700.00)" in dialog_text(anna_app)
+        assert "sara changed" in dialog_text(anna_app)
+        await anna.press("r")
+        await settle(anna_app, anna)
+        assert anna_form.query_one("#amount", Input).value == "700.00"
+    assert e.payment_for(db, client_id=rossi, month=NOVEMBER)[0] == 70000  # type: ignore[index]
