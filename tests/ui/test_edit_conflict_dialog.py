@@ -286,3 +286,33 @@ async def test_two_apps_on_one_file_the_second_save_is_told(
         await settle(anna_app, anna)
         assert anna_form.query_one("#amount", Input).value == "700.00"
     assert e.payment_for(db, client_id=rossi, month=NOVEMBER)[0] == 70000  # type: ignore[index]
+
+
+async def test_tier_conflict_comes_before_the_fee_question(
+    db: Database, sara: Database, make_app: AppMaker
+) -> None:
+    from retainer_tui.tui.screens.confirm import ChoiceScreen
+
+    tid = save_tier(db, draft=TierDraft(name="Growth", monthly_fee="1500")).id
+    save_client(db, draft=ClientDraft(name="Bianchi", tier="Growth", start_month="2026-01"))
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        form = TierFormScreen(db, tier=get_tier(db, tier_id=tid))
+        app.push_screen(form)
+        await settle(app, pilot)
+        save_tier(sara, draft=TierDraft(name="Growth", monthly_fee="1800"), tier_id=tid)
+        await type_into(pilot, "monthly_fee", "2000")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "monthly fee (1500.00 → 1800.00)" in dialog_text(app)
+        await pilot.press("o")
+        await settle(app, pilot)
+        # Overwriting a fee the client pays still asks whether the client follows it.
+        assert isinstance(app.screen, ChoiceScreen)
+        assert not isinstance(app.screen, EditConflictScreen)
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, TierFormScreen | ChoiceScreen)
+    tier = get_tier(db, tier_id=tid)
+    assert tier is not None and tier.monthly_fee_cents == 200000
