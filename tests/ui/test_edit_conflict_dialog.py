@@ -1,9 +1,11 @@
 """No silent overwrite, in the forms: a form opens, another person saves the same record
-(a second Database on the same file, signed "sara"), the form's save shows who changed
-what, and Reload (r), Overwrite (o) and Cancel (escape) do what they say."""
+(a second Database on the same file or server, signed "sara"; both engines), the form's
+save shows who changed what, and Reload (r), Overwrite (o) and Cancel (escape) do what
+they say."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -34,13 +36,22 @@ def rossi(db: Database) -> int:
     return save_client(db, draft=ClientDraft(name="Rossi Bakery", start_month="2026-01")).id
 
 
-@pytest.fixture
-def sara(db: Database) -> Database:
-    """The same database file, opened by another person."""
-    assert db.file is not None
-    other = open_database(db.file)
-    other.author = "sara"
+pytestmark = pytest.mark.both_engines
+
+
+def _same_database(db: Database, author: str) -> Database:
+    """The same database (file or server) opened again, as another app would."""
+    other = open_database(db.file if db.file is not None else db.label)
+    other.author = author
     return other
+
+
+@pytest.fixture
+def sara(db: Database) -> Iterator[Database]:
+    """The same database, opened by another person."""
+    other = _same_database(db, "sara")
+    yield other
+    other.dispose()
 
 
 async def type_into(pilot, field: str, text: str) -> None:
@@ -245,9 +256,7 @@ async def test_report_mark_changed_since_overwrite(
 async def test_same_person_in_another_window_is_named_so(
     db: Database, rossi: int, make_app: AppMaker, as_of: date
 ) -> None:
-    assert db.file is not None
-    window = open_database(db.file)
-    window.author = db.author
+    window = _same_database(db, db.author)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
