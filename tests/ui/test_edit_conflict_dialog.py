@@ -325,3 +325,29 @@ async def test_tier_conflict_comes_before_the_fee_question(
         assert not isinstance(app.screen, TierFormScreen | ChoiceScreen)
     tier = get_tier(db, tier_id=tid)
     assert tier is not None and tier.monthly_fee_cents == 200000
+
+
+async def test_discovery_notes_changed_since_reload(
+    db: Database, sara: Database, make_app: AppMaker, as_of: date
+) -> None:
+    from textual.widgets import TextArea
+
+    from retainer_tui.tui.screens.prospect_form import DiscoveryFormScreen
+
+    cid = pl.save_prospect(db, draft=pl.ProspectDraft(name="Verdi Studio"), today=as_of).client_id
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        form = DiscoveryFormScreen(db, client_id=cid)
+        app.push_screen(form)
+        await settle(app, pilot)
+        pl.save_discovery(sara, client_id=cid, draft=pl.DiscoveryDraft(workload="Four a week"))
+        await pilot.press(*"Two a week")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "sara changed workload (blank → Four a week)" in dialog_text(app)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.screen is form
+        assert form.query_one("#workload", TextArea).text == "Four a week"
+    assert pl.get_prospect(db, client_id=cid).workload == "Four a week"

@@ -260,3 +260,20 @@ def test_only_changes_since_the_form_opened_name_their_author(db: Database) -> N
     with pytest.raises(EditConflict) as caught:
         e.unmark_report(db, client_id=cid, month="2026-10", expected=opened)
     assert caught.value.who == "Another window"
+
+
+def test_discovery_notes_changed_since_are_refused(db: Database) -> None:
+    cid = pl.save_prospect(db, draft=pl.ProspectDraft(name="Verdi Studio"), today=TODAY).client_id
+    db.author = "anna"
+    opened = pl.discovery_version(db, client_id=cid)
+    db.author = "sara"
+    pl.save_discovery(db, client_id=cid, draft=pl.DiscoveryDraft(workload="Four posts a week"))
+    db.author = "anna"
+    mine = pl.DiscoveryDraft(workload="Two posts a week")
+    with pytest.raises(EditConflict) as caught:
+        pl.save_discovery(db, client_id=cid, draft=mine, expected=opened)
+    assert caught.value.who == "sara"
+    assert "workload (blank → Four posts a week)" in caught.value.changes
+    assert pl.get_prospect(db, client_id=cid).workload == "Four posts a week"
+    pl.save_discovery(db, client_id=cid, draft=mine, expected=caught.value.version)  # type: ignore[arg-type]
+    assert pl.get_prospect(db, client_id=cid).workload == "Two posts a week"

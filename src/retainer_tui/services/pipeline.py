@@ -38,6 +38,7 @@ from retainer_tui.services.pipeline_prospect import (
     ObjectionDraft,
     ProspectDraft,
     discovery_draft,
+    discovery_version,
     prospect_draft,
     prospect_version,
     save_discovery,
@@ -66,6 +67,7 @@ from retainer_tui.services.pipeline_stages import (
 )
 
 __all__ = [
+    "discovery_version",
     "prospect_version",
     "MAX_EXTRA_SERVICES",
     "MAX_OBJECTIONS",

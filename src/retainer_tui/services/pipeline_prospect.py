@@ -258,12 +258,19 @@ def _clean_discovery(
 
 
 def save_discovery(
-    db: Database, *, client_id: int, draft: DiscoveryDraft, undo: UndoStack | None = None
+    db: Database,
+    *,
+    client_id: int,
+    draft: DiscoveryDraft,
+    undo: UndoStack | None = None,
+    expected: EditVersion | None = None,
 ) -> PipelineChange:
-    """Store the discovery notes (FormInvalid when refused, nothing written)."""
+    """Store the discovery notes (FormInvalid when refused, nothing written); `expected`
+    is the notes as the form opened them (discovery_version): changed since, EditConflict."""
     with db.writing() as conn:
         session = _session_of(conn)
         p = _read_prospect(session, client_id)
+        check_unchanged(conn, expected)
         values, errors = _clean_discovery(session, draft)
         if errors:
             raise FormInvalid(errors)
@@ -349,3 +356,9 @@ def prospect_version(db: Database, *, client_id: int) -> EditVersion:
     """The prospect's contact and next action as the form opens, for save_prospect(expected=)."""
     columns = tuple(f.name for f in fields(ProspectDraft))
     return opened(db, watch("client", columns=columns, id=client_id))
+
+
+def discovery_version(db: Database, *, client_id: int) -> EditVersion:
+    """The discovery notes as the form opens, for save_discovery(expected=)."""
+    columns = ("workload", "goals", "targets", "extra_services")
+    return opened(db, watch("prospect", columns=columns, client_id=client_id))

@@ -187,6 +187,7 @@ class DiscoveryFormScreen(_PipelineForm):
     def __init__(self, db: Database, *, client_id: int) -> None:
         super().__init__(db)
         self.client_id = client_id
+        self.version = pl.discovery_version(db, client_id=client_id)
         self.prospect = pl.get_prospect(db, client_id=client_id)
         self.metrics = pl.list_metrics(db)
         self.draft = pl.discovery_draft(self.prospect)
@@ -236,7 +237,25 @@ class DiscoveryFormScreen(_PipelineForm):
             extra_services=v["extra_services"],
         )
         return pl.save_discovery(
-            self.db, client_id=self.client_id, draft=draft, undo=undo_stack(self.app)
+            self.db,
+            client_id=self.client_id,
+            draft=draft,
+            undo=undo_stack(self.app),
+            expected=self.version,  # type: ignore[arg-type]
+        )
+
+    def reload_stored(self) -> None:
+        """The discovery notes as stored now, in every field."""
+        self.version = pl.discovery_version(self.db, client_id=self.client_id)
+        self.prospect = pl.get_prospect(self.db, client_id=self.client_id)
+        d = self.draft = pl.discovery_draft(self.prospect)
+        self.set_values(
+            {
+                "workload": d.workload,
+                "goals": d.goals,
+                "extra_services": d.extra_services,
+                **{f"target-{m.key}": str(d.targets.get(m.key, "")) for m in self.metrics},
+            }
         )
 
 
