@@ -10,8 +10,6 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, TextArea
 
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.clients import ClientStatus
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.month import Month, MonthError
@@ -27,6 +25,7 @@ from retainer_tui.services.clients import (
     get_client,
     save_client,
 )
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.services.tiers import TierInfo, list_tiers
 from retainer_tui.tui.entry_keys import CLIENT_FORM_KEYS

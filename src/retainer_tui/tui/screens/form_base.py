@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 
-from retainer_tui.db.errors import DatabaseError, ServerUnreachable
+from retainer_tui.services.database import DatabaseError, ServerUnreachable
 from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.services.undo import UndoStack
 from retainer_tui.tui.widgets.form_field import FormField
@@ -20,7 +20,7 @@ from retainer_tui.tui.widgets.form_field import FormField
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from retainer_tui.db.engine import Database
+    from retainer_tui.services.database import Database
 
 ResultT = TypeVar("ResultT")
 

@@ -9,12 +9,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
 from retainer_tui.services import entries
 from retainer_tui.services.clients import get_client
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.entries import GoalsSet, MetricAdded, TargetInForce
 from retainer_tui.services.errors import EditConflict, FormInvalid
 from retainer_tui.services.month_view import MetricInfo, read_metrics

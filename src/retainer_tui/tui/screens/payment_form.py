@@ -10,13 +10,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label
 
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.money import decimal_string, format_money
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.payments import payment_due_date
 from retainer_tui.services import entries
 from retainer_tui.services.clients import get_client
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.entries import PaymentSaved
 from retainer_tui.services.errors import EditConflict, ServiceError
 from retainer_tui.tui.entry_keys import PAYMENT_KEYS

@@ -11,8 +11,6 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.pipeline import (
     OBJECTION_KINDS,
@@ -23,6 +21,7 @@ from retainer_tui.domain.pipeline import (
     mentions_discount,
 )
 from retainer_tui.services import pipeline as pl
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import FORM_KEYS, OBJECTION_KEYS
 from retainer_tui.tui.screens.form_base import FormScreen, undo_stack

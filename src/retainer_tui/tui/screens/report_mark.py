@@ -10,13 +10,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label
 
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.reports import report_due_date
 from retainer_tui.services import entries
 from retainer_tui.services.clients import get_client
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.edit_guard import EditVersion
 from retainer_tui.services.entries import ReportSaved
 from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError

@@ -13,9 +13,8 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
-from retainer_tui.db.engine import Database
-from retainer_tui.db.errors import DatabaseError
 from retainer_tui.domain.money import format_money
+from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import EditConflict, FormInvalid, NotFound, ServiceError
 from retainer_tui.services.month_view import MetricInfo, read_metrics
 from retainer_tui.services.tiers import (
