@@ -100,7 +100,9 @@ class PgServer:
         return self.url(name)
 
     def drop(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1].partition("?")[0]
+        # The path after the server part: a socket folder in the query (?host=/var/run/…)
+        # holds slashes too.
+        name = url.partition("://")[2].partition("/")[2].partition("?")[0]
         self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if name in self._made:
             self._made.remove(name)
