@@ -25,10 +25,16 @@ def pytest_configure(config: pytest.Config) -> None:
         "both_engines: run the test on SQLite and on PostgreSQL (the db, sample_db and "
         "db_target fixtures give each engine's database)",
     )
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only(reason): keep one test of a both_engines module on SQLite alone "
+        "(the reason says why the PostgreSQL run would add nothing)",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_engines"):
+    marked = metafunc.definition.get_closest_marker
+    if "engine" in metafunc.fixturenames and marked("both_engines") and not marked("sqlite_only"):
         metafunc.parametrize("engine", ENGINES, indirect=True)
 
 
@@ -172,6 +178,26 @@ def sample_db(
         return _pg_database(request, as_of)
     _copy_database(_templates(as_of), db_path)
     return open_database(db_path)
+
+
+@pytest.fixture
+def new_database(
+    engine: str,
+    tmp_path: Path,
+    _templates: Callable[[date | None], Path],
+    request: pytest.FixtureRequest,
+) -> Callable[[str], Database]:
+    """More new, migrated, empty databases on the test's engine, each by a name (a file
+    of that name in the test's folder on SQLite): for tests that copy one into another."""
+
+    def make(name: str) -> Database:
+        if engine == "postgresql":
+            return _pg_database(request, None)
+        path = tmp_path / f"{name}.db"
+        _copy_database(_templates(None), path)
+        return open_database(path)
+
+    return make
 
 
 @pytest.fixture

@@ -30,6 +30,9 @@ class ServerConnection:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _Rows:
         return _Rows(self._conn.exec_driver_sql(_format_style(sql), tuple(params)))
 
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._conn.exec_driver_sql(_format_style(sql), [tuple(row) for row in rows])
+
     def commit(self) -> None:
         self._conn.commit()
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from retainer_tui.db.engine import Database
-from retainer_tui.db.migrate import open_database
 from retainer_tui.domain.month import Month
 from retainer_tui.services.month_view import MonthView, load_month
 from retainer_tui.services.sample import load_sample_data
 from retainer_tui.services.sample_scaled import generate_scaled
+from tests.raw import dump, raw
+
+pytestmark = pytest.mark.both_engines
 
 M = Month(2026, 11)
 M1 = Month(2026, 10)
@@ -92,16 +93,13 @@ def _summary(view: MonthView) -> dict[str, tuple[str, str, str, str]]:
     }
 
 
-def _dump(db: Database) -> list[str]:
-    conn = db.connect()
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
+def _day(value: date | str) -> date:
+    """A stored date: text on SQLite, a date on PostgreSQL."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def _count(db: Database, table: str) -> int:
-    with db.read() as conn:
+    with raw(db) as conn:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
@@ -208,7 +206,7 @@ def test_targets_carry_forward(sample_db: Database, as_of: date) -> None:
     # Verdi: 20 conversions from 2025-12, 30 from 2026-05 (M-6).
     assert target(Month(2026, 4), "Enoteca Verdi", "conversions") == 20
     assert target(Month(2026, 5), "Enoteca Verdi", "conversions") == 30
-    with sample_db.read() as conn:
+    with raw(sample_db) as conn:
         rows = conn.execute(
             "SELECT g.month, g.target FROM goal g JOIN client c ON c.id = g.client_id "
             "WHERE c.name = 'Rossi Bakery' AND g.metric_key = 'new_followers' ORDER BY g.month"
@@ -217,7 +215,7 @@ def test_targets_carry_forward(sample_db: Database, as_of: date) -> None:
 
 
 def test_twelve_months_of_history(sample_db: Database) -> None:
-    with sample_db.read() as conn:
+    with raw(sample_db) as conn:
         months = conn.execute("SELECT min(month), max(month) FROM result").fetchone()
         rossi_months = conn.execute(
             "SELECT count(DISTINCT r.month) FROM result r JOIN client c ON c.id = r.client_id "
@@ -228,7 +226,7 @@ def test_twelve_months_of_history(sample_db: Database) -> None:
 
 
 def test_reports_sent_with_highlights_and_a_draft(sample_db: Database) -> None:
-    with sample_db.read() as conn:
+    with raw(sample_db) as conn:
         rows = conn.execute(
             "SELECT c.name, r.month, r.sent_on, r.highlights FROM report r "
             "JOIN client c ON c.id = r.client_id"
@@ -237,8 +235,7 @@ def test_reports_sent_with_highlights_and_a_draft(sample_db: Database) -> None:
     assert sent and all(r[3] for r in sent)
     # Sent around the 3rd of the next month.
     assert all(
-        date.fromisoformat(r[2]).day in (2, 3, 4)
-        and Month.of(date.fromisoformat(r[2])) == Month.parse(r[1]).next()
+        _day(r[2]).day in (2, 3, 4) and Month.of(_day(r[2])) == Month.parse(r[1]).next()
         for r in sent
     )
     drafts = [(r[0], r[1]) for r in rows if r[2] is None]
@@ -246,12 +243,12 @@ def test_reports_sent_with_highlights_and_a_draft(sample_db: Database) -> None:
 
 
 def test_prospect_pipeline_fields(sample_db: Database) -> None:
-    with sample_db.read() as conn:
+    with raw(sample_db) as conn:
         row = conn.execute(
             "SELECT status, stage, next_action, next_action_on, objections, start_month "
             "FROM client WHERE name = 'Gelateria Esposito'"
         ).fetchone()
-    assert row == (
+    assert (*row[:3], str(row[3]), *row[4:]) == (
         "prospect",
         "proposal sent",
         "Follow up on proposal",
@@ -264,7 +261,7 @@ def test_prospect_pipeline_fields(sample_db: Database) -> None:
 def _prospect(db: Database, name: str):  # type: ignore[no-untyped-def]
     from retainer_tui.services.pipeline import get_prospect
 
-    with db.read() as conn:
+    with raw(db) as conn:
         (cid,) = conn.execute("SELECT id FROM client WHERE name = ?", (name,)).fetchone()
     return get_prospect(db, client_id=cid)
 
@@ -340,21 +337,21 @@ def test_pipeline_dates_follow_the_as_of_date(db: Database, other: date) -> None
     assert fiori.next_action_on == m.last_day
 
 
-def test_deterministic(tmp_path: Path, as_of: date) -> None:
-    first = open_database(tmp_path / "a.db")
-    second = open_database(tmp_path / "b.db")
+def test_deterministic(new_database, as_of: date) -> None:
+    first = new_database("a")
+    second = new_database("b")
     load_sample_data(first, as_of=as_of)
     load_sample_data(second, as_of=as_of)
-    assert _dump(first) == _dump(second)
+    assert dump(first) == dump(second)
 
 
 def test_refuses_a_database_with_clients(sample_db: Database, as_of: date) -> None:
-    before = _dump(sample_db)
+    before = dump(sample_db)
     with pytest.raises(ValueError, match="already has clients"):
         load_sample_data(sample_db, as_of=date(2027, 5, 1))
     with pytest.raises(ValueError, match="already has clients"):
         generate_scaled(sample_db, clients=10, months=3, as_of=as_of)
-    assert _dump(sample_db) == before
+    assert dump(sample_db) == before
 
 
 @pytest.mark.parametrize(
@@ -368,16 +365,16 @@ def test_other_as_of_dates(db: Database, other: date) -> None:
     previous = load_month(db, month=Month.of(other).previous(), as_of=other)
     assert {"missed", "missing"} <= {str(c.month_status) for c in previous.clients}
     # Nothing is dated after the as-of date, and the follow-up is still ahead.
-    with db.read() as conn:
+    with raw(db) as conn:
         latest = conn.execute(
             "SELECT max(d) FROM (SELECT received_on AS d FROM payment "
-            "UNION ALL SELECT sent_on FROM report WHERE sent_on IS NOT NULL)"
+            "UNION ALL SELECT sent_on FROM report WHERE sent_on IS NOT NULL) AS dated"
         ).fetchone()[0]
         follow_up = conn.execute(
             "SELECT next_action_on FROM client WHERE status = 'prospect'"
         ).fetchone()[0]
-    assert date.fromisoformat(latest) <= other
-    assert date.fromisoformat(follow_up) > other
+    assert _day(latest) <= other
+    assert _day(follow_up) > other
 
 
 def test_generate_scaled_row_counts(db: Database, as_of: date) -> None:
@@ -399,7 +396,7 @@ def test_generate_scaled_row_counts(db: Database, as_of: date) -> None:
         "report": 4_571,
     }
     assert {table: _count(db, table) for table in expected} == expected
-    with db.read() as conn:
+    with raw(db) as conn:
         span = conn.execute("SELECT min(month), max(month) FROM result").fetchone()
     assert span == ("2024-12", "2026-11")  # 24 months ending at the as-of month
     view = load_month(db, month=M, as_of=as_of)
@@ -412,12 +409,12 @@ def test_generate_scaled_row_counts(db: Database, as_of: date) -> None:
     assert view.counts["active"] == 200
 
 
-def test_generate_scaled_is_deterministic(tmp_path: Path, as_of: date) -> None:
+def test_generate_scaled_is_deterministic(new_database, as_of: date) -> None:
     dumps = []
-    for name in ("a.db", "b.db"):
-        db = open_database(tmp_path / name)
+    for name in ("a", "b"):
+        db = new_database(name)
         generate_scaled(db, clients=30, months=13, as_of=as_of, seed=7)
-        dumps.append(_dump(db))
+        dumps.append(dump(db))
     assert dumps[0] == dumps[1]
 
 
@@ -427,7 +424,7 @@ def test_writes_are_one_transaction(db: Database, as_of: date, load: str) -> Non
     database as it was."""
     from sqlalchemy import event
 
-    before = _dump(db)
+    before = dump(db)
 
     def failing(conn, cursor, statement: str, parameters, context, executemany: bool) -> None:  # type: ignore[no-untyped-def]
         if statement.lstrip().upper().startswith("INSERT INTO REPORT"):
@@ -442,4 +439,4 @@ def test_writes_are_one_transaction(db: Database, as_of: date, load: str) -> Non
                 generate_scaled(db, clients=30, months=13, as_of=as_of)
     finally:
         event.remove(db.engine, "before_cursor_execute", failing)
-    assert _dump(db) == before
+    assert dump(db) == before
