@@ -308,7 +308,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     settings = _settings()
     target = paths.db_target(getattr(args, "db", None), settings.database)
     if isinstance(target, str):
-        return _import_to_server(args, source, text, fmt, settings)
+        from retainer_tui.cli_server import import_to_server
+
+        return import_to_server(args, source, text, fmt, settings)
     path = target
     new = not path.exists()
     if new and not path.parent.is_dir() and path != paths.default_db_path():
@@ -342,31 +344,6 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise CommandError("\n".join(lines)) from None
     verb = "would import" if args.dry_run else "imported"
     where = f" into a new database {path}" if new else ""
-    sys.stdout.write(f"{source}: {verb}{where}: {summary.describe()}\n")
-    if summary.backup is not None:
-        sys.stdout.write(f"the database before --replace is backed up in {summary.backup}\n")
-    return 0
-
-
-def _import_to_server(
-    args: argparse.Namespace, source: Path, text: str, fmt: str, settings: Settings
-) -> int:
-    """Import into a PostgreSQL database: its schema is made first when it is empty (the
-    database itself exists: createdb made it), so the file is checked against it."""
-    from retainer_tui.services.data_file import DataFileError, import_data
-
-    db = _open(args, settings)
-    new = bool(getattr(db, "created", False))
-    try:
-        summary = import_data(
-            db, text, fmt=fmt, dry_run=args.dry_run, replace=args.replace,
-            new_database=new, backup_dir=paths.backups_dir(),
-        )  # fmt: skip
-    except DataFileError as exc:
-        lines = (f"{source}: {line}" for line in str(exc).splitlines())
-        raise CommandError("\n".join(lines)) from None
-    verb = "would import" if args.dry_run else "imported"
-    where = f" into a new database {db.label}" if new else ""
     sys.stdout.write(f"{source}: {verb}{where}: {summary.describe()}\n")
     if summary.backup is not None:
         sys.stdout.write(f"the database before --replace is backed up in {summary.backup}\n")

@@ -44,17 +44,29 @@ def read_tables(where: Path | Database) -> Tables:
 
 
 def _server_tables(db: Database) -> Tables:
-    from sqlalchemy import inspect
+    """As SQLite holds the values: dates as ISO text, JSON as the text stored (not the
+    lists and dicts the driver decodes, which no set of rows could hold)."""
+    from datetime import date
+
+    from sqlalchemy import JSON, inspect
 
     from tests.raw import raw
 
-    names = sorted(n for n in inspect(db.engine).get_table_names() if n not in SKIPPED)
+    look = inspect(db.engine)
+    names = sorted(n for n in look.get_table_names() if n not in SKIPPED)
     out: Tables = {}
     with raw(db) as conn:
         for name in names:
-            cur = conn.execute(f"SELECT * FROM {name}")
-            columns = tuple(d[0] for d in cur.description)
-            out[name] = (columns, sorted(cur.fetchall(), key=repr))
+            columns = tuple(c["name"] for c in look.get_columns(name))
+            json_columns = {
+                c["name"] for c in look.get_columns(name) if isinstance(c["type"], JSON)
+            }
+            picked = ", ".join(f'"{c}"::text' if c in json_columns else f'"{c}"' for c in columns)
+            rows = [
+                tuple(v.isoformat() if isinstance(v, date) else v for v in row)
+                for row in conn.execute(f"SELECT {picked} FROM {name}")
+            ]
+            out[name] = (columns, sorted(rows, key=repr))
     return out
 
 

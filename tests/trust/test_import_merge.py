@@ -6,20 +6,22 @@ and a database made by the import holds only what the file holds."""
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from retainer_tui import cli
-from retainer_tui.db.engine import Database, SqliteDatabase
+from retainer_tui import cli, paths
+from retainer_tui.db.engine import Database
 from retainer_tui.db.migrate import open_database
 from retainer_tui.services.data_file import Tally, export_data, import_data
 from retainer_tui.services.import_write import PROSPECT_COLUMN, PROSPECT_DEFAULTS
 from retainer_tui.services.pipeline_data import PROSPECT_KEYS
+from tests.raw import db_arg, raw
 from tests.trust import tally
 from tests.trust.helpers import Tables, read_tables
+
+pytestmark = pytest.mark.both_engines
 
 HEAD = 'format = "retainer-tui/1"\ncurrency = "USD"\n'
 BASE = (
@@ -174,19 +176,19 @@ MERGES = [
 def test_merge_keeps_everything_the_file_does_not_mention(
     stored: Database, text: str, expected: dict, kind: tuple[str, Tally]
 ) -> None:
-    before = read_tables(stored.path)
+    before = read_tables(stored)
     summary = import_data(stored, text, fmt="toml")
-    assert changes(before, read_tables(stored.path)) == expected
+    assert changes(before, read_tables(stored)) == expected
     assert getattr(summary, kind[0]) == kind[1]
     tally.tried()
 
 
 def test_a_field_in_the_file_replaces_that_field_only(stored: Database) -> None:
-    before = read_tables(stored.path)
+    before = read_tables(stored)
     summary = import_data(stored, rossi('email = "new@rossi.example"\n'), fmt="toml")
     assert summary.clients == Tally(updated=1)
-    assert set(changes(before, read_tables(stored.path))) == {"client"}
-    with stored.read() as conn:
+    assert set(changes(before, read_tables(stored))) == {"client"}
+    with raw(stored) as conn:
         row = conn.execute(
             "SELECT email, fee_override_cents, tier_id, start_month, status FROM client "
             "WHERE id = 1"
@@ -206,17 +208,22 @@ def test_prospect_data_merges_too(stored: Database) -> None:
         Tally(updated=1),
         Tally(added=1),
     )
-    with stored.read() as conn:
+    with raw(stored) as conn:
         client = conn.execute(
             "SELECT stage, next_action, next_action_on FROM client WHERE name = 'Verdi Studio'"
         ).fetchone()
         prospect = conn.execute(
-            "SELECT goals, targets, recommended_tier_id, trial_fee_cents FROM prospect"
+            "SELECT goals, CAST(targets AS TEXT), recommended_tier_id, trial_fee_cents "
+            "FROM prospect"
         ).fetchone()
         objections = conn.execute(
             "SELECT position, kind, text FROM objection ORDER BY position"
         ).fetchall()
-    assert client == ("proposal sent", "Send the contract", "2026-12-01")
+    assert client is not None and (*client[:2], str(client[2])) == (
+        "proposal sent",
+        "Send the contract",
+        "2026-12-01",
+    )
     assert prospect == ("A second shop", '{"new_followers": 600}', 2, 50000)
     assert objections == [(0, "money", "Too dear"), (1, "results", "Will it work?")]
 
@@ -239,28 +246,27 @@ def test_every_prospect_key_has_a_column() -> None:
 )
 def test_a_name_matches_however_it_is_written(stored: Database, written: str) -> None:
     text = rossi('[clients.results]\n"2026-12" = { conversions = 4 }\n', name=written)
-    before = read_tables(stored.path)
+    before = read_tables(stored)
     summary = import_data(stored, text, fmt="toml")
     assert summary.clients == Tally(unchanged=1)
-    assert changes(before, read_tables(stored.path)) == {
+    assert changes(before, read_tables(stored)) == {
         "result": (set(), {(3, "conversions", "2026-12", 4)})
     }
-    with stored.read() as conn:
+    with raw(stored) as conn:
         names = [r[0] for r in conn.execute("SELECT name FROM client ORDER BY id")]
     assert names == ["Rossi Bakery", "Verdi Studio", "Café Rossi"]  # the stored spelling
     tally.tried()
 
 
 def test_replace_does_the_old_thing_after_a_backup(
-    stored: Database, capsys: pytest.CaptureFixture[str]
+    stored: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = stored.path
-    file = path.parent / "one-result.toml"
+    file = tmp_path / "one-result.toml"
     file.write_text(rossi('start = "2026-01"\n[clients.results]\n"2026-12" = { reels = 2 }\n'))
-    before = read_tables(path)
-    assert cli.main(["import", str(file), "--replace", "--db", str(path)]) == 0
+    before, before_text = read_tables(stored), export_data(stored)
+    assert cli.main(["import", str(file), "--replace", "--db", db_arg(stored)]) == 0
     out = capsys.readouterr().out.splitlines()
-    with sqlite3.connect(path) as conn:
+    with raw(stored) as conn:
         for table in ("goal", "hours", "payment", "report"):
             assert conn.execute(f"SELECT count(*) FROM {table} WHERE client_id = 1").fetchone() == (
                 0,
@@ -280,12 +286,18 @@ def test_replace_does_the_old_thing_after_a_backup(
         "payments 0 added, 0 updated, 0 unchanged, 2 removed; "
         "reports 0 added, 0 updated, 0 unchanged, 2 removed"
     )
-    backups = list((path.parent / "backups").glob("retainer-before-import-*.db"))
+    folder = paths.backups_dir(stored.file)
+    pattern = f"{stored.stem}-before-import-*"
+    backups = list(folder.glob(pattern))
     assert len(backups) == 1 and str(backups[0]) in out[1]
-    assert read_tables(backups[0]) == before  # the backup holds the data as it was
+    # The backup holds the data as it was: SQLite's copy, or a server's data file.
+    if backups[0].suffix == ".db":
+        assert read_tables(backups[0]) == before
+    else:
+        assert backups[0].read_text() == before_text
     # Two in the same second never share a name.
-    assert cli.main(["import", str(file), "--replace", "--db", str(path)]) == 0
-    assert len(list((path.parent / "backups").glob("retainer-before-import-*.db"))) == 2
+    assert cli.main(["import", str(file), "--replace", "--db", db_arg(stored)]) == 0
+    assert len(list(folder.glob(pattern))) == 2
 
 
 KNOWN = rossi(
@@ -307,16 +319,16 @@ KNOWN_SUMMARY = (
 
 @pytest.mark.parametrize("replace", [False, True], ids=["merge", "replace"])
 def test_summary_counts_per_kind_and_the_dry_run_agrees(
-    stored: Database, capsys: pytest.CaptureFixture[str], replace: bool
+    stored: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], replace: bool
 ) -> None:
-    file = stored.path.parent / "known.toml"
+    file = tmp_path / "known.toml"
     file.write_text(KNOWN)
     flags = ["--replace"] if replace else []
-    before = read_tables(stored.path)
-    assert cli.main(["import", str(file), "--dry-run", *flags, "--db", str(stored.path)]) == 0
+    before = read_tables(stored)
+    assert cli.main(["import", str(file), "--dry-run", *flags, "--db", db_arg(stored)]) == 0
     dry = capsys.readouterr().out.splitlines()
-    assert read_tables(stored.path) == before
-    assert cli.main(["import", str(file), *flags, "--db", str(stored.path)]) == 0
+    assert read_tables(stored) == before
+    assert cli.main(["import", str(file), *flags, "--db", db_arg(stored)]) == 0
     real = capsys.readouterr().out.splitlines()
     assert dry[0].replace("would import:", "imported:") == real[0]
     if not replace:
@@ -333,20 +345,20 @@ def _hold_client(db: Database) -> None:
 
 
 def _hold_metric(db: Database) -> None:
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute(
             "INSERT INTO metric (key, label, unit, builtin, position) "
-            "VALUES ('reels', 'Reels', '', 0, 9)"
+            "VALUES ('reels', 'Reels', '', FALSE, 9)"
         )
 
 
 def _hold_tier_fee(db: Database) -> None:
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute("UPDATE tier SET monthly_fee_cents = 310000 WHERE name = 'Tier 1'")
 
 
 def _hold_tier_goal(db: Database) -> None:
-    with db.write() as conn:
+    with raw(db, write=True) as conn:
         conn.execute("DELETE FROM tier_goal WHERE metric_key = 'conversions'")
 
 
@@ -357,18 +369,18 @@ def _hold_tier_goal(db: Database) -> None:
 )
 @pytest.mark.parametrize("replace", [False, True], ids=["merge", "replace"])
 def test_another_currency_is_refused_when_the_database_holds_data(
-    db: Database, capsys: pytest.CaptureFixture[str], hold, replace: bool
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], hold, replace: bool
 ) -> None:
     hold(db)
-    file = db.path.parent / "eur.toml"
+    file = tmp_path / "eur.toml"
     file.write_text(BASE.replace('currency = "USD"', 'currency = "eur"'))
-    before = read_tables(db.path)
+    before = read_tables(db)
     flags = ["--replace"] if replace else []
-    assert cli.main(["import", str(file), *flags, "--db", str(db.path)]) == 2
+    assert cli.main(["import", str(file), *flags, "--db", db_arg(db)]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "EUR" in err and "USD" in err, err
-    assert read_tables(db.path) == before
-    assert not (db.path.parent / "backups").exists()
+    assert read_tables(db) == before
+    assert not paths.backups_dir(db.file).exists()
     tally.tried()
 
 
@@ -377,7 +389,7 @@ def test_a_database_with_only_what_a_new_one_has_takes_the_files_currency(
 ) -> None:
     summary = import_data(db, BASE.replace('currency = "USD"', 'currency = "EUR"'), fmt="toml")
     assert summary.clients == Tally(added=3)
-    with db.read() as conn:
+    with raw(db) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'currency'").fetchone() == ("EUR",)
 
 
@@ -400,16 +412,24 @@ def own_tiers_file(tmp_path: Path) -> Path:
 
 
 def test_a_database_created_by_the_import_holds_only_the_file(
-    own_tiers_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    own_tiers_file: Path, db_target: str, engine: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = tmp_path / "new" / "fresh.db"
-    target.parent.mkdir()
-    assert cli.main(["import", str(own_tiers_file), "--dry-run", "--db", str(target)]) == 0
-    assert not target.exists(), "a dry run created the database"
+    """Into a new file, or an empty server database (createdb made it, with no schema)."""
+    assert cli.main(["import", str(own_tiers_file), "--dry-run", "--db", db_target]) == 0
+    if engine == "sqlite":
+        assert not Path(db_target).exists(), "a dry run created the database"
+    else:
+        from retainer_tui.db.pg_migrate import holds_nothing
+
+        assert holds_nothing(db_target), "a dry run made the schema"
     assert "would import into a new database" in capsys.readouterr().out
-    assert cli.main(["import", str(own_tiers_file), "--db", str(target)]) == 0
-    assert "Tier 1" not in export_data(SqliteDatabase(target))
-    assert export_data(SqliteDatabase(target)) == own_tiers_file.read_text()
+    assert cli.main(["import", str(own_tiers_file), "--db", db_target]) == 0
+    made = open_database(db_target)
+    try:
+        assert "Tier 1" not in export_data(made)
+        assert export_data(made) == own_tiers_file.read_text()
+    finally:
+        made.dispose()
 
 
 def test_a_refused_file_creates_no_database(
@@ -429,7 +449,7 @@ ESCAPES = ["\x1b]0;owned\x07", "\x1b[2J", "\x9b31m", "a\u202eb", "line\nbreak", 
 @pytest.mark.parametrize("evil", ESCAPES, ids=repr)
 @pytest.mark.parametrize("where", ["targets", "metric", "key"])
 def test_problems_quoting_the_file_carry_no_control_characters(
-    db: Database, capsys: pytest.CaptureFixture[str], evil: str, where: str
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str], evil: str, where: str
 ) -> None:
     quoted = evil.encode("unicode_escape").decode().replace('"', '\\"')
     body = {
@@ -437,9 +457,9 @@ def test_problems_quoting_the_file_carry_no_control_characters(
         "metric": f'status = "prospect"\n[clients.goals]\n"2026-01" = {{ "{quoted}" = 1 }}\n',
         "key": f'status = "prospect"\n"{quoted}" = 1\n',
     }[where]
-    file = db.path.parent / "evil.toml"
+    file = tmp_path / "evil.toml"
     file.write_text(rossi(body), encoding="utf-8")
-    assert cli.main(["import", str(file), "--db", str(db.path)]) == 2
+    assert cli.main(["import", str(file), "--db", db_arg(db)]) == 2
     err = capsys.readouterr().err
     assert not any(unicodedata.category(ch) in ("Cc", "Cf") for ch in err.rstrip("\n")), repr(err)
     assert len(err.splitlines()) == 1 and "\\" in err  # shown escaped

@@ -83,6 +83,22 @@ def snapshot_tables(conn: Connection, target: Path) -> Path:
     return target
 
 
+def holds_nothing(url: str) -> bool:
+    """Whether the server database has no tables at all (createdb made it, no schema yet):
+    a dry run asks, so as to check against a new database without making the schema."""
+    from sqlalchemy.exc import DBAPIError
+
+    db = PostgresDatabase(url)
+    db.check_server()
+    try:
+        with db.engine.connect() as conn:
+            return _revision(conn) is None and not _tables(conn)
+    except DBAPIError as exc:
+        raise db.explain(exc) from None
+    finally:
+        db.dispose()
+
+
 def open_postgres(
     url: str, *, currency: str = "USD", snapshot_dir: Path | None = None
 ) -> PostgresDatabase:
