@@ -3,51 +3,47 @@ never obeyed: in the command line's tables and in the app's screens."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 
 from retainer_tui.cli import main
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.terminal_text import visible
+from tests.raw import db_arg, raw
 from tests.trust.helpers import screen_text
 from tests.ui.conftest import SIZE, AppMaker, settle
 
 HOSTILE = ["\x1b]0;pwned\x07", "\x1b[2J", "\x9b31m", "a\x01b\x7f"]
+pytestmark = pytest.mark.both_engines
+
 RAW = ("\x1b", "\x07", "\x9b", "\x01", "\x7f")
 
 
-def _poison(path: Path, text: str) -> None:
+def _poison(db: Database, text: str) -> None:
     """Another tool writes `text` into every name, tier name and metric label."""
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("UPDATE client SET name = ? || ' ' || id", (text,))
-        conn.execute("UPDATE tier SET name = ? || ' ' || id", (text,))
-        conn.execute("UPDATE metric SET label = ? || ' ' || key", (text,))
-    conn.close()
+    with raw(db, write=True) as conn:
+        conn.execute("UPDATE client SET name = CAST(? AS TEXT) || ' ' || id", (text,))
+        conn.execute("UPDATE tier SET name = CAST(? AS TEXT) || ' ' || id", (text,))
+        conn.execute("UPDATE metric SET label = CAST(? AS TEXT) || ' ' || key", (text,))
 
 
 @pytest.mark.parametrize("command", ["status", "reports", "pipeline"])
 @pytest.mark.parametrize("text", HOSTILE)
 def test_cli_tables_show_escapes(
-    sample_db: Database, db_path: Path, command: str, text: str, capsys: pytest.CaptureFixture
+    sample_db: Database, command: str, text: str, capsys: pytest.CaptureFixture
 ) -> None:
+    _poison(sample_db, text)
     sample_db.dispose()
-    _poison(db_path, text)
-    code = main([command, "--db", str(db_path), "--as-of", "2026-11-20"])
+    code = main([command, "--db", db_arg(sample_db), "--as-of", "2026-11-20"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    for raw in RAW:
-        assert raw not in out + err
+    for code_point in RAW:
+        assert code_point not in out + err
     assert visible(text) in out
 
 
 @pytest.mark.parametrize("text", [*HOSTILE, "[red]x[/red]", "[link=http://x]y[/link]"])
-async def test_app_screens_show_escapes(
-    sample_db: Database, db_path: Path, make_app: AppMaker, text: str
-) -> None:
-    _poison(db_path, text)
+async def test_app_screens_show_escapes(sample_db: Database, make_app: AppMaker, text: str) -> None:
+    _poison(sample_db, text)
     app = make_app(sample_db)
     shown_form = visible(text)[:6]
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -77,6 +73,6 @@ async def test_app_screens_show_escapes(
         await settle(app, pilot)
         screens["results"] = screen_text(app)
     for name, shown in screens.items():
-        for raw in RAW:
-            assert raw not in shown, name
+        for code_point in RAW:
+            assert code_point not in shown, name
         assert shown_form in shown, (name, shown)

@@ -16,6 +16,7 @@ from retainer_tui.services.errors import FormInvalid, NotFound
 from retainer_tui.services.month_view import load_month
 from retainer_tui.services.status_json import status_object
 from retainer_tui.services.undo import UndoStack, undo_last
+from tests.factories import one
 from tests.raw import dump, raw_connect
 
 pytestmark = pytest.mark.both_engines
@@ -145,6 +146,22 @@ def test_bad_month_and_unknown_metric(db: Database, rossi: int) -> None:
 
 
 # --- results and hours -------------------------------------------------------------------
+
+
+def test_the_grids_kept_connection_saves_and_closing_it_leaves_the_database_open(
+    db: Database, rossi: int
+) -> None:
+    """The results grid writes through one; on a server it is the app's own pool."""
+    from retainer_tui.services.kept_connection import keep_connection
+
+    writer, kept = keep_connection(db)
+    e.set_result(writer, client_id=rossi, metric="new_followers", month=NOV, actual=7)
+    e.set_hours(writer, client_id=rossi, month=NOV, hours="2.5")
+    kept.close()
+    assert one(db, "SELECT actual FROM result WHERE client_id = ?", rossi) == 7
+    e.set_result(db, client_id=rossi, metric="new_followers", month=NOV, actual=8)
+    assert one(db, "SELECT actual FROM result WHERE client_id = ?", rossi) == 8
+    assert one(db, "SELECT hours_x100 FROM hours WHERE client_id = ?", rossi) == 250
 
 
 def test_results_are_entered_and_corrected(db: Database, rossi: int) -> None:
