@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from textual.widgets import Static
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.month import Month
 from retainer_tui.services.month_view import load_month
 from tests.ui.conftest import SIZE, AppMaker, settle, table_names
+
+pytestmark = pytest.mark.both_engines
 
 
 def _text(app, selector: str) -> str:

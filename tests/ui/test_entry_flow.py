@@ -23,13 +23,14 @@ from retainer_tui.tui.screens.client_form import ClientFormScreen
 from retainer_tui.tui.screens.goals import GoalsScreen
 from retainer_tui.tui.screens.results_grid import ResultsGridScreen
 from retainer_tui.tui.screens.tiers import TierFormScreen, TiersScreen
+from tests.raw import db_arg, raw_connect
 from tests.ui.conftest import SIZE, AppMaker, settle
 
 NOV = Month(2026, 11)
 
 
 def rows(db: Database, sql: str, *params: object) -> list[tuple]:
-    conn = db.connect()
+    conn = raw_connect(db)
     try:
         return conn.execute(sql, params).fetchall()
     finally:
@@ -67,6 +68,8 @@ async def new_client(app, pilot, name: str, *, tier_downs: int, email: str = "")
     assert app.screen is app.dashboard, "the form closes once saved"
 
 
+# The flow on PostgreSQL too (the module's other tests would add minutes there).
+@pytest.mark.both_engines
 async def test_clients_goals_results_payment_by_keys(
     db: Database, make_app: AppMaker, as_of: date, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -188,7 +191,7 @@ async def test_clients_goals_results_payment_by_keys(
     assert report_sent_on(db, client_id=rossi.id, month=NOV) == date(2026, 11, 19)
 
     # And `retainer status --json` says the same.
-    assert main(["status", "--json", "--db", str(db.path), "--as-of", as_of.isoformat()]) == 0
+    assert main(["status", "--json", "--db", db_arg(db), "--as-of", as_of.isoformat()]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status == status_object(load_month(db, month=NOV, as_of=as_of))
     by_name = {c["name"]: c for c in status["clients"]}

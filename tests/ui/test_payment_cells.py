@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from retainer_tui.db.engine import Database
 from tests.factories import add_client, mark_paid
 from tests.ui.conftest import SIZE, AppMaker, settle
+
+pytestmark = pytest.mark.both_engines
 
 
 def _payment_cell(app: object, name: str) -> str:

@@ -22,7 +22,10 @@ from retainer_tui.tui.screens.report_preview import (
     SentDateScreen,
 )
 from retainer_tui.tui.screens.reports_queue import ReportsScreen
+from tests.raw import db_arg, raw
 from tests.ui.conftest import SIZE, AppMaker, settle
+
+pytestmark = pytest.mark.both_engines
 
 OCT, SEP = Month(2026, 10), Month(2026, 9)
 
@@ -49,11 +52,11 @@ def report_cell(app: RetainerApp, client: str) -> str:
 
 def sent_on(db: Database, client: str, month: Month) -> str | None:
     cid = find_client(db, client).id
-    with db.read() as conn:
+    with raw(db) as conn:
         row = conn.execute(
             "SELECT sent_on FROM report WHERE client_id = ? AND month = ?", (cid, str(month))
         ).fetchone()
-    return row[0] if row else None
+    return str(row[0]) if row and row[0] is not None else None  # a date on PostgreSQL
 
 
 async def open_queue(app: RetainerApp, pilot) -> None:
@@ -105,7 +108,7 @@ async def test_queue_open_write_export_mark_sent(
         assert markdown.source == preview.text
         assert not preview.query_one("#report-hint").display
         cid = find_client(sample_db, "Enoteca Verdi").id
-        with sample_db.read() as conn:
+        with raw(sample_db) as conn:
             assert conn.execute(
                 "SELECT highlights FROM report WHERE client_id = ? AND month = '2026-09'", (cid,)
             ).fetchone() == ("Wine club: **36** new members.",)
@@ -155,7 +158,7 @@ async def test_queue_open_write_export_mark_sent(
 
     # `retainer report` prints the very bytes the app exported.
     code = main(
-        ["report", "enoteca verdi", "--month", "2026-09", "--db", str(sample_db.path),
+        ["report", "enoteca verdi", "--month", "2026-09", "--db", db_arg(sample_db),
          "--as-of", as_of.isoformat()]
     )  # fmt: skip
     out, err = capsys.readouterr()

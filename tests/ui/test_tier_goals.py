@@ -3,6 +3,7 @@ applied on a client's goals screen (ctrl+g fills them in, ctrl+s saves) and undo
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Button, Input
 
 from retainer_tui.db.engine import Database
@@ -11,11 +12,14 @@ from retainer_tui.services.entries import set_goals
 from retainer_tui.services.tiers import TierDraft, save_tier
 from retainer_tui.tui.screens.goals import GoalsScreen
 from retainer_tui.tui.screens.tiers import TierFormScreen, TiersScreen
+from tests.raw import raw_connect
 from tests.ui.conftest import SIZE, AppMaker, settle
+
+pytestmark = pytest.mark.both_engines
 
 
 def rows(db: Database, sql: str, *params: object) -> list[tuple]:
-    conn = db.connect()
+    conn = raw_connect(db)
     try:
         return conn.execute(sql, params).fetchall()
     finally:

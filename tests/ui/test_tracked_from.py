@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from textual.widgets import Input, Label
 
 from retainer_tui.db.engine import Database
@@ -13,8 +14,10 @@ from retainer_tui.services.clients import find_client
 from retainer_tui.services.month_view import load_month
 from retainer_tui.tui.screens.client_form import ClientFormScreen
 from retainer_tui.tui.widgets.form_field import FormField
-from tests.raw import dump
+from tests.raw import dump, raw
 from tests.ui.conftest import SIZE, AppMaker, settle
+
+pytestmark = pytest.mark.both_engines
 
 
 async def open_new_client(app, pilot, name: str) -> None:
@@ -148,7 +151,7 @@ async def test_queue_not_needed_before_a_month_by_keys_and_undo(
             "not needed before October 2026 (1 report left the queue" in t and "ctrl+z" in t
             for t in toasts
         ), toasts
-        with sample_db.read() as conn:
+        with raw(sample_db) as conn:
             assert conn.execute(
                 "SELECT tracked_from FROM client WHERE id = ?", (verdi,)
             ).fetchone() == ("2026-10",)
