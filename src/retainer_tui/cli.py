@@ -211,7 +211,9 @@ def cmd_app(args: argparse.Namespace) -> int:
         sys.stderr.write(f"warning: today's backup was not made: {exc}\n")
     from retainer_tui.tui.app import build_app
 
-    build_app(db, settings, today=_today(args), notices=notices).run()
+    # Without --as-of the day moves on with the clock (an app left open past midnight).
+    clock = None if getattr(args, "as_of", None) else date.today
+    build_app(db, settings, today=_today(args), notices=notices, clock=clock).run()
     return 0
 
 

@@ -7,6 +7,7 @@ carry-forward included), read as plain tuples; the rules in domain/ are applied 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -576,22 +577,37 @@ def load_month_from(
         return _build(session, month=month, as_of=as_of, tolerance=tolerance, grace_days=grace_days)
 
 
+# How many month loads hold the collector off now, and the lock that counts them: the
+# collector comes back when the last of overlapping loads (two screens' workers) is done.
+_paused_loads = 0
+_pause_lock = threading.Lock()
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Hold off Python's cyclic garbage collector while the view is built.
 
     Building 10,000 clients' rows allocates enough to set off full collections, and in the
     app each of them walks Textual's whole heap (~60 ms of a 250 ms load at 10,000
-    clients). Nothing built here forms a cycle, so the pause frees nothing late.
+    clients). Nothing built here forms a cycle, so the pause frees nothing late. A
+    collector the process turned off itself stays off; loads that overlap share the pause.
     """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
+    global _paused_loads
+    with _pause_lock:
+        if _paused_loads == 0 and not gc.isenabled():
+            owned = False
+        else:
+            owned = True
+            _paused_loads += 1
+            gc.disable()
     try:
         yield
     finally:
-        gc.enable()
+        if owned:
+            with _pause_lock:
+                _paused_loads -= 1
+                if _paused_loads == 0:
+                    gc.enable()
 
 
 def _build(

@@ -41,6 +41,8 @@ POLL_SECONDS = 2.0
 # the app looks often and a colleague's save shows within about half a second.
 SERVER_POLL_SECONDS = 0.5
 RECONNECTING = " · server unreachable: reconnecting…"
+# How often the app looks whether the day changed (left open past midnight).
+DAY_CHECK_SECONDS = 30.0
 
 
 class RetainerApp(KeysInOrder):
@@ -72,8 +74,11 @@ class RetainerApp(KeysInOrder):
         today: date,
         poll_seconds: float | None = POLL_SECONDS,
         notices: tuple[str, ...] = (),
+        clock: Callable[[], date] | None = None,
     ) -> None:
         super().__init__()
+        # Where a new day comes from; None when --as-of fixed the day for good.
+        self.clock = clock
         self.db = db
         # Said once the dashboard is up (a daily backup that could not be made).
         self.notices = notices
@@ -110,6 +115,23 @@ class RetainerApp(KeysInOrder):
         self._watcher.mark_seen()
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_for_changes)
+        if self.clock is not None:
+            self.set_interval(DAY_CHECK_SECONDS, self.check_the_day)
+
+    def check_the_day(self) -> bool:
+        """Past midnight: every rule is applied with the new day (statuses, what is due,
+        what is late); the dashboard stays on the month it shows."""
+        if self.clock is None:
+            return False
+        now = self.clock()
+        if now == self.today:
+            return False
+        self.today = now
+        self.sub_title = f"as of {now.isoformat()}" + (
+            RECONNECTING if self.sub_title.endswith(RECONNECTING) else ""
+        )
+        self.data_changed.publish(None)
+        return True
 
     def on_unmount(self) -> None:
         self._watcher.close()
@@ -340,9 +362,13 @@ def build_app(
     today: date,
     poll_seconds: float | None | Literal["by engine"] = "by engine",
     notices: tuple[str, ...] = (),
+    clock: Callable[[], date] | None = None,
 ) -> RetainerApp:
     """The app on an open (migrated) database; `today` is the as-of date for every rule.
-    poll_seconds: how often it looks for others' changes (None: never)."""
+    poll_seconds: how often it looks for others' changes (None: never). clock: where a
+    new day comes from when the app stays open past midnight (None: today stays)."""
     if poll_seconds == "by engine":
         poll_seconds = SERVER_POLL_SECONDS if db.backend == "postgresql" else POLL_SECONDS
-    return RetainerApp(db, settings, today=today, poll_seconds=poll_seconds, notices=notices)
+    return RetainerApp(
+        db, settings, today=today, poll_seconds=poll_seconds, notices=notices, clock=clock
+    )
