@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from urllib.parse import quote
 
 ENV_SERVER = "RETAINER_TEST_POSTGRES"
@@ -68,16 +69,19 @@ class PgServer:
     _counter: itertools.count[int] = field(default_factory=itertools.count)
     _templates: dict[date | None, str] = field(default_factory=dict)
     _made: list[str] = field(default_factory=list)
+    _conn: Any = None
 
     def url(self, dbname: str) -> str:
         return _with_database(self.admin, dbname)
 
     def _run(self, *statements: str) -> None:
-        import psycopg
+        # One admin connection for the run: a new one per test cost more than the copy.
+        if self._conn is None or self._conn.closed:
+            import psycopg
 
-        with psycopg.connect(self.admin, autocommit=True) as conn:
-            for statement in statements:
-                conn.execute(statement)  # our own identifiers, made below
+            self._conn = psycopg.connect(self.admin, autocommit=True)
+        for statement in statements:
+            self._conn.execute(statement)  # our own identifiers, made below
 
     def template(self, sample_as_of: date | None, build: Callable[[str, date | None], None]) -> str:
         """A database migrated (and holding the sample data as of a date) once per run."""
@@ -111,3 +115,6 @@ class PgServer:
         for name in list(self._made):
             self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self._made.clear()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
