@@ -80,16 +80,17 @@ def _pg_database(request: pytest.FixtureRequest, sample_as_of: date | None) -> D
     if server is None:
         _pg_skipped.append(request.node.nodeid)
         pytest.skip("no PostgreSQL server answered")
-    url = server.fresh(server.template(sample_as_of, _build_pg))
+    template = server.template(sample_as_of, _build_pg)
+    url = server.checkout(template)
     # A copy of a migrated template: opened as it is (open_database's server and schema
     # checks ran on the template; per test they cost more than the copy itself).
     opened = PostgresDatabase(url)
 
-    def _drop() -> None:
+    def _give_back() -> None:
         opened.dispose()
-        server.drop(url)
+        server.give_back(template, url)
 
-    request.addfinalizer(_drop)
+    request.addfinalizer(_give_back)
     return opened
 
 
