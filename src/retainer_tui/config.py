@@ -33,6 +33,15 @@ class Settings:
     database: str = ""
     # Who signs the changes made from this machine (default: the login name).
     user: str = ""
+    # The profile that signs the proposal email ("Best regards," then these lines).
+    name: str = ""
+    business: str = ""
+    email: str = ""
+    signature: str = ""  # several lines; when set, used in place of name, business, email
+
+    @property
+    def has_profile(self) -> bool:
+        return any(x.strip() for x in (self.name, self.business, self.email, self.signature))
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -52,7 +61,13 @@ _KNOWN = {
     "keymap": dict,
     "database": str,
     "user": str,
+    "name": str,
+    "business": str,
+    "email": str,
+    "signature": str,
 }
+
+PROFILE_KEYS = ("name", "business", "email", "signature")
 
 
 def _check(path: Path, data: dict[str, Any]) -> Settings:
@@ -84,6 +99,14 @@ def _check(path: Path, data: dict[str, Any]) -> Settings:
             raise ConfigError(f"{path}: keymap.{action} must be a key name such as 'ctrl+n'")
     if settings.user and (len(settings.user) > 80 or not settings.user.isprintable()):
         raise ConfigError(f"{path}: user must be a name of at most 80 printable characters")
+    for key in ("name", "business", "email"):
+        text = getattr(settings, key)
+        if len(text) > 120 or not text.isprintable():
+            raise ConfigError(f"{path}: {key} must be one line of at most 120 characters")
+    if len(settings.signature) > 1000 or not all(
+        line.isprintable() for line in settings.signature.splitlines()
+    ):
+        raise ConfigError(f"{path}: signature must be printable text of at most 1000 characters")
     _check_password(path, settings.database)
     return replace(settings, currency=settings.currency.upper())
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.pipeline import label_in_sentence
 from retainer_tui.domain.report_text import md_escape, slug
+from retainer_tui.domain.wording import count_of, join_list, with_article
 
 DASH = "—"
 
@@ -43,6 +44,23 @@ class ProposalInput:
     targets: tuple[tuple[str, int], ...] = ()
     extra_services: tuple[str, ...] = ()
     billing_day: int = 1
+    sender: Sender | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """Who signs the email (the profile in the settings); every field may be empty."""
+
+    name: str = ""
+    business: str = ""
+    email: str = ""
+    # Lines put after "Best regards," in place of name, business and email.
+    signature: str = ""
+
+    def closing_lines(self) -> list[str]:
+        if self.signature.strip():
+            return [line.rstrip() for line in self.signature.strip("\n").splitlines()]
+        return [" ".join(x.split()) for x in (self.name, self.business, self.email) if x.strip()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +105,9 @@ def _inherited(previous: TierOffer | None, tier: TierOffer) -> tuple[str | None,
 
 def _goal_lines(data: ProposalInput) -> list[str]:
     lines = [
-        f"{target:,} {label_in_sentence(label)} a month" for label, target in data.targets if target
+        f"{count_of(target, label_in_sentence(label))} a month"
+        for label, target in data.targets
+        if target
     ]
     for line in data.goals.splitlines():
         cleaned = line.strip().lstrip("-*•").strip()
@@ -168,10 +188,14 @@ def proposal_email(data: ProposalInput, *, markdown: bool = False) -> ProposalEm
         "the most value, and so the best possible results."
     )
     out.append("")
-    extras = [esc(label_in_sentence(s.strip())) for s in data.extra_services if s.strip()]
+    extras = [
+        esc(with_article(label_in_sentence(s.strip()))) for s in data.extra_services if s.strip()
+    ]
     if extras:
         out.append(
-            "I can also take on " + _join(extras) + " every month, on top of any tier; just ask."
+            "I can also take on "
+            + join_list(extras)
+            + " every month, on top of any tier; just ask."
         )
         out.append("")
     out.append(
@@ -187,14 +211,12 @@ def proposal_email(data: ProposalInput, *, markdown: bool = False) -> ProposalEm
     out.append(bold("Please confirm the tier you choose, and I'll send you the contract."))
     out.append("")
     out.append("Best regards,")
+    if data.sender is not None:
+        lines = data.sender.closing_lines()
+        out.extend((md_escape(x) + "  " if markdown and x else x) for x in lines[:-1])
+        out.extend(md_escape(x) if markdown else x for x in lines[-1:])
     body = "\n".join(out) + "\n"
     return ProposalEmail(subject=subject_line(data), body=body, markdown=markdown)
-
-
-def _join(items: Sequence[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def proposal_document(subject: str, body: str, *, markdown: bool) -> str:

@@ -19,6 +19,7 @@ from retainer_tui.domain.pipeline import STAGES, Stage
 from retainer_tui.domain.proposal import (
     ProposalEmail,
     ProposalInput,
+    Sender,
     choose_offers,
     proposal_document,
     proposal_email,
@@ -59,6 +60,7 @@ class ProposalContext:
     tiers: tuple[TierInfo, ...]
     currency: str
     metric_labels: Mapping[str, str]
+    sender: Sender | None = None
 
     @property
     def default_tier_id(self) -> int | None:
@@ -84,6 +86,7 @@ class ProposalContext:
             targets=tuple((self.metric_labels.get(k, k), t) for k, t in p.targets),
             extra_services=p.extra_services,
             billing_day=p.billing_day,
+            sender=self.sender,
         )
         return proposal_email(data, markdown=markdown)
 
@@ -96,13 +99,17 @@ class ProposalContext:
         return self.email(markdown=fmt)
 
 
-def proposal_context(db: Database, *, client_id: int) -> ProposalContext:
+def proposal_context(
+    db: Database, *, client_id: int, sender: Sender | None = None
+) -> ProposalContext:
+    """What the proposal needs; sender (the user's profile) signs the email."""
     with db.reading() as session:
         return ProposalContext(
             prospect=_read_prospect(session, client_id),
             tiers=read_tiers(session),
             currency=_currency(session),
             metric_labels=_metric_labels(session),
+            sender=sender,
         )
 
 

@@ -147,7 +147,9 @@ class RetainerApp(KeysInOrder):
     def _startup_checked(self, message: StartupChecked) -> None:
         self.currency = message.currency
         if not message.has_clients:
-            self.push_screen(WelcomeScreen(tiers=message.tiers, currency=self.currency))
+            self.push_screen(
+                WelcomeScreen(tiers=message.tiers, currency=self.currency, settings=self.settings)
+            )
 
     @on(DashboardScreen.MonthLoaded)
     def _bench_month_loaded(self) -> None:

@@ -21,6 +21,7 @@ from retainer_tui.config import Settings
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.pipeline import ALL_STAGES, Stage, conversion_text
 from retainer_tui.domain.terminal_text import visible
+from retainer_tui.domain.wording import sentences
 from retainer_tui.services import pipeline as pl
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import ServiceError
@@ -421,10 +422,14 @@ class PipelineScreen(Screen[None]):
             self._build(lambda: ObjectionsScreen(self.db, client_id=p.id), p.id)
 
     def action_proposal(self) -> None:
-        from retainer_tui.tui.screens.proposal import ProposalScreen
+        from retainer_tui.tui.screens.proposal import ProposalScreen, profile_sender
 
         if (p := self._current()) is not None:
-            self._build(lambda: ProposalScreen(self.db, client_id=p.id, today=self.today), p.id)
+            sender = profile_sender(getattr(self.app, "settings", self.settings))
+            self._build(
+                lambda: ProposalScreen(self.db, client_id=p.id, today=self.today, sender=sender),
+                p.id,
+            )
 
     def action_choose_tier(self) -> None:
         from retainer_tui.tui.screens.prospect_form import ChooseTierScreen
@@ -516,9 +521,7 @@ def detail_text(p: pl.Prospect, view: pl.PipelineView, style: Any) -> Text:
         when = f" ({on.strftime('%a %b %d, %Y').replace(' 0', ' ')})" if on else ""
         line("Next action", f"{p.next_action}{when}")
     if p.workload or p.goals:
-        goals = " ".join(p.goals.split())
-        workload = " ".join(p.workload.split())
-        line("Workload and goals", "; ".join(x for x in (workload, goals) if x))
+        line("Workload and goals", sentences(p.workload, p.goals))
     if p.targets:
         line(
             "Monthly targets",

@@ -14,7 +14,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from retainer_tui import paths
-from retainer_tui.domain.proposal import ProposalEmail, proposal_document
+from retainer_tui.config import Settings
+from retainer_tui.domain.proposal import ProposalEmail, Sender, proposal_document
 from retainer_tui.services import pipeline as pl
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import FormInvalid, ServiceError
@@ -22,6 +23,13 @@ from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import PROPOSAL_KEYS
 from retainer_tui.tui.screens.form_base import data_written, undo_stack
 from retainer_tui.tui.screens.prospect_form import tier_label
+
+
+def profile_sender(settings: Settings) -> Sender | None:
+    """The user's profile (config.toml) as the email's signature; None when not set."""
+    if not settings.has_profile:
+        return None
+    return Sender(settings.name, settings.business, settings.email, settings.signature)
 
 
 class ExportPathScreen(ModalScreen[Path | None]):
@@ -61,12 +69,15 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
     TITLE_TEXT = "Proposal"
     BINDINGS = bindings(PROPOSAL_KEYS)
 
-    def __init__(self, db: Database, *, client_id: int, today: date) -> None:
+    def __init__(
+        self, db: Database, *, client_id: int, today: date, sender: Sender | None = None
+    ) -> None:
         super().__init__()
         self.db = db
         self.client_id = client_id
         self.today = today
-        self.context = pl.proposal_context(db, client_id=client_id)
+        self.sender = sender
+        self.context = pl.proposal_context(db, client_id=client_id, sender=sender)
         if not self.context.tiers:
             raise pl.TierNeeded("Add a tier first: a proposal offers tiers (T on the dashboard)")
         prospect = self.context.prospect
@@ -199,7 +210,7 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
             self.notify(str(exc), severity="error", title="Proposal")
             return None
         self.result = change
-        self.context = pl.proposal_context(self.db, client_id=self.client_id)
+        self.context = pl.proposal_context(self.db, client_id=self.client_id, sender=self.sender)
         self.saved = self._state(ProposalEmail(self.subject, self.body, self.markdown))
         self._show_state()
         data_written(self.app)

@@ -10,8 +10,9 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Footer, Input, Static
 
+from retainer_tui.config import ConfigError, Settings, save_setting
 from retainer_tui.domain.money import format_money
 from retainer_tui.tui.keys import WELCOME_KEYS, bindings
 
@@ -40,10 +41,17 @@ class WelcomeScreen(Screen[None]):
             self.error = error
             super().__init__()
 
-    def __init__(self, *, tiers: tuple[tuple[str, int], ...], currency: str) -> None:
+    def __init__(
+        self,
+        *,
+        tiers: tuple[tuple[str, int], ...],
+        currency: str,
+        settings: Settings | None = None,
+    ) -> None:
         super().__init__()
         self.tiers = tiers
         self.currency = currency
+        self.settings = settings or Settings()
 
     def compose(self) -> ComposeResult:
         tiers = " · ".join(
@@ -57,23 +65,61 @@ class WelcomeScreen(Screen[None]):
                 Content.from_markup("Your tiers are ready: [b]$tiers[/]", tiers=tiers or "none"),
                 id="tiers",
             )
+            yield Static(
+                "Sign your proposal emails as (optional; config.toml keeps it):",
+                id="profile-label",
+            )
+            with Horizontal(classes="profile-row"):
+                yield self._field("name", "Your name")
+                yield self._field("business", "Business")
+            with Horizontal(classes="profile-row"):
+                yield self._field("email", "Email")
             with Horizontal(id="welcome-buttons"):
                 yield Button("Start fresh", id="start-fresh", variant="primary")
                 yield Button("Load sample data", id="load-sample")
             yield Static(
                 "Start fresh keeps the three default tiers and an empty client list. "
-                "The sample data is a set of realistic clients with twelve months of goals, "
+                "The sample data: realistic clients with twelve months of goals, "
                 "results, payments and reports, to look around with.",
                 id="welcome-hint",
             )
         yield Footer()
 
+    def _field(self, key: str, placeholder: str) -> Input:
+        return Input(
+            getattr(self.settings, key),
+            placeholder=placeholder,
+            max_length=120,
+            compact=True,
+            id=f"profile-{key}",
+        )
+
+    def _save_profile(self) -> None:
+        """The profile typed here, into config.toml (only what changed) and the app."""
+        changes = {}
+        for key in ("name", "business", "email"):
+            value = " ".join(self.query_one(f"#profile-{key}", Input).value.split())
+            if value != getattr(self.settings, key) and value.isprintable():
+                changes[key] = value
+        if not changes:
+            return
+        try:
+            for key, value in changes.items():
+                save_setting(key, value)
+        except (OSError, ConfigError) as exc:
+            self.app.notify(f"Your profile could not be saved: {exc}", severity="warning")
+            return
+        retainer = cast("RetainerApp", self.app)
+        retainer.settings = retainer.settings.with_(**changes)
+
     @on(Button.Pressed, "#start-fresh")
     def action_start_fresh(self) -> None:
+        self._save_profile()
         self.dismiss(None)
 
     @on(Button.Pressed, "#load-sample")
     def action_load_sample(self) -> None:
+        self._save_profile()
         for button in self.query(Button):
             button.disabled = True
         self.notify("Loading the sample data…", timeout=2)
