@@ -104,6 +104,16 @@ def test_bad_month_and_month_out_of_service(db, capsys) -> None:
     assert code == 2 and err.count("\n") == 1 and "not in service in 2026-05" in err
 
 
+def test_a_month_that_has_not_started_is_refused_plainly(db, capsys) -> None:
+    add_client(db, "Rossi Bakery", start="2026-06")
+    code, out, err = run(
+        capsys, "report", "rossi bakery", "--month", "2026-12", "--db", db_arg(db),
+        "--as-of", AS_OF,
+    )  # fmt: skip
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert "December 2026 has not started yet (today is 2026-11-20)" in err
+
+
 def test_missing_database_is_not_created(tmp_path: Path, capsys) -> None:
     path = tmp_path / "none.db"
     code, _, err = run(capsys, "reports", "--db", str(path))

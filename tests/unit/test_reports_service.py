@@ -255,7 +255,22 @@ def test_new_client_has_no_previous_month(db: Database) -> None:
     set_result(db, c, "posts_shared", "2026-10", 25)
     data = load_report_data(db, client_id=c, month=OCT, as_of=AS_OF)
     assert [(m.actual, m.previous_actual) for m in data.metrics] == [(25, None)]
-    assert f"| Posts shared | 20 | 25 | 125% | {DASH} |" in render_report(data)
+    text = render_report(data)
+    assert data.first_month
+    # The first month has nothing to compare with: no "Change from Sep" column.
+    assert "| Posts shared | 20 | 25 | 125% |\n" in text
+    assert "Change from" not in text and DASH + " |" not in text.split("## Hours")[0]
+    assert "_October 2026 is the first month of the retainer._" in text
+    # The month after it compares with it.
+    set_goal(db, c, "posts_shared", "2026-11", 20)
+    nov = render_report(load_report_data(db, client_id=c, month=NOV, as_of=AS_OF))
+    assert "Change from Oct" in nov and "first month" not in nov
+
+
+def test_a_month_that_has_not_started_has_no_report(db: Database) -> None:
+    c = add_client(db, "Newco", start="2026-10")
+    with pytest.raises(ReportError, match="December 2026 has not started yet"):
+        load_report_data(db, client_id=c, month=DEC, as_of=AS_OF)
 
 
 def test_custom_metric(db: Database) -> None:

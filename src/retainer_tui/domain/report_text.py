@@ -63,6 +63,8 @@ class ReportData:
     sent_on: date | None = None
     state: ReportState = ReportState.NOT_DUE
     due_on: date | None = None
+    # The client's first month in service: no month before it to compare with.
+    first_month: bool = False
 
     @property
     def month_ended(self) -> bool:
@@ -344,16 +346,25 @@ def render_report(data: ReportData) -> str:
 
     out += ["", "## Results", ""]
     if data.metrics:
-        out += [
-            f"| Metric | Target | Actual | Attained | Change from {previous.short_label()} |",
-            "|---|---:|---:|---:|---:|",
-        ]
+        if data.first_month:
+            # Nothing to compare with: the column is left out and the reason said once.
+            out += [
+                "| Metric | Target | Actual | Attained |",
+                "|---|---:|---:|---:|",
+            ]
+        else:
+            out += [
+                f"| Metric | Target | Actual | Attained | Change from {previous.short_label()} |",
+                "|---|---:|---:|---:|---:|",
+            ]
         for m in data.metrics:
             actual = DASH if m.actual is None else number(m.actual)
-            out.append(
-                f"| {md_escape(m.label)} | {number(m.target)} | {actual} | {attained(m)} "
-                f"| {change(m.actual, m.previous_actual)} |"
-            )
+            row = f"| {md_escape(m.label)} | {number(m.target)} | {actual} | {attained(m)} |"
+            if not data.first_month:
+                row += f" {change(m.actual, m.previous_actual)} |"
+            out.append(row)
+        if data.first_month:
+            out += ["", f"_{month.label()} is the first month of the retainer._"]
         out.append("")
         out.append(overall_line(data.metrics))
         out.append("")

@@ -335,6 +335,11 @@ def load_report_data(
             raise ReportError(
                 f"{name} was not in service in {month} ({status}); there is no report for it"
             )
+        if month.first_day > as_of:
+            raise ReportError(
+                f"{month.label()} has not started yet (today is {as_of.isoformat()}); "
+                "a report is written once the month has begun"
+            )
         metrics = {m.key: m for m in read_metrics(conn)}
         order = {key: i for i, key in enumerate(metrics)}
         targets = _targets(session, client_id, month)
@@ -410,6 +415,7 @@ def load_report_data(
         sent_on=sent_on,
         state=report_state(month, as_of, report_due_day=due_day, sent_on=sent_on),
         due_on=report_due_date(month, due_day),
+        first_month=not had_previous,
     )
 
 
