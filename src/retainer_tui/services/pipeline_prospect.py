@@ -175,7 +175,11 @@ def save_prospect(
             client_id = _insert_prospect(session, row)
             rec.mark_new("client", (client_id,))
             rec.mark_new("prospect", (client_id,))
-            message = f"New prospect {values['name']}: call scheduled"
+            # The dashboard lists clients in service: say where the prospect is instead.
+            message = (
+                f"New prospect {values['name']}: call scheduled. It is in the pipeline (P); "
+                "the dashboard lists it once retained (x shows prospects there)"
+            )
             label = f"new prospect {values['name']}"
         else:
             try:
