@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -202,6 +203,20 @@ def test_move_tier(db: Database) -> None:
     move_tier(db, tier_id=tier_id(db, "Tier 3"), offset=-1, undo=stack)
     assert [t.name for t in list_tiers(db)] == ["Tier 1", "Tier 3", "Tier 2"]
     assert not move_tier(db, tier_id=tier_id(db, "Tier 1"), offset=-1)
+    undo_last(db, stack=stack)
+    assert dump(db) == before
+
+
+def test_a_rename_follows_in_the_descriptions_that_name_the_tier(db: Database) -> None:
+    """The defaults say "Tier 1 plus …": renamed, Tier 1 is named anew there too, and
+    undo takes both back."""
+    stack = UndoStack()
+    before = dump(db)
+    one = get_tier(db, tier_id=tier_id(db, "Tier 1"))
+    save_tier(db, draft=replace(one.draft(), name="Starter"), tier_id=one.id, undo=stack)
+    descriptions = {t.name: t.description for t in list_tiers(db)}
+    assert descriptions["Tier 2"] == "Starter plus engagement and growth strategy."
+    assert descriptions["Tier 3"] == "Tier 2 plus outreach, partnerships and video."
     undo_last(db, stack=stack)
     assert dump(db) == before
 

@@ -395,9 +395,12 @@ def save_tier(
                             update(Client).where(*paying).values(fee_override_cents=old_fee)
                         )
                         pinned = len(ids)
+                old_name = session.scalar(select(Tier.name).where(col(Tier.id) == tier_id))
                 session.execute(
                     update(Tier).where(col(Tier.id) == tier_id).values(with_name_key(values))
                 )
+                if old_name is not None and old_name != values["name"]:
+                    _rename_in_descriptions(session, rec, old_name, str(values["name"]), tier_id)
         except IntegrityError:
             raise FormInvalid({"name": f"a tier named {values['name']!r} already exists"}) from None
         if goals is not None:
@@ -413,6 +416,32 @@ def save_tier(
         followed=followed,
         change=record(undo, change),
     )
+
+
+def _rename_in_descriptions(
+    session: Any, rec: Recorder, old: str, new: str, renamed_id: int
+) -> None:
+    """Other tiers' descriptions that name the renamed tier ("Tier 1 plus engagement…",
+    as the defaults do) name it by its new name; recorded with the rename for undo."""
+    import re
+
+    from sqlalchemy import select, update
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Tier
+
+    mention = re.compile(rf"(?<!\w){re.escape(old)}(?!\w)")
+    rows = session.execute(
+        select(col(Tier.id), col(Tier.description)).where(col(Tier.id) != renamed_id)
+    ).all()
+    for other_id, description in rows:
+        if description and mention.search(description):
+            rec.touch("tier", (other_id,))
+            session.execute(
+                update(Tier)
+                .where(col(Tier.id) == other_id)
+                .values(description=mention.sub(lambda _m: new, description))
+            )
 
 
 def delete_tier(db: Database, *, tier_id: int, undo: UndoStack | None = None) -> TierDeleted:
