@@ -10,7 +10,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from retainer_tui.domain.month import Month
 from retainer_tui.services.database import DatabaseError
@@ -19,6 +19,7 @@ from retainer_tui.tui.client_rows import SORT_LABELS, Filter, SortKey, visible_r
 from retainer_tui.tui.keys import DASHBOARD_KEYS, bindings
 from retainer_tui.tui.month_step import month_step
 from retainer_tui.tui.widgets.client_table import ClientTable
+from retainer_tui.tui.widgets.fitting_footer import FittingFooter
 from retainer_tui.tui.widgets.summary_bar import SummaryBar
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class DashboardScreen(Screen[None]):
             "No clients yet. Press [b]n[/] to add one, or [b]ctrl+p[/] for every command.",
             id="empty",
         )
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
