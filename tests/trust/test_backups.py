@@ -45,7 +45,9 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dt.date]:
             runs.append(self.today)
 
     monkeypatch.setattr(
-        app_module, "build_app", lambda db, settings, *, today, notices=(): NoApp(today)
+        app_module,
+        "build_app",
+        lambda db, settings, *, today, notices=(), clock=None: NoApp(today),
     )
     monkeypatch.setattr(cli, "date", FakeDate)
     return runs
