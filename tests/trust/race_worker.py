@@ -8,6 +8,11 @@
                                                             into its form, then waits until
                                                             its dashboard shows OTHER's
 
+    python -m tests.trust.race_worker stale DB TIER FEE READY  the tier form of one person:
+                                                            reads the tier, says READY (a
+                                                            file), saves FEE once the go
+                                                            file is there: CONFLICT or SAVED
+
 DB is a file path or a postgresql:// URL (a database already made).
 
 Any exception ends the process with its traceback on stderr and exit code 1.
@@ -107,9 +112,32 @@ def _open(target: str) -> Database:
     return SqliteDatabase(Path(target))
 
 
+def stale_save(db: Database, tier: str, fee: str, ready: Path) -> str:
+    """A tier form opened before someone else's save, saved after it."""
+    from dataclasses import replace
+
+    from retainer_tui.services.errors import EditConflict
+    from retainer_tui.services.tiers import get_tier, list_tiers, save_tier, tier_version
+
+    db.author = "anna"
+    tier_id = next(t.id for t in list_tiers(db) if t.name == tier)
+    version = tier_version(db, tier_id=tier_id)
+    draft = replace(get_tier(db, tier_id=tier_id).draft(), monthly_fee=fee)
+    ready.touch()
+    wait_for_go()
+    try:
+        save_tier(db, draft=draft, tier_id=tier_id, expected=version, clients_follow=True)
+    except EditConflict as exc:
+        return f"CONFLICT {exc}"
+    return "SAVED"
+
+
 def main() -> None:
     mode, path = sys.argv[1], Path(sys.argv[2])
     db = _open(sys.argv[2])
+    if mode == "stale":
+        sys.stdout.write(stale_save(db, sys.argv[3], sys.argv[4], Path(sys.argv[5])) + "\n")
+        return
     wait_for_go()
     if mode == "saves":
         saves(db, sys.argv[3], int(sys.argv[4]))

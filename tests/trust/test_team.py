@@ -75,3 +75,33 @@ def test_two_people_an_import_and_a_script_at_once(team_url: str, tmp_path: Path
         assert imported[table] == want, f"{table}: {imported[table]} of {want} imported rows"
     assert {f"new client Anna {i:04d}" for i in range(n)} <= signed
     db.dispose()
+
+
+def test_a_form_opened_before_another_persons_save_is_told(team_url: str, tmp_path: Path) -> None:
+    """Two people, two processes, one tier: Anna's form was open when Sara saved; Anna's
+    save is refused, told who changed what, and Sara's fee stays."""
+    import time
+    from dataclasses import replace
+
+    from retainer_tui.db.postgres import PostgresDatabase
+    from retainer_tui.services.tiers import get_tier, list_tiers, save_tier
+    from tests.trust.test_concurrency import start
+
+    go, ready = tmp_path / "go", tmp_path / "ready"
+    anna = start(go, "stale", team_url, "Tier 1", "1750.00", str(ready))
+    deadline = time.monotonic() + 60
+    while not ready.exists():
+        assert anna.poll() is None, anna.communicate()[1]
+        assert time.monotonic() < deadline, "Anna's form never opened"
+        time.sleep(0.02)
+    sara = PostgresDatabase(team_url)
+    sara.author = "sara"
+    tier_id = next(t.id for t in list_tiers(sara) if t.name == "Tier 1")
+    draft = replace(get_tier(sara, tier_id=tier_id).draft(), monthly_fee="2100.00")
+    save_tier(sara, draft=draft, tier_id=tier_id, clients_follow=True)
+    go.touch()
+    out, err = anna.communicate(timeout=60)
+    assert anna.returncode == 0, err
+    assert out.startswith("CONFLICT") and "sara" in out and "2100.00" in out, out
+    assert get_tier(sara, tier_id=tier_id).monthly_fee_cents == 210_000
+    sara.dispose()
