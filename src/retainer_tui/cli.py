@@ -18,6 +18,7 @@ from retainer_tui.cli_log import add_log_parser, cmd_log
 if TYPE_CHECKING:
     from retainer_tui.config import Settings
     from retainer_tui.db.engine import Database
+    from retainer_tui.services.data_file import ImportSummary
 
 EXIT_USAGE = 2
 
@@ -341,11 +342,19 @@ def cmd_import(args: argparse.Namespace) -> int:
                 new_database=new, backup_dir=paths.backups_dir(db.path),
             )  # fmt: skip
     except DataFileError as exc:
-        # file: place: problem, one line each, as compilers write it.
-        lines = (f"{source}: {line}" for line in str(exc).splitlines())
-        raise CommandError("\n".join(lines)) from None
-    verb = "would import" if args.dry_run else "imported"
-    where = f" into a new database {path}" if new else ""
+        raise refused_file(source, exc) from None
+    return said_imported(source, summary, dry_run=args.dry_run, new=str(path) if new else None)
+
+
+def refused_file(source: Path, exc: Exception) -> CommandError:
+    """A refused data file: file: place: problem, one line each, as compilers write it."""
+    return CommandError("\n".join(f"{source}: {line}" for line in str(exc).splitlines()))
+
+
+def said_imported(source: Path, summary: ImportSummary, *, dry_run: bool, new: str | None) -> int:
+    """What an import did (or would do): one line, and where the backup went."""
+    verb = "would import" if dry_run else "imported"
+    where = f" into a new database {new}" if new else ""
     sys.stdout.write(f"{source}: {verb}{where}: {summary.describe()}\n")
     if summary.backup is not None:
         sys.stdout.write(f"the database before --replace is backed up in {summary.backup}\n")

@@ -4,7 +4,6 @@ schema is made when it is empty, and a dry run into an empty one makes nothing."
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,7 @@ def import_to_server(
 ) -> int:
     """Import into a PostgreSQL database: its schema is made first when it is empty (the
     database itself exists: createdb made it), so the file is checked against it."""
-    from retainer_tui.cli import CommandError, _open
+    from retainer_tui.cli import _open, refused_file, said_imported
     from retainer_tui.db.pg_migrate import holds_nothing
     from retainer_tui.db.pg_url import parse
     from retainer_tui.services.data_file import DataFileError, import_data
@@ -37,14 +36,8 @@ def import_to_server(
             new_database=new, backup_dir=paths.backups_dir(),
         )  # fmt: skip
     except DataFileError as exc:
-        lines = (f"{source}: {line}" for line in str(exc).splitlines())
-        raise CommandError("\n".join(lines)) from None
-    verb = "would import" if args.dry_run else "imported"
-    where = f" into a new database {db.label}" if new else ""
-    sys.stdout.write(f"{source}: {verb}{where}: {summary.describe()}\n")
-    if summary.backup is not None:
-        sys.stdout.write(f"the database before --replace is backed up in {summary.backup}\n")
-    return 0
+        raise refused_file(source, exc) from None
+    return said_imported(source, summary, dry_run=args.dry_run, new=db.label if new else None)
 
 
 def _dry_run_into_new(
@@ -58,7 +51,7 @@ def _dry_run_into_new(
     """What an import into a new database would do, checked against an empty scratch one."""
     import tempfile
 
-    from retainer_tui.cli import CommandError
+    from retainer_tui.cli import refused_file, said_imported
     from retainer_tui.db.migrate import open_database
     from retainer_tui.services.data_file import DataFileError, import_data
 
@@ -73,8 +66,5 @@ def _dry_run_into_new(
             finally:
                 scratch.dispose()
     except DataFileError as exc:
-        lines = (f"{source}: {line}" for line in str(exc).splitlines())
-        raise CommandError("\n".join(lines)) from None
-    sys.stdout.write(f"{source}: would import into a new database {where}: "
-                     f"{summary.describe()}\n")  # fmt: skip
-    return 0
+        raise refused_file(source, exc) from None
+    return said_imported(source, summary, dry_run=True, new=where)
