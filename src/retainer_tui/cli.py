@@ -289,9 +289,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    import tempfile
 
-    from retainer_tui.db.migrate import open_database
     from retainer_tui.services.data_file import (
         DataFileError,
         ImportFileRefused,
@@ -326,15 +324,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         if new:
             # Checked against an empty database first, so a refused file creates nothing;
             # a dry run goes no further.
-            with tempfile.TemporaryDirectory(prefix="retainer-import-") as folder:
-                scratch = open_database(Path(folder) / "check.db", currency=settings.currency)
-                try:
-                    summary = import_data(
-                        scratch, text, fmt=fmt, dry_run=True, replace=args.replace,
-                        new_database=True,
-                    )  # fmt: skip
-                finally:
-                    scratch.dispose()
+            summary = checked_as_new(text, fmt=fmt, replace=args.replace, settings=settings)
         if not (new and args.dry_run):
             db = _open(args, settings)
             summary = import_data(
@@ -344,6 +334,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     except DataFileError as exc:
         raise refused_file(source, exc) from None
     return said_imported(source, summary, dry_run=args.dry_run, new=str(path) if new else None)
+
+
+def checked_as_new(text: str, *, fmt: str, replace: bool, settings: Settings) -> ImportSummary:
+    """A dry run of the file against an empty scratch database: what an import into a new
+    database would do; DataFileError when the file is refused (nothing is created)."""
+    import tempfile
+
+    from retainer_tui.db.migrate import open_database
+    from retainer_tui.services.data_file import import_data
+
+    with tempfile.TemporaryDirectory(prefix="retainer-import-") as folder:
+        scratch = open_database(Path(folder) / "check.db", currency=settings.currency)
+        try:
+            return import_data(
+                scratch, text, fmt=fmt, dry_run=True, replace=replace, new_database=True
+            )
+        finally:
+            scratch.dispose()
 
 
 def refused_file(source: Path, exc: Exception) -> CommandError:

@@ -49,22 +49,11 @@ def _dry_run_into_new(
     where: str,
 ) -> int:
     """What an import into a new database would do, checked against an empty scratch one."""
-    import tempfile
-
-    from retainer_tui.cli import refused_file, said_imported
-    from retainer_tui.db.migrate import open_database
-    from retainer_tui.services.data_file import DataFileError, import_data
+    from retainer_tui.cli import checked_as_new, refused_file, said_imported
+    from retainer_tui.services.data_file import DataFileError
 
     try:
-        with tempfile.TemporaryDirectory(prefix="retainer-import-") as folder:
-            scratch = open_database(Path(folder) / "check.db", currency=settings.currency)
-            try:
-                summary = import_data(
-                    scratch, text, fmt=fmt, dry_run=True, replace=args.replace,
-                    new_database=True,
-                )  # fmt: skip
-            finally:
-                scratch.dispose()
+        summary = checked_as_new(text, fmt=fmt, replace=args.replace, settings=settings)
     except DataFileError as exc:
         raise refused_file(source, exc) from None
     return said_imported(source, summary, dry_run=True, new=where)
