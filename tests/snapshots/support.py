@@ -11,6 +11,7 @@ from textual.widgets import Input, TextArea
 from retainer_tui.config import Settings
 from retainer_tui.db.engine import Database
 from retainer_tui.tui.app import RetainerApp, build_app
+from tests.ui.conftest import workers_done
 
 SIZE = (120, 36)
 THEMES = ["textual-dark", "textual-light"]
@@ -38,7 +39,7 @@ def press_then(*keys: str, settle: bool = False) -> Callable[[Pilot[None]], Awai
             elif key:
                 await pilot.press(key)
             for _ in range(3):
-                await app.workers.wait_for_complete()
+                await workers_done(app)
                 await pilot.pause()
         if settle:
             for widget in app.screen.query(Input):

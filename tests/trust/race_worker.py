@@ -69,14 +69,10 @@ def app_session(db: Database, prefix: str, n: int, other: str) -> None:
         app = build_app(db, Settings(), today=date(2026, 11, 20), poll_seconds=0.2)
         app.animation_level = "none"
         async with app.run_test(size=(120, 36)) as pilot:
-            from contextlib import suppress
-
-            from textual.worker import WorkerCancelled
+            from tests.ui.conftest import workers_done
 
             for _ in range(3):
-                # A load may be cancelled by a newer one (others' changes): that is fine.
-                with suppress(WorkerCancelled):
-                    await app.workers.wait_for_complete()
+                await workers_done(app)
                 await pilot.pause()
             if app.screen is not app.dashboard:
                 await pilot.press("f")  # the welcome screen of an empty database

@@ -8,7 +8,7 @@ import pytest
 
 from retainer_tui.db.engine import Database
 from retainer_tui.tui import bench_hook
-from tests.ui.conftest import SIZE, AppMaker
+from tests.ui.conftest import SIZE, AppMaker, settle
 
 
 @pytest.mark.parametrize("mode", ["1", "filled"])
@@ -37,8 +37,6 @@ async def test_without_the_variable_nothing_is_printed(
     monkeypatch.delenv(bench_hook.ENV, raising=False)
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(app, pilot)
         assert app.dashboard.view is not None
     assert "RETAINER_BENCH" not in capfd.readouterr().out
