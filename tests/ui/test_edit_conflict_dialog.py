@@ -278,8 +278,10 @@ async def test_two_apps_on_one_file_the_second_save_is_told(
         await settle(sara_app, other)
         anna_form = PaymentFormScreen(db, client_id=rossi, month=NOVEMBER, today=as_of)
         sara_form = PaymentFormScreen(sara, client_id=rossi, month=NOVEMBER, today=as_of)
-        anna_app.push_screen(anna_form)
-        sara_app.push_screen(sara_form)
+        # Each pushed from its own app's task: two apps share this event loop, and a
+        # screen's messages run in the context it was started from (its `app`).
+        anna_app.call_later(anna_app.push_screen, anna_form)
+        sara_app.call_later(sara_app.push_screen, sara_form)
         await settle(anna_app, anna)
         await settle(sara_app, other)
         await type_into(other, "amount", "700")

@@ -5,6 +5,6 @@ screens deal in services, whichever engine is underneath."""
 from __future__ import annotations
 
 from retainer_tui.db.base import Database
-from retainer_tui.db.errors import DatabaseError, ServerUnreachable
+from retainer_tui.db.errors import DatabaseBusy, DatabaseError, ServerUnreachable
 
-__all__ = ["Database", "DatabaseError", "ServerUnreachable"]
+__all__ = ["Database", "DatabaseBusy", "DatabaseError", "ServerUnreachable"]

@@ -30,7 +30,7 @@ from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.services.tiers import TierInfo, list_tiers
 from retainer_tui.tui.entry_keys import CLIENT_FORM_KEYS
 from retainer_tui.tui.keys import bindings
-from retainer_tui.tui.screens.form_base import FormScreen, data_written, undo_stack
+from retainer_tui.tui.screens.form_base import FormScreen, Write, data_written, undo_stack
 from retainer_tui.tui.widgets.form_field import FormField, service_type_field, text_input
 
 NO_TIER = "No tier"
@@ -244,20 +244,20 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
             }
         )
 
-    def save(self) -> ClientSaved:
-        try:
-            return save_client(
-                self.db,
-                draft=self.current_draft(),
-                client_id=self.client_id,
-                base=self.draft if self.record is not None else None,
-                undo=undo_stack(self.app),
-            )
-        except EditConflict as exc:
-            # Shown at the fields; from now on the form starts from what is stored, so
-            # saving again keeps what was typed here.
-            self.draft = exc.current  # type: ignore[assignment]
-            raise
+    def save(self) -> Write[ClientSaved]:
+        draft, client_id, undo = self.current_draft(), self.client_id, undo_stack(self.app)
+        base = self.draft if self.record is not None else None
+
+        def write() -> ClientSaved:
+            try:
+                return save_client(self.db, draft=draft, client_id=client_id, base=base, undo=undo)
+            except EditConflict as exc:
+                # Shown at the fields; from now on the form starts from what is stored,
+                # so saving again keeps what was typed here.
+                self.draft = exc.current  # type: ignore[assignment]
+                raise
+
+        return write
 
     def saved_message(self, result: ClientSaved | None) -> str:
         assert result is not None
@@ -379,13 +379,12 @@ class DeleteClientScreen(FormScreen[ClientDeleted | None]):
     def _back(self) -> None:
         self.dismiss(None)
 
-    def save(self) -> ClientDeleted:
+    def save(self) -> Write[ClientDeleted]:
         typed = self.query_one("#confirm", Input).value
         if not typed.strip():
             raise FormInvalid({"confirm": f"type {self.record.name} to delete it"})
-        return delete_client(
-            self.db, client_id=self.record.id, confirm_name=typed, undo=undo_stack(self.app)
-        )
+        client_id, undo = self.record.id, undo_stack(self.app)
+        return lambda: delete_client(self.db, client_id=client_id, confirm_name=typed, undo=undo)
 
     def saved_message(self, result: ClientDeleted | None) -> str:
         assert result is not None

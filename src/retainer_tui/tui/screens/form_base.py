@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual import work
 from textual.app import App
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
+from textual.widgets import Button
 
-from retainer_tui.services.database import DatabaseError, ServerUnreachable
+from retainer_tui.services.database import DatabaseBusy, DatabaseError, ServerUnreachable
 from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.services.undo import UndoStack
 from retainer_tui.tui.widgets.form_field import FormField
@@ -23,9 +26,13 @@ if TYPE_CHECKING:
     from retainer_tui.services.database import Database
 
 ResultT = TypeVar("ResultT")
+# What a form's save() hands the worker: the write, with the typed values closed over.
+Write = Callable[[], ResultT]
 
-# How often a form whose save found the server gone tries again.
+# How often a form whose save found the server gone (or the file locked) tries again.
 RETRY_SECONDS = 2.0
+# A save taking longer than this says so in a toast (the button already says "Saving…").
+SLOW_SECONDS = 1.0
 
 
 def undo_stack(app: App[Any]) -> UndoStack:
@@ -93,6 +100,9 @@ class FormScreen(ModalScreen[ResultT]):
         self._initial: dict[str, str] | None = None
         # Saving again every few seconds while the server cannot be reached.
         self._retry: Timer | None = None
+        self._saving = False
+        self._slow: Timer | None = None
+        self._button_label: str | None = None
         self.version: object | None = None
 
     # -- fields ----------------------------------------------------------------------------
@@ -147,70 +157,131 @@ class FormScreen(ModalScreen[ResultT]):
 
     # -- saving and cancelling -------------------------------------------------------------
 
-    def save(self) -> ResultT:
-        """Each form writes through its own service; every subclass defines this."""
+    def save(self) -> Write[ResultT]:
+        """On the UI thread: read the fields (raising FormInvalid for what they alone can
+        refuse) and return the write, which runs in a worker thread: it may only touch the
+        database and what it closed over, never a widget."""
         raise TypeError(f"{type(self).__name__} must define save()")
 
     def saved_message(self, result: ResultT) -> str:
         return "Saved."
 
     def action_save(self) -> None:
-        try:
-            result = self.save()
-        except EditConflict as exc:
-            if not exc.changes:
-                self.show_errors(exc.errors)
-            else:
-                self.edit_conflict(exc, self.action_save)
+        if self.saving:
+            self.notify("Still saving: a moment.", title=self.TITLE_TEXT, timeout=3)
             return
+        try:
+            write = self.save()
         except FormInvalid as exc:
+            self._stop_retrying()
             self.show_errors(exc.errors)
             return
-        except ServerUnreachable as exc:
-            self._save_when_back(exc)
-            return
-        except (ServiceError, DatabaseError) as exc:
-            self.notify(str(exc), severity="error", title=self.TITLE_TEXT, timeout=8)
-            return
-        self._saved(result)
+        self.in_background(write, self._saved, retry=self.action_save)
 
-    def _save_when_back(self, exc: ServerUnreachable) -> None:
-        """The server is gone: the edit stays in the form and is saved, by itself, as soon
-        as the server answers again (escape still cancels)."""
-        if self._retry is None:
+    # -- the database in a worker ----------------------------------------------------------
+
+    class Finished(Message):
+        """A write (or read) started by in_background ended, with its result or error."""
+
+        def __init__(self, then: Callable[[Any], None], retry: Callable[[], None]) -> None:
+            super().__init__()
+            self.then = then
+            self.retry = retry
+            self.result: object = None
+            self.error: Exception | None = None
+
+    @property
+    def saving(self) -> bool:
+        """Whether a write started here is still running."""
+        return self._saving
+
+    def in_background(
+        self, work: Callable[[], Any], then: Callable[[Any], None], *, retry: Callable[[], None]
+    ) -> None:
+        """Run `work` in a worker thread, so keys keep working while the database is busy
+        (another retainer importing holds its lock for seconds); `then(result)` runs on the
+        UI thread after. Refusals are shown here; a busy database or an unreachable server
+        keeps the edit in the form and tries `retry` again every few seconds."""
+        self._saving = True
+        self._show_saving(True)
+        self._slow = self.set_timer(SLOW_SECONDS, self._say_slow)
+        self._work(work, FormScreen.Finished(then, retry))
+
+    @work(thread=True, group="form-write", exit_on_error=False)
+    def _work(self, work: Callable[[], Any], finished: FormScreen.Finished) -> None:
+        try:
+            finished.result = work()
+        except Exception as exc:  # handed to the UI thread, which shows or raises it
+            finished.error = exc
+        self.post_message(finished)
+
+    def on_form_screen_finished(self, message: FormScreen.Finished) -> None:
+        message.stop()
+        self._saving = False
+        self._show_saving(False)
+        if self._slow is not None:
+            self._slow.stop()
+            self._slow = None
+        exc = message.error
+        if isinstance(exc, (ServerUnreachable, DatabaseBusy)):
+            self._save_when_back(exc, message.retry)
+            return
+        was_waiting = self._retry is not None
+        self._stop_retrying()
+        if was_waiting:
+            connection_shown(self.app, online=True)
+        if exc is None:
+            message.then(message.result)
+        elif isinstance(exc, EditConflict):
+            if exc.changes:
+                self.edit_conflict(exc, message.retry)
+            else:
+                self.show_errors(exc.errors)
+        elif isinstance(exc, FormInvalid):
+            self.show_errors(exc.errors)
+        elif isinstance(exc, (ServiceError, DatabaseError)):
+            self.notify(str(exc), severity="error", title=self.TITLE_TEXT, timeout=8)
+        else:
+            raise exc  # a bug: fail as loudly as it would have on the UI thread
+
+    def _show_saving(self, saving: bool) -> None:
+        for button in self.query("#save").results(Button):
+            if saving:
+                self._button_label = str(button.label)
+                button.label = "Saving…"
+            elif self._button_label is not None:
+                button.label = self._button_label
+            button.disabled = saving
+
+    def _say_slow(self) -> None:
+        self._slow = None
+        if self._saving:
             self.notify(
-                f"{exc} Your edit is kept here and saved when the server is back.",
+                "Still saving: the database is slow to answer (another retainer may be "
+                "writing). Keys keep working; the form closes when it is saved.",
+                title=self.TITLE_TEXT,
+                timeout=6,
+            )
+
+    def _save_when_back(self, exc: DatabaseError, retry: Callable[[], None]) -> None:
+        """The server is gone or the file stays locked: the edit stays in the form and is
+        saved, by itself, as soon as the database answers again (escape still cancels)."""
+        if self._retry is None:
+            busy = isinstance(exc, DatabaseBusy)
+            self.notify(
+                f"{exc} Your edit is kept here and saved "
+                f"{'when the database is free' if busy else 'when the server is back'}.",
                 severity="warning",
-                title="Reconnecting…",
+                title="Waiting for the database…" if busy else "Reconnecting…",
                 timeout=12,
             )
-            self._retry = self.set_interval(RETRY_SECONDS, self._retry_save)
-        connection_shown(self.app, online=False)
+            self._retry = self.set_interval(RETRY_SECONDS, lambda: self._retry_save(retry))
+        if not isinstance(exc, DatabaseBusy):
+            connection_shown(self.app, online=False)
 
-    def _retry_save(self) -> None:
-        try:
-            result = self.save()
-        except ServerUnreachable:
-            return
-        except EditConflict as exc:  # someone saved this record while we waited
-            self._stop_retrying()
-            connection_shown(self.app, online=True)
-            if exc.changes:
-                self.edit_conflict(exc, self.action_save)
-            else:
-                self.show_errors(exc.errors)
-            return
-        except FormInvalid as exc:
-            self._stop_retrying()
-            self.show_errors(exc.errors)
-            return
-        except (ServiceError, DatabaseError) as exc:
-            self._stop_retrying()
-            self.notify(str(exc), severity="error", title=self.TITLE_TEXT, timeout=8)
-            return
-        self._stop_retrying()
-        connection_shown(self.app, online=True)
-        self._saved(result)
+    def _retry_save(self, retry: Callable[[], None]) -> None:
+        if not self._saving:
+            retry()
 
     def _stop_retrying(self) -> None:
         if self._retry is not None:
@@ -270,6 +341,9 @@ class FormScreen(ModalScreen[ResultT]):
                 control.load_text(value)
 
     def action_cancel(self) -> None:
+        if self._saving:  # a write under way cannot be taken back half done
+            self.notify("Still saving: the form closes when it is saved.", title=self.TITLE_TEXT)
+            return
         self._stop_retrying()
         if not self.dirty:
             self.dismiss(cast(ResultT, None))

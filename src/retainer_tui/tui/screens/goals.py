@@ -20,7 +20,7 @@ from retainer_tui.services.month_view import MetricInfo, read_metrics
 from retainer_tui.tui.entry_keys import GOALS_KEYS, METRIC_FORM_KEYS
 from retainer_tui.tui.key_order import keys_held
 from retainer_tui.tui.keys import bindings
-from retainer_tui.tui.screens.form_base import FormScreen, undo_stack
+from retainer_tui.tui.screens.form_base import FormScreen, Write, undo_stack
 from retainer_tui.tui.widgets.form_field import FormField
 
 
@@ -156,7 +156,7 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
 
     # -- saving ----------------------------------------------------------------------------
 
-    def save(self) -> GoalsSet:
+    def save(self) -> Write[GoalsSet]:
         values = self.values()
         targets = {m.key: values.get(_field(m.key), "") for m in self.metrics}
         try:
@@ -171,21 +171,26 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
                     except v.InvalidValue as bad:
                         errors[_field(key)] = str(bad)
             raise FormInvalid(errors) from None
-        try:
-            return entries.set_goals(
-                self.db,
-                client_id=self.client_id,
-                month=month,
-                targets=targets,
-                undo=undo_stack(self.app),
-                expected=self.version,  # type: ignore[arg-type]
-            )
-        except EditConflict:
-            raise
-        except FormInvalid as exc:
-            raise FormInvalid(
-                {k.replace("target:", "target-"): m for k, m in exc.errors.items()}
-            ) from None
+        undo, expected = undo_stack(self.app), self.version
+
+        def write() -> GoalsSet:
+            try:
+                return entries.set_goals(
+                    self.db,
+                    client_id=self.client_id,
+                    month=month,
+                    targets=targets,
+                    undo=undo,
+                    expected=expected,  # type: ignore[arg-type]
+                )
+            except EditConflict:
+                raise
+            except FormInvalid as exc:
+                raise FormInvalid(
+                    {k.replace("target:", "target-"): m for k, m in exc.errors.items()}
+                ) from None
+
+        return write
 
     def reload_stored(self) -> None:
         """The targets in force as stored now; the new targets typed are cleared."""
@@ -332,14 +337,10 @@ class MetricFormScreen(FormScreen[MetricAdded | None]):
     def dirty(self) -> bool:
         return any(v.strip() for v in self.values().values())
 
-    def save(self) -> MetricAdded:
-        values = self.values()
-        return entries.add_metric(
-            self.db,
-            key=values["key"],
-            label=values["label"],
-            unit=values["unit"],
-            undo=undo_stack(self.app),
+    def save(self) -> Write[MetricAdded]:
+        values, undo = self.values(), undo_stack(self.app)
+        return lambda: entries.add_metric(
+            self.db, key=values["key"], label=values["label"], unit=values["unit"], undo=undo
         )
 
     def saved_message(self, result: MetricAdded | None) -> str:

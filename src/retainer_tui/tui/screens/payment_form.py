@@ -20,7 +20,7 @@ from retainer_tui.services.entries import PaymentSaved
 from retainer_tui.services.errors import EditConflict, ServiceError
 from retainer_tui.tui.entry_keys import PAYMENT_KEYS
 from retainer_tui.tui.keys import bindings
-from retainer_tui.tui.screens.form_base import FormScreen, data_written, undo_stack
+from retainer_tui.tui.screens.form_base import FormScreen, Write, data_written, undo_stack
 from retainer_tui.tui.widgets.form_field import FormField
 
 
@@ -93,17 +93,17 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
             return self.existing is not None
         return True
 
-    def save(self) -> PaymentSaved:
-        values = self.values()
-        return entries.mark_payment(
+    def save(self) -> Write[PaymentSaved]:
+        values, undo, expected = self.values(), undo_stack(self.app), self.version
+        return lambda: entries.mark_payment(
             self.db,
             client_id=self.client_id,
             month=self.month,
             today=self.today,
             received_on=values["received_on"],
             amount=values["amount"],
-            undo=undo_stack(self.app),
-            expected=self.version,  # type: ignore[arg-type]
+            undo=undo,
+            expected=expected,  # type: ignore[arg-type]
         )
 
     def reload_stored(self) -> None:

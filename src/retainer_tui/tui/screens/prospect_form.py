@@ -24,7 +24,7 @@ from retainer_tui.services import pipeline as pl
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import FORM_KEYS, OBJECTION_KEYS
-from retainer_tui.tui.screens.form_base import FormScreen, undo_stack
+from retainer_tui.tui.screens.form_base import FormScreen, Write, undo_stack
 from retainer_tui.tui.widgets.form_field import FormField, service_type_field, text_input
 
 
@@ -150,17 +150,18 @@ class ProspectFormScreen(_PipelineForm):
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
 
-    def save(self) -> pl.PipelineChange:
+    def save(self) -> Write[pl.PipelineChange]:
         v = self.values()
         draft = pl.ProspectDraft(**{k: v.get(k, getattr(self.draft, k)) for k in _DRAFT_FIELDS})
-        return pl.save_prospect(
+        undo, expected = undo_stack(self.app), self.version
+        return lambda: pl.save_prospect(
             self.db,
             draft=draft,
             today=self.today,
             client_id=self.client_id,
             report_due_day=self.report_due_day,
-            undo=undo_stack(self.app),
-            expected=self.version,  # type: ignore[arg-type]
+            undo=undo,
+            expected=expected,  # type: ignore[arg-type]
         )
 
     def reload_stored(self) -> None:
@@ -227,7 +228,7 @@ class DiscoveryFormScreen(_PipelineForm):
     def on_mount(self) -> None:
         self.query_one("#workload", TextArea).focus()
 
-    def save(self) -> pl.PipelineChange:
+    def save(self) -> Write[pl.PipelineChange]:
         v = self.values()
         draft = pl.DiscoveryDraft(
             workload=v["workload"],
@@ -235,12 +236,13 @@ class DiscoveryFormScreen(_PipelineForm):
             targets={m.key: v.get(f"target-{m.key}", "") for m in self.metrics},
             extra_services=v["extra_services"],
         )
-        return pl.save_discovery(
+        undo, expected = undo_stack(self.app), self.version
+        return lambda: pl.save_discovery(
             self.db,
             client_id=self.client_id,
             draft=draft,
-            undo=undo_stack(self.app),
-            expected=self.version,  # type: ignore[arg-type]
+            undo=undo,
+            expected=expected,  # type: ignore[arg-type]
         )
 
     def reload_stored(self) -> None:
@@ -273,6 +275,7 @@ class ObjectionsScreen(_PipelineForm):
         self.client_id = client_id
         prospect = pl.get_prospect(db, client_id=client_id)
         self.TITLE_TEXT = f"Objections: {prospect.name}"
+        self._offers_discount = False
         self.rows: list[pl.ObjectionDraft] = [
             pl.ObjectionDraft(o.kind.value, o.text, o.answer) for o in prospect.objections
         ] or [pl.ObjectionDraft()]
@@ -373,12 +376,15 @@ class ObjectionsScreen(_PipelineForm):
         self.rows = rows or [pl.ObjectionDraft()]
         await self._rebuild(focus=max(0, index - 1))
 
-    def save(self) -> pl.PipelineChange:
-        rows = self._read_rows()
-        result = pl.save_objections(
-            self.db, client_id=self.client_id, objections=rows, undo=undo_stack(self.app)
+    def save(self) -> Write[pl.PipelineChange]:
+        rows, undo = self._read_rows(), undo_stack(self.app)
+        self._offers_discount = any(mentions_discount(r.answer) for r in rows)
+        return lambda: pl.save_objections(
+            self.db, client_id=self.client_id, objections=rows, undo=undo
         )
-        if any(mentions_discount(r.answer) for r in rows):
+
+    def saved_message(self, result: pl.PipelineChange) -> str:
+        if self._offers_discount:
             self.app.notify(
                 "An answer offers a discount: the article says add value instead "
                 "(an extra service for the same fee).",
@@ -386,7 +392,7 @@ class ObjectionsScreen(_PipelineForm):
                 title="Never a discount",
                 timeout=8,
             )
-        return result
+        return super().saved_message(result)
 
 
 # ---------------------------------------------------------------- paid trial
@@ -437,15 +443,12 @@ class TrialFormScreen(_PipelineForm):
     def on_mount(self) -> None:
         self.query_one("#fee", Input).focus()
 
-    def save(self) -> pl.PipelineChange:
+    def save(self) -> Write[pl.PipelineChange]:
         v = self.values()
         draft = pl.TrialDraft(fee=v["fee"], start=v["start"], end=v["end"], criteria=v["criteria"])
-        return pl.save_trial(
-            self.db,
-            client_id=self.client_id,
-            draft=draft,
-            today=self.today,
-            undo=undo_stack(self.app),
+        undo = undo_stack(self.app)
+        return lambda: pl.save_trial(
+            self.db, client_id=self.client_id, draft=draft, today=self.today, undo=undo
         )
 
 
@@ -485,18 +488,15 @@ class ChooseTierScreen(_PipelineForm):
     def on_mount(self) -> None:
         self.query_one("#tier", Select).focus()
 
-    def save(self) -> pl.PipelineChange:
+    def save(self) -> Write[pl.PipelineChange]:
         value = self.query_one("#tier", Select).value
         if value is Select.NULL:
             from retainer_tui.services.errors import FormInvalid
 
             raise FormInvalid({"tier": "choose one of your tiers"})
-        return pl.choose_tier(
-            self.db,
-            client_id=self.client_id,
-            tier_id=int(str(value)),
-            today=self.today,
-            undo=undo_stack(self.app),
+        tier_id, undo = int(str(value)), undo_stack(self.app)
+        return lambda: pl.choose_tier(
+            self.db, client_id=self.client_id, tier_id=tier_id, today=self.today, undo=undo
         )
 
 
@@ -553,19 +553,21 @@ class RetainFormScreen(_PipelineForm):
             f"Guaranteed monthly income: {money(self.income)} → {money(after)}"
         )
 
-    def save(self) -> pl.PipelineChange:
+    def save(self) -> Write[pl.PipelineChange]:
         value = self.query_one("#tier", Select).value
         if value is Select.NULL:
             from retainer_tui.services.errors import FormInvalid
 
             raise FormInvalid({"tier": "choose one of your tiers"})
-        return pl.retain(
+        tier_id, undo = int(str(value)), undo_stack(self.app)
+        start_month = self.query_one("#start_month", Input).value
+        return lambda: pl.retain(
             self.db,
             client_id=self.client_id,
-            tier_id=int(str(value)),
-            start_month=self.query_one("#start_month", Input).value,
+            tier_id=tier_id,
+            start_month=start_month,
             today=self.today,
-            undo=undo_stack(self.app),
+            undo=undo,
         )
 
 
@@ -600,11 +602,8 @@ class LostFormScreen(_PipelineForm):
     def _submitted(self) -> None:
         self.action_save()
 
-    def save(self) -> pl.PipelineChange:
-        return pl.mark_lost(
-            self.db,
-            client_id=self.client_id,
-            reason=self.query_one("#reason", Input).value,
-            today=self.today,
-            undo=undo_stack(self.app),
+    def save(self) -> Write[pl.PipelineChange]:
+        reason, undo = self.query_one("#reason", Input).value, undo_stack(self.app)
+        return lambda: pl.mark_lost(
+            self.db, client_id=self.client_id, reason=reason, today=self.today, undo=undo
         )

@@ -21,7 +21,7 @@ from retainer_tui.services.entries import ReportSaved
 from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.tui.entry_keys import REPORT_MARK_KEYS
 from retainer_tui.tui.keys import bindings
-from retainer_tui.tui.screens.form_base import FormScreen, data_written, undo_stack
+from retainer_tui.tui.screens.form_base import FormScreen, Write, data_written, undo_stack
 from retainer_tui.tui.widgets.form_field import FormField
 
 
@@ -106,16 +106,18 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
         except v.InvalidValue as exc:
             raise FormInvalid({"month": str(exc)}) from None
 
-    def save(self) -> ReportSaved:
+    def save(self) -> Write[ReportSaved]:
         month = self._typed_month()
-        return entries.mark_report_sent(
+        sent_on, undo = self.values()["sent_on"], undo_stack(self.app)
+        expected = self._expected(month)
+        return lambda: entries.mark_report_sent(
             self.db,
             client_id=self.client_id,
             month=month,
             today=self.today,
-            sent_on=self.values()["sent_on"],
-            undo=undo_stack(self.app),
-            expected=self._expected(month),
+            sent_on=sent_on,
+            undo=undo,
+            expected=expected,
         )
 
     def _expected(self, month: Month) -> EditVersion | None:

@@ -3,6 +3,7 @@ reorder, delete."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -15,7 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from retainer_tui.domain.money import format_money
 from retainer_tui.services.database import Database, DatabaseError
-from retainer_tui.services.errors import EditConflict, FormInvalid, NotFound, ServiceError
+from retainer_tui.services.errors import FormInvalid, NotFound, ServiceError
 from retainer_tui.services.month_view import MetricInfo, read_metrics
 from retainer_tui.services.tiers import (
     GOAL_FIELD,
@@ -253,6 +254,15 @@ def _fee(cents: int, currency: str) -> str:
     return format_money(cents, currency, cents_shown=cents % 100 != 0)
 
 
+@dataclass(frozen=True)
+class _FeeChange:
+    """A saved tier's fee changes and clients pay it: they are asked whether to follow."""
+
+    tier: TierInfo
+    new_fee: int
+    paying: int
+
+
 class TierFormScreen(FormScreen[TierSaved | None]):
     """A tier's name, fee, included hours, services, description and default goals (a
     monthly target per metric, offered on a client's goals screen; blank means none)."""
@@ -382,39 +392,39 @@ class TierFormScreen(FormScreen[TierSaved | None]):
 
     def action_save(self) -> None:
         """Saving a new fee for a tier clients pay asks whether they follow it."""
-        draft = self.current_draft()
-        tier = self.tier
-        try:
-            errors = validate_tier(self.db, draft, tier_id=tier.id if tier else None)
-        except DatabaseError as exc:
-            self.notify(str(exc), severity="error")
+        if self.saving:
+            self.notify("Still saving: a moment.", title=self.TITLE_TEXT, timeout=3)
             return
-        if errors:
-            self.show_errors(errors)
-            return
-        if tier is None:
-            self._finish(draft, clients_follow=True)
-            return
-        from retainer_tui.domain import validation as v
-        from retainer_tui.services.edit_guard import check_current
+        draft, tier, version = self.current_draft(), self.tier, self.version
 
-        try:  # changed since it opened: say so before asking about its fee
-            check_current(self.db, self.version)  # type: ignore[arg-type]
-        except EditConflict as exc:
-            self.edit_conflict(exc, self.action_save)
-            return
-        except DatabaseError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        new_fee = v.money(draft.monthly_fee, "monthly fee")
-        current = get_tier(self.db, tier_id=tier.id)
-        paying = followers(self.db, tier_id=tier.id) if current else 0
-        if current is None or new_fee == current.monthly_fee_cents or not paying:
+        def look() -> _FeeChange | None:
+            errors = validate_tier(self.db, draft, tier_id=tier.id if tier else None)
+            if errors:
+                raise FormInvalid(errors)
+            if tier is None:
+                return None
+            from retainer_tui.domain import validation as v
+            from retainer_tui.services.edit_guard import check_current
+
+            # Changed since it opened: say so before asking about its fee.
+            check_current(self.db, version)  # type: ignore[arg-type]
+            new_fee = v.money(draft.monthly_fee, "monthly fee")
+            current = get_tier(self.db, tier_id=tier.id)
+            paying = followers(self.db, tier_id=tier.id) if current else 0
+            if current is None or new_fee == current.monthly_fee_cents or not paying:
+                return None
+            return _FeeChange(current, new_fee, paying)
+
+        self.in_background(look, lambda change: self._ask(draft, change), retry=self.action_save)
+
+    def _ask(self, draft: TierDraft, change: _FeeChange | None) -> None:
+        if change is None:
             self._finish(draft, clients_follow=True)
             return
+        current = change.tier
         old = _fee(current.monthly_fee_cents, self.currency)
-        new = _fee(new_fee, self.currency)
-        who = "1 client pays" if paying == 1 else f"{paying} clients pay"
+        new = _fee(change.new_fee, self.currency)
+        who = "1 client pays" if change.paying == 1 else f"{change.paying} clients pay"
 
         def answered(choice: str | None) -> None:
             if choice in ("follow", "keep"):
@@ -456,29 +466,27 @@ class TierFormScreen(FormScreen[TierSaved | None]):
 
     def _finish(self, draft: TierDraft, *, clients_follow: bool) -> None:
         tier_id = self.tier.id if self.tier else None
-        try:
-            saved = save_tier(
+        undo, expected = undo_stack(self.app), self.version
+        self.in_background(
+            lambda: save_tier(
                 self.db,
                 draft=draft,
                 tier_id=tier_id,
                 clients_follow=clients_follow,
-                undo=undo_stack(self.app),
-                expected=self.version,  # type: ignore[arg-type]
-            )
-        except EditConflict as exc:
-            self.edit_conflict(exc, self.action_save)
-            return
-        except FormInvalid as exc:
-            self.show_errors(exc.errors)
-            return
-        except (ServiceError, DatabaseError) as exc:
-            self.notify(str(exc), severity="error", title=self.TITLE_TEXT)
-            return
+                undo=undo,
+                expected=expected,  # type: ignore[arg-type]
+            ),
+            self._tier_saved,
+            retry=self.action_save,
+        )
+
+    def _tier_saved(self, saved: TierSaved) -> None:
         message = f"{'Added' if saved.created else 'Saved'} {saved.name}."
         if saved.pinned:
             message += f" {saved.pinned} client(s) keep the old fee."
         elif saved.followed:
             message += f" {saved.followed} client(s) now pay the new fee."
+        self.clear_errors()
         self.app.notify(message, title="Saved")
         data_written(self.app)
         self.dismiss(saved)

@@ -1,0 +1,147 @@
+"""Another process holds the database's write lock for 3 s (an import on another machine
+of the team, a `retainer import` in another terminal): a form saved meanwhile says it is
+saving, the keys typed after ctrl+s are handled at once, and the save lands when the lock
+is let go. The lock is the engine's own: SQLite's BEGIN IMMEDIATE on the file, the
+PostgreSQL advisory lock every write of ours takes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from textual.widgets import Button
+
+from retainer_tui.db.engine import BUSY_TIMEOUT_MS
+from retainer_tui.db.postgres import WRITE_LOCK
+from retainer_tui.services.database import Database
+from retainer_tui.services.entries import payment_for
+from retainer_tui.tui.screens.payment_form import PaymentFormScreen
+from tests.raw import db_arg
+from tests.ui.conftest import SIZE, AppMaker, settle
+
+pytestmark = pytest.mark.both_engines
+
+LOCK_SECONDS = 3
+
+SQLITE_LOCKER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.execute("ROLLBACK")
+"""
+
+PG_LOCKER = """
+import sys, time
+import psycopg
+with psycopg.connect(sys.argv[1]) as conn:
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (int(sys.argv[3]),))
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+    conn.rollback()
+"""
+
+
+def hold_write_lock(db: Database, seconds: float = LOCK_SECONDS) -> subprocess.Popen[str]:
+    """Another process taking the write lock for some seconds; returns once it holds it."""
+    target = db_arg(db)
+    script = PG_LOCKER if target.startswith("postgresql") else SQLITE_LOCKER
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, target, str(seconds), str(WRITE_LOCK)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def notes(app: object) -> list[str]:
+    return [n.message for n in app._notifications]  # type: ignore[attr-defined]
+
+
+def titles(app: object) -> list[str]:
+    return [n.title for n in app._notifications]  # type: ignore[attr-defined]
+
+
+async def test_keys_work_while_another_process_holds_the_lock(
+    sample_db: Database, make_app: AppMaker, as_of: date
+) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        client_id = app.dashboard.table.highlighted_client_id()
+        assert client_id is not None
+        await pilot.press("p")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, PaymentFormScreen)
+        month = form.month
+        form.set_values({"amount": "1234.50"})
+        await pilot.pause()
+        before = payment_for(sample_db, client_id=client_id, month=month)
+
+        locker = hold_write_lock(sample_db)
+        try:
+            await pilot.press("ctrl+s")
+            focused = app.focused
+            await pilot.press("tab")  # a key after ctrl+s, while the save waits on the lock
+            assert locker.poll() is None, "the lock was let go before the key was handled"
+            assert app.focused is not focused
+            assert app.screen is form and form.saving
+            assert str(form.query_one("#save", Button).label) == "Saving…"
+            assert payment_for(sample_db, client_id=client_id, month=month) == before
+            while locker.poll() is None and not any("Still saving" in n for n in notes(app)):
+                await pilot.pause(0.1)
+            assert locker.poll() is None, "the slow save was never said"
+        finally:
+            locker.wait(timeout=30)
+        for _ in range(300):  # the save lands after the lock is let go
+            if app.screen is not form:
+                break
+            await pilot.pause(0.1)
+        await settle(app, pilot)
+        assert app.screen is not form
+    stored = payment_for(sample_db, client_id=client_id, month=month)
+    already = before[0] if before else 0  # an instalment adds to what the month holds
+    assert stored is not None and stored[0] == already + 123450
+
+
+@pytest.mark.sqlite_only("SQLite gives up after its busy timeout; a PostgreSQL write waits")
+async def test_a_lock_held_past_the_busy_timeout_is_waited_out(
+    sample_db: Database, make_app: AppMaker, as_of: date
+) -> None:
+    """The lock outlasts SQLite's busy timeout: the form says it waits for the database,
+    keeps the edit, and saves it by itself once the lock is let go."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        client_id = app.dashboard.table.highlighted_client_id()
+        assert client_id is not None
+        await pilot.press("p")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, PaymentFormScreen)
+        form.set_values({"amount": "10.00"})
+        await pilot.pause()
+        before = payment_for(sample_db, client_id=client_id, month=form.month)
+        locker = hold_write_lock(sample_db, seconds=BUSY_TIMEOUT_MS / 1000 + 2)
+        try:
+            await pilot.press("ctrl+s")
+            while locker.poll() is None and not any("Waiting" in n for n in titles(app)):
+                await pilot.pause(0.1)
+            assert locker.poll() is None, "the busy database was never said"
+            assert app.screen is form
+        finally:
+            locker.wait(timeout=30)
+        for _ in range(300):
+            if app.screen is not form:
+                break
+            await pilot.pause(0.1)
+        assert app.screen is not form
+        stored = payment_for(sample_db, client_id=client_id, month=form.month)
+    already = before[0] if before else 0
+    assert stored is not None and stored[0] == already + 1000
