@@ -18,19 +18,11 @@ from retainer_tui.db.engine import (
     translate,
 )
 from retainer_tui.db.errors import DatabaseError
+from retainer_tui.db.revisions import read_revisions
 
-# The newest migration's revision id; a test keeps it equal to Alembic's head.
-SCHEMA_HEAD = "0006_change_log"
-KNOWN_REVISIONS = frozenset(
-    {
-        "0001_initial",
-        "0002_pipeline",
-        "0003_tier_goals",
-        "0004_name_key",
-        "0005_tracked_from",
-        "0006_change_log",
-    }
-)
+# Read from the revision files themselves (a test holds them equal to Alembic's view), so
+# that a new revision needs no edit here.
+SCHEMA_HEAD, KNOWN_REVISIONS = read_revisions()
 
 
 def current_revision(conn: sqlite3.Connection) -> str | None:
