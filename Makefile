@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run demo test lint bench screenshot clean
+.PHONY: run demo test lint bench screenshot migration clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ bench: $(STAMP)
 
 screenshot: $(STAMP)
 	$(BIN)/python scripts/screenshot.py
+
+# The next schema revision from the table classes: make migration MSG="add a thing"
+migration: $(TEST_STAMP)
+	$(BIN)/python scripts/new_migration.py -- "$(MSG)"
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
