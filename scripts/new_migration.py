@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     if not message:
         print('new_migration: say what it does: make migration MSG="add a thing"', file=sys.stderr)
         return 2
+    if not args.versions.is_dir():
+        print(f"new_migration: {args.versions}: no such folder", file=sys.stderr)
+        return 2
     try:
         script = autogenerate(message, args.versions)
     except RevisionError as exc:

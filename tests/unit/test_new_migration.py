@@ -123,3 +123,16 @@ def test_revision_ids_are_the_next_number_and_the_words() -> None:
     assert long == "0011_a_very_long_message_that"
     assert len(long) <= 32
     assert revision_id("first", frozenset()) == "0001_first"
+
+
+def test_a_folder_with_two_heads_is_refused_before_anything_is_written(versions: Path) -> None:
+    head, _ = read_revisions(versions)
+    newest = (versions / f"{head}.py").read_text(encoding="utf-8")
+    rival = newest.replace(f'revision = "{head}"', 'revision = "9999_rival"', 1)
+    assert rival != newest
+    (versions / "9999_rival.py").write_text(rival, encoding="utf-8")
+    before = _contents(versions)
+    done = _run("add a thing", "--versions", str(versions))
+    assert done.returncode == 1
+    assert f"2 heads ({head}, 9999_rival)" in done.stderr
+    assert _contents(versions) == before

@@ -116,7 +116,8 @@ def read_revisions(folder: Path = VERSIONS) -> tuple[str, frozenset[str]]:
     heads = sorted(set(scripts) - revised)
     if len(heads) > 1:
         raise RevisionError(
-            f"{folder}: {len(heads)} heads ({', '.join(heads)}); one must revise the other"
+            f"{folder}: {len(heads)} heads ({', '.join(heads)}); renumber one to revise the "
+            "other, or add a revision that revises them all"
         )
     return heads[0], frozenset(scripts)
 
