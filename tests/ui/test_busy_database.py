@@ -89,6 +89,8 @@ async def test_keys_work_while_another_process_holds_the_lock(
             await pilot.press("ctrl+s")
             focused = app.focused
             await pilot.press("tab")  # a key after ctrl+s, while the save waits on the lock
+            while app.keys_pending and locker.poll() is None:
+                await pilot.pause(0.05)
             assert locker.poll() is None, "the lock was let go before the key was handled"
             assert app.focused is not focused
             assert app.screen is form and form.saving

@@ -32,6 +32,10 @@ from textual.timer import Timer
 # A key's handling is given up on after this long (seconds): far longer than any screen
 # takes to open on a loaded machine, short enough not to leave the keyboard dead.
 STUCK_AFTER = 2.0
+# Keys typed after a save wait this long at most for its outcome (the form closing, or
+# showing what it refused): long enough for any save on a loaded machine, short enough
+# that a database locked by another process never takes the keyboard with it.
+SAVE_HOLD = 0.5
 
 
 class TrackedKey(events.Key):
@@ -84,6 +88,8 @@ class KeysInOrder(App[Any]):
         self._key_paused = 0
         # Screens still placing the focus after a dialog closed (keys_held).
         self._key_holds = 0
+        # Saves whose outcome the next key still waits for (keys_held_for_save).
+        self._key_saves = 0
         self._key_since = monotonic()
 
     @property
@@ -93,7 +99,12 @@ class KeysInOrder(App[Any]):
 
     @property
     def _key_busy(self) -> bool:
-        return self._key_in_flight is not None or self._key_paused > 0 or self._key_holds > 0
+        return (
+            self._key_in_flight is not None
+            or self._key_paused > 0
+            or self._key_holds > 0
+            or self._key_saves > 0
+        )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, TrackedKey) and event.is_forwarded:
@@ -149,7 +160,7 @@ class KeysInOrder(App[Any]):
             await self._handle_typed(self._key_backlog.popleft())
 
     def _check_stuck_key(self) -> None:
-        if not self._key_busy or self._key_holds:
+        if not self._key_busy or self._key_holds or self._key_saves:
             self._key_since = monotonic()
             return
         if monotonic() - self._key_since > STUCK_AFTER:
@@ -178,3 +189,28 @@ def keys_held(app: App[Any]) -> Iterator[None]:
         app._key_paused += 1
         app._key_since = monotonic()
         app.call_later(app._resume_typed)
+
+
+def keys_held_for_save(app: App[Any]) -> Callable[[], None]:
+    """Hold the keys typed after a save until its outcome has drawn (ctrl+s then the
+    next field's value, typed at once, go to the screen the save leads to), for at most
+    SAVE_HOLD; returns the release, to call once the outcome is shown (twice is fine)."""
+    if not isinstance(app, KeysInOrder):
+        return lambda: None
+    app._key_saves += 1
+    released = False
+
+    def release() -> None:
+        nonlocal released
+        if released:
+            return
+        released = True
+        timer.stop()
+        app._key_saves -= 1
+        # The outcome may have closed the form: the next key goes to what has drawn.
+        app._key_paused += 1
+        app._key_since = monotonic()
+        app.call_later(lambda: app.screen.call_after_refresh(app.call_later, app._resume_typed))
+
+    timer = app.set_timer(SAVE_HOLD, release)
+    return release

@@ -18,6 +18,7 @@ from textual.widgets import Button
 from retainer_tui.services.database import DatabaseBusy, DatabaseError, ServerUnreachable
 from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.services.undo import UndoStack
+from retainer_tui.tui.key_order import keys_held_for_save
 from retainer_tui.tui.widgets.form_field import FormField
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ class FormScreen(ModalScreen[ResultT]):
         self._saving = False
         self._slow: Timer | None = None
         self._button_label: str | None = None
+        self._keys_back: Callable[[], None] = lambda: None
         self.version: object | None = None
 
     # -- fields ----------------------------------------------------------------------------
@@ -205,6 +207,7 @@ class FormScreen(ModalScreen[ResultT]):
         self._saving = True
         self._show_saving(True)
         self._slow = self.set_timer(SLOW_SECONDS, self._say_slow)
+        self._keys_back = keys_held_for_save(self.app)
         self._work(work, FormScreen.Finished(then, retry))
 
     @work(thread=True, group="form-write", exit_on_error=False)
@@ -217,6 +220,12 @@ class FormScreen(ModalScreen[ResultT]):
 
     def on_form_screen_finished(self, message: FormScreen.Finished) -> None:
         message.stop()
+        try:
+            self._show_outcome(message)
+        finally:
+            self._keys_back()
+
+    def _show_outcome(self, message: FormScreen.Finished) -> None:
         self._saving = False
         self._show_saving(False)
         if self._slow is not None:
