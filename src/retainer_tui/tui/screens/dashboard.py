@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -12,7 +13,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from retainer_tui.domain.month import Month
+from retainer_tui.domain.month import Month, MonthError
 from retainer_tui.services.database import DatabaseError
 from retainer_tui.services.month_view import MonthView, load_month
 from retainer_tui.tui.client_rows import SORT_LABELS, Filter, SortKey, visible_rows
@@ -41,6 +42,14 @@ class DashboardScreen(Screen[None]):
             self.request = request
             super().__init__()
 
+    class Prefetched(Message):
+        """A month beside the one shown, loaded ahead for `[` and `]`."""
+
+        def __init__(self, view: MonthView, generation: int) -> None:
+            self.view = view
+            self.generation = generation
+            super().__init__()
+
     class LoadFailed(Message):
         def __init__(self, error: DatabaseError, request: int) -> None:
             self.error = error
@@ -57,6 +66,10 @@ class DashboardScreen(Screen[None]):
         self.sort = SortKey()
         self._request = 0
         self._reveal: int | None = None
+        # The month shown and the months either side, loaded ahead while the data stays
+        # as it was (`generation` counts the reloads that dropped them).
+        self._nearby: dict[Month, MonthView] = {}
+        self._generation = 0
 
     @property
     def retainer(self) -> RetainerApp:
@@ -89,32 +102,70 @@ class DashboardScreen(Screen[None]):
     # -- loading ---------------------------------------------------------------------------
 
     def load(self) -> None:
-        """(Re)load the selected month off the UI thread."""
+        """(Re)load the selected month off the UI thread: the data changed (or the day,
+        or the settings), so the months loaded ahead are dropped too."""
+        self._nearby.clear()
+        self._generation += 1
+        self._load_shown()
+
+    def _load_shown(self) -> None:
         self._request += 1
         if self.view is None or self.view.month != self.month:
             self.query_one(SummaryBar).show_loading(self.month)
         self._load_month(self.month, self._request)
 
+    def _read_month(self, month: Month) -> MonthView:
+        """One month as the dashboard shows it (in a worker thread)."""
+        settings = self.retainer.settings
+        return load_month(
+            self.retainer.db,
+            month=month,
+            as_of=self.retainer.today,
+            tolerance=settings.tolerance,
+            grace_days=settings.late_payment_grace_days,
+        )
+
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load_month(self, month: Month, request: int) -> None:
-        settings = self.retainer.settings
         try:
-            view = load_month(
-                self.retainer.db,
-                month=month,
-                as_of=self.retainer.today,
-                tolerance=settings.tolerance,
-                grace_days=settings.late_payment_grace_days,
-            )
+            view = self._read_month(month)
         except DatabaseError as exc:
             self.post_message(self.LoadFailed(exc, request))
             return
         self.post_message(self.MonthLoaded(view, request))
 
+    def _prefetch_around(self, month: Month) -> None:
+        """Load the months either side of `month` in the background, so that `[` and
+        `]` show them at once; only those three stay kept."""
+        around = [month]
+        for step in (-1, 1):
+            with suppress(MonthError):  # the ends of the accepted range
+                around.append(month.step(step))
+        self._nearby = {m: v for m, v in self._nearby.items() if m in around}
+        wanted = [m for m in around if m not in self._nearby]
+        if wanted:
+            self._prefetch(wanted, self._generation)
+
+    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
+    def _prefetch(self, months: list[Month], generation: int) -> None:
+        for month in months:
+            try:
+                view = self._read_month(month)
+            except DatabaseError:
+                return  # the month is loaded the usual way when asked for
+            self.post_message(self.Prefetched(view, generation))
+
+    @on(Prefetched)
+    def _prefetched(self, message: Prefetched) -> None:
+        if message.generation == self._generation:
+            self._nearby[message.view.month] = message.view
+
     @on(MonthLoaded)
     def _month_loaded(self, message: MonthLoaded) -> None:
         if message.request != self._request:
             return  # a newer load is on its way
+        self._nearby[message.view.month] = message.view
+        self._prefetch_around(message.view.month)
         self.view = message.view
         self.retainer.currency = message.view.currency
         self.retainer.client_directory = tuple(
@@ -174,9 +225,17 @@ class DashboardScreen(Screen[None]):
     # -- month -----------------------------------------------------------------------------
 
     def set_month(self, month: Month) -> None:
-        if month != self.month:
-            self.month = month
-            self.load()
+        if month == self.month:
+            return
+        self.month = month
+        ahead = self._nearby.get(month)
+        if ahead is None:
+            self._load_shown()
+            return
+        # Loaded ahead: shown through the same message as a load (any load still on its
+        # way is for another month, and is ignored).
+        self._request += 1
+        self.post_message(self.MonthLoaded(ahead, self._request))
 
     def action_previous_month(self) -> None:
         if (month := month_step(self, self.month, -1)) is not None:

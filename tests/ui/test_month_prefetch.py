@@ -1,0 +1,86 @@
+"""`[` and `]` at once: the months either side of the one shown are loaded ahead in the
+background, shown without a load of their own, and dropped when the data changes (so a
+month loaded ahead never shows figures older than the last write)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from textual.widgets import Static
+
+from retainer_tui.domain.month import Month
+from retainer_tui.services import month_view
+from retainer_tui.services.clients import get_client, save_client
+from retainer_tui.services.database import Database
+from retainer_tui.tui.screens import dashboard
+from tests.ui.conftest import SIZE, AppMaker, settle, table_names
+
+pytestmark = pytest.mark.both_engines
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[Month]:
+    """Every month the dashboard reads, in order."""
+    seen: list[Month] = []
+
+    def load_month(db: Database, *, month: Month, **kwargs: object) -> month_view.MonthView:
+        seen.append(month)
+        return month_view.load_month(db, month=month, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dashboard, "load_month", load_month)
+    return seen
+
+
+def month_shown(app: object) -> str:
+    return str(app.screen.query_one("#month-nav", Static).render())  # type: ignore[attr-defined]
+
+
+async def test_the_next_and_previous_months_are_shown_from_what_was_loaded_ahead(
+    sample_db: Database, make_app: AppMaker, as_of: date, loads: list[Month]
+) -> None:
+    november = Month.of(as_of)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert sorted(loads) == [november.previous(), november, november.next()]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "December 2026" in month_shown(app)
+        await settle(app, pilot)
+        # December came from the load ahead; only January is new (the one after it).
+        assert loads.count(november.next()) == 1
+        assert loads[3:] == [november.next().next()]
+        # Three months are kept: back in November, October (dropped meanwhile) is loaded
+        # ahead again, then shown from there; November itself is never read again.
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert loads[4:] == [november.previous()]
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert "October 2026" in month_shown(app)
+        await settle(app, pilot)
+        assert loads[5:] == [november.previous().previous()]
+        assert loads.count(november) == 1
+
+
+async def test_a_write_drops_the_months_loaded_ahead(
+    sample_db: Database, make_app: AppMaker, as_of: date, loads: list[Month]
+) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        client_id = app.dashboard.table.highlighted_client_id()
+        assert client_id is not None
+        record = get_client(sample_db, client_id=client_id)
+        assert record is not None
+        draft = record.draft()
+        renamed = replace(draft, name="Renamed Meanwhile")
+        save_client(sample_db, draft=renamed, client_id=client_id, base=draft)
+        app.reload_data()  # as after a form's save
+        await settle(app, pilot)
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        assert "December 2026" in month_shown(app)
+        assert "Renamed Meanwhile" in table_names(app)
