@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from dataclasses import replace
 from datetime import date
 
 from textual.command import CommandPalette
@@ -11,11 +13,13 @@ from textual.widgets import OptionList
 from retainer_tui.config import Settings, load_settings
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.month import Month
+from retainer_tui.services.clients import get_client, save_client
 from retainer_tui.services.month_view import load_month
 from retainer_tui.tui.screens.client_detail import ClientDetailScreen
 from retainer_tui.tui.screens.help import HelpScreen
 from retainer_tui.tui.screens.welcome import WelcomeScreen
 from tests.factories import add_client, set_goal, set_result
+from tests.trust.helpers import screen_text
 from tests.ui.conftest import SIZE, AppMaker, settle, table_names
 
 
@@ -59,7 +63,7 @@ async def test_help_lists_every_key_of_the_screen(sample_db: Database, make_app:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = " ".join(help for _group, _keys, help in app.screen.entries)
+        text = screen_text(app)
         for phrase in (
             "Open the client's page",
             "Go to the next month",
@@ -73,25 +77,32 @@ async def test_help_lists_every_key_of_the_screen(sample_db: Database, make_app:
         assert app.screen is app.dashboard
 
 
-async def _palette_options(app, pilot, query: str) -> list[str]:
+async def _palette_options(app, pilot, query: str, expected: str) -> list[str]:
+    """The palette's options for the query, once the expected one is among them (the
+    palette searches in the background and adds its hits as they come)."""
     await pilot.press("ctrl+p")
     await pilot.pause()
     assert isinstance(app.screen, CommandPalette)
     await pilot.press(*query)
-    for _ in range(20):  # the palette searches in the background; wait for its answer
+    prompts: list[str] = []
+    for _ in range(100):
         await pilot.pause(0.05)
         options = app.screen.query_one(OptionList)
-        if options.option_count:
-            break
-    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        if any(expected in p for p in prompts):
+            await pilot.pause(0.1)  # hits still on their way land too
+            return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    raise AssertionError(f"{expected!r} never offered; the palette shows {prompts}")
 
 
 async def test_palette_goes_to_a_client_by_name(sample_db: Database, make_app: AppMaker) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        prompts = await _palette_options(app, pilot, "go to client rossi")
-        assert any("Go to client Rossi Bakery" in p for p in prompts)
+        prompts = await _palette_options(
+            app, pilot, "go to client rossi", "Go to client Rossi Bakery"
+        )
+        assert "Go to client Rossi Bakery" in prompts[0]  # the one enter takes
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ClientDetailScreen)
@@ -102,8 +113,8 @@ async def test_palette_goes_to_a_month(sample_db: Database, make_app: AppMaker) 
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        prompts = await _palette_options(app, pilot, "2026-03")
-        assert "Go to month March 2026 (2026-03)" in prompts[0]
+        prompts = await _palette_options(app, pilot, "2026-03", "Go to month March 2026")
+        assert "Go to month March 2026 (2026-03)" in prompts[0]  # the one enter takes
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.dashboard.month == Month(2026, 3)
@@ -115,8 +126,8 @@ async def test_palette_offers_the_dashboard_actions(
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        prompts = await _palette_options(app, pilot, "previous month")
-        assert "Go to the previous month" in prompts[0]
+        prompts = await _palette_options(app, pilot, "previous month", "Go to the previous month")
+        assert "Go to the previous month" in prompts[0]  # the one enter takes
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.dashboard.month == Month(2026, 10)
@@ -189,12 +200,9 @@ async def test_keymap_from_settings_remaps_keys(sample_db: Database, make_app: A
         assert app.dashboard.view_filter == "attention"
         await pilot.press("question_mark")
         await pilot.pause()
-        assert ("Month", "j", "Go to the next month") in app.screen.entries
-        assert (
-            "View",
-            "^f",
-            "Cycle the filter: all, needs attention, reports owed, payments owed",
-        ) in app.screen.entries
+        drawn = screen_text(app)
+        assert re.search(r"(│| {2}) j +Go to the next month", drawn), drawn
+        assert re.search(r"(│| {2}) \^f +Cycle the filter: all, needs attention,", drawn), drawn
 
 
 async def test_a_screen_opened_by_its_key_reloads_the_data_on_close(
@@ -211,10 +219,22 @@ async def test_a_screen_opened_by_its_key_reloads_the_data_on_close(
         await settle(app, pilot)
         assert isinstance(app.screen, TiersScreen)
         assert reloads == []
+        # A write made while the screen is open (as a save there would make one).
+        client_id = next(c.id for c in app.dashboard.view.clients if c.name == "Rossi Bakery")
+        record = get_client(sample_db, client_id=client_id)
+        assert record is not None
+        draft = record.draft()
+        save_client(
+            sample_db,
+            draft=replace(draft, name="Rossi Pasticceria"),
+            client_id=client_id,
+            base=draft,
+        )
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is app.dashboard
         assert reloads == [None]  # once, for the screen just closed
+        assert "Rossi Pasticceria" in table_names(app)  # and the dashboard shows the write
 
 
 async def test_dashboard_agrees_with_status_json(

@@ -9,19 +9,9 @@ import pytest
 
 from retainer_tui.db.engine import Database
 from tests.factories import add_client, mark_paid
-from tests.ui.conftest import SIZE, AppMaker, settle
+from tests.ui.conftest import SIZE, AppMaker, payment_cell, settle
 
 pytestmark = pytest.mark.both_engines
-
-
-def _payment_cell(app: object, name: str) -> str:
-    table = app.dashboard.table  # type: ignore[attr-defined]
-    column = table.column_keys.index("payment")
-    for row in range(table.row_count):
-        cells = table.row_cells(row)
-        if any(name in cell.plain for cell in cells):
-            return cells[column].plain
-    raise AssertionError(f"{name} is not on the dashboard")
 
 
 async def test_a_partial_payment_shows_what_is_still_owed_and_earlier_arrears(
@@ -37,13 +27,13 @@ async def test_a_partial_payment_shows_what_is_still_owed_and_earlier_arrears(
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert _payment_cell(app, "Owing Studio") == "◑ $200 +1"
-        assert _payment_cell(app, "Paid Bakery") == "✓ paid"
+        assert payment_cell(app, "Owing Studio") == "◑ $200 +1"
+        assert payment_cell(app, "Paid Bakery") == "✓ paid"
         # Next month October is still owed, and November's $200 with it.
         await pilot.press("right_square_bracket")
         await settle(app, pilot)
-        assert _payment_cell(app, "Owing Studio").endswith("+2")
-        assert "+" not in _payment_cell(app, "Paid Bakery")
+        assert payment_cell(app, "Owing Studio").endswith("+2")
+        assert "+" not in payment_cell(app, "Paid Bakery")
 
 
 def _bar(app: object) -> str:

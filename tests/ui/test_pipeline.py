@@ -28,6 +28,7 @@ from retainer_tui.tui.screens.prospect_form import (
 )
 from tests.factories import add_client
 from tests.raw import raw
+from tests.trust.helpers import screen_text
 from tests.ui.conftest import SIZE, AppMaker, settle
 
 TODAY = date(2026, 11, 20)
@@ -424,7 +425,7 @@ async def test_help_and_palette_know_the_pipeline_keys(db: Database, make_app: A
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        text = " ".join(help for _group, _keys, help in app.screen.entries)
+        text = screen_text(app)
         for phrase in (
             "Move the prospect on to the next stage",
             "Write the proposal email",

@@ -23,6 +23,7 @@ from retainer_tui.tui.screens.report_preview import (
 )
 from retainer_tui.tui.screens.reports_queue import ReportsScreen
 from tests.raw import db_arg, raw
+from tests.trust.helpers import screen_text
 from tests.ui.conftest import SIZE, AppMaker, settle
 
 pytestmark = pytest.mark.both_engines
@@ -315,7 +316,7 @@ async def test_help_and_palette_know_the_report_keys(
         await pilot.press("question_mark")
         await settle(app, pilot)
         assert isinstance(app.screen, HelpScreen)
-        text = " ".join(help for _group, _keys, help in app.screen.entries)
+        text = screen_text(app)
         for phrase in ("Export the report", "Copy the report", "Mark the report sent"):
             assert phrase in text
         await pilot.press("escape")

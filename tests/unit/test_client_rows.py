@@ -104,7 +104,8 @@ METRICS = tuple(
 def test_columns_always_fit_and_keep_the_essentials(width: int, count: int) -> None:
     plan = plan_columns(width, METRICS[:count])
     total = sum(c.width + 2 * CELL_PADDING for c in plan.columns)
-    assert total <= max(width, 40) or plan.keys[:2] == ("name", "status")
+    # 40 columns is the narrowest terminal the app lays out for (below, it scrolls).
+    assert total <= width
     assert plan.keys[0] == "name" and "status" in plan.keys
 
 
