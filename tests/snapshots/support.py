@@ -11,7 +11,7 @@ from textual.widgets import Input, TextArea
 from retainer_tui.config import Settings
 from retainer_tui.db.engine import Database
 from retainer_tui.tui.app import RetainerApp, build_app
-from tests.ui.conftest import workers_done
+from tests.ui.conftest import settle as wait_settled
 
 SIZE = (120, 36)
 THEMES = ["textual-dark", "textual-light"]
@@ -38,9 +38,7 @@ def press_then(*keys: str, settle: bool = False) -> Callable[[Pilot[None]], Awai
                 await pilot.press(*key[5:])
             elif key:
                 await pilot.press(key)
-            for _ in range(3):
-                await workers_done(app)
-                await pilot.pause()
+            await wait_settled(app, pilot)
         if settle:
             for widget in app.screen.query(Input):
                 widget.cursor_blink = False

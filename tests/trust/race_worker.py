@@ -69,11 +69,9 @@ def app_session(db: Database, prefix: str, n: int, other: str) -> None:
         app = build_app(db, Settings(), today=date(2026, 11, 20), poll_seconds=0.2)
         app.animation_level = "none"
         async with app.run_test(size=(120, 36)) as pilot:
-            from tests.ui.conftest import workers_done
+            from tests.ui.conftest import settle
 
-            for _ in range(3):
-                await workers_done(app)
-                await pilot.pause()
+            await settle(app, pilot)
             if app.screen is not app.dashboard:
                 await pilot.press("f")  # the welcome screen of an empty database
             for i in range(n):

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from textual.app import App
-from textual.worker import WorkerCancelled
+from textual.worker import WorkerCancelled, WorkerState
 
 from retainer_tui.config import Settings
 from retainer_tui.db.engine import Database
@@ -41,14 +41,35 @@ async def workers_done(app: App[object]) -> None:
             await worker.wait()
 
 
-async def settle(app: RetainerApp, pilot: object) -> None:
-    """Wait for the fact: every worker done, then the messages they posted handled."""
-    for _ in range(3):
+async def settle(app: App[object], pilot: object) -> None:
+    """Wait for the fact: every key typed handled (keys wait behind a save or a screen
+    opening), every worker done and the messages they posted handled, until nothing is
+    left (a handled message may start another worker: a month loaded starts the loads of
+    the months beside it)."""
+    for _ in range(100):
         await workers_done(app)
         await pilot.pause()  # type: ignore[attr-defined]
+        running = any(w.state in _UNFINISHED for w in app.workers)
+        if not running and not getattr(app, "keys_pending", 0):
+            return
+    raise AssertionError(f"still busy: {list(app.workers)}, keys {app.keys_pending}")  # type: ignore[attr-defined]
+
+
+_UNFINISHED = (WorkerState.PENDING, WorkerState.RUNNING)
 
 
 def table_names(app: RetainerApp) -> list[str]:
     """The client names in the dashboard table, top to bottom."""
     table = app.dashboard.table
     return [table.row_cells(i)[0].plain for i in range(table.row_count)]
+
+
+def payment_cell(app: object, name: str) -> str:
+    """The payment cell drawn on the dashboard in the row of the client named."""
+    table = app.dashboard.table  # type: ignore[attr-defined]
+    column = table.column_keys.index("payment")
+    for row in range(table.row_count):
+        cells = table.row_cells(row)
+        if any(name in cell.plain for cell in cells):
+            return cells[column].plain
+    raise AssertionError(f"{name} is not on the dashboard")
