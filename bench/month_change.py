@@ -4,7 +4,8 @@
 the seconds from the key press to the first frame drawn with the new month's figures
 (summary and first rows) and to the last row being in the table; and, on the same file
 in the same process, the seconds of the raw sqlite3 aggregate of those figures
-(bench/aggregate.py) for the same months.
+(bench/aggregate.py) for the same months. Then the same for far jumps (`far_drawn`,
+`far_baseline`): months the dashboard cannot have loaded ahead.
 """
 
 from __future__ import annotations
@@ -87,7 +88,27 @@ async def measure(path: Path, repeats: int) -> dict[str, list[float]]:
                 drawn.append(first - start)
                 filled.append(done - start)
                 baseline.append(raw)
-    return {"drawn": drawn, "filled": filled, "baseline": baseline}
+        # Far jumps (a month picked in the palette), never loaded ahead: two years back and
+        # three years back in turn, so that neither is beside the month shown.
+        far_drawn: list[float] = []
+        far_baseline: list[float] = []
+        for i in range(repeats + 1):
+            month = Month.of(AS_OF).step(-24 if i % 2 == 0 else -36)
+            start = time.perf_counter()
+            app.dashboard.set_month(month)
+            first = await _until(app, f"drawn {month}", start)
+            await _until(app, "filled", start)
+            raw = timed(lambda m=str(month): aggregate(path, m, last), 1, warmup=0).values[0]
+            if i:
+                far_drawn.append(first - start)
+                far_baseline.append(raw)
+    return {
+        "drawn": drawn,
+        "filled": filled,
+        "baseline": baseline,
+        "far_drawn": far_drawn,
+        "far_baseline": far_baseline,
+    }
 
 
 if __name__ == "__main__":

@@ -165,7 +165,9 @@ class DashboardScreen(Screen[None]):
         if message.request != self._request:
             return  # a newer load is on its way
         self._nearby[message.view.month] = message.view
-        self._prefetch_around(message.view.month)
+        # After the frame: a load in a thread holds the GIL for stretches, and the month
+        # asked for is drawn first.
+        self.call_after_refresh(self._prefetch_around, message.view.month)
         self.view = message.view
         self.retainer.currency = message.view.currency
         self.retainer.client_directory = tuple(
