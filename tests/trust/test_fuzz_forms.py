@@ -184,8 +184,8 @@ class Run:
         set_value(widget, value)
         tally.tried()
         widget.focus()
-        await pilot.press(SUBMIT.get(name, "ctrl+s"))  # saving itself is synchronous
-        await pilot.pause()
+        await pilot.press(SUBMIT.get(name, "ctrl+s"))
+        await settle(app, pilot)  # the save runs in a worker: wait for its outcome
         assert app.is_running, f"the app stopped: {where}"
         asked = False
         if app.screen is not screen and app.screen.is_modal and app.screen is not app.dashboard:
@@ -211,7 +211,7 @@ class Run:
         if read_tables(self.path) == self.initial:
             return  # the same values saved again
         await self.pilot.press("ctrl+z")
-        await self.pilot.pause()
+        await settle(self.app, self.pilot)
         assert read_tables(self.path) == self.initial, f"ctrl+z did not bring back: {where}"
 
     async def grid_cells(self, count: int) -> None:
