@@ -4,8 +4,8 @@
     python -m tests.trust.kill_worker saves DB
     python -m tests.trust.kill_worker migrate DB
 
-It prints START when the work begins, WRITING when an import's write transaction
-begins, and DONE when it is over. With PAUSE_AT="K:N" in
+It prints START when the work begins, SAVED after the first whole client of the saves,
+WRITING when an import's write transaction begins, and DONE when it is over. With PAUSE_AT="K:N" in
 the environment, the K-th write transaction that has changed at least N rows stops
 there (a tiny page cache makes SQLite spill its pages into the WAL first), prints
 PAUSED, and waits to be killed: a kill in the middle of a write, by construction.
@@ -80,6 +80,7 @@ def run_saves(db: Database) -> None:
     with db.read() as conn:
         (i,) = conn.execute("SELECT count(*) FROM client WHERE name LIKE 'Kill %'").fetchone()
     say("START")
+    first = True
     while True:
         saved = save_client(
             db,
@@ -98,6 +99,9 @@ def run_saves(db: Database) -> None:
             month="2026-01",
             targets={key: str(i * 10 + n) for n, key in enumerate(METRICS)},
         )
+        if first:
+            say("SAVED")  # one whole client stored: the kills land among the saves
+            first = False
         i += 1
 
 
