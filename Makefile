@@ -26,7 +26,7 @@ demo: $(STAMP)
 	$(BIN)/retainer demo $(ARGS)
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench scripts

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from retainer_tui.db.migrate import open_database
 from retainer_tui.db.postgres import PostgresDatabase
 from retainer_tui.services.sample import load_sample_data
 from tests.pg import ENV_SERVER, PgServer, find_server, required
+from tests.trust import tally
 
 ENGINES = ("sqlite", "postgresql")
 _pg_skipped: list[str] = []
@@ -39,7 +41,26 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("engine", ENGINES, indirect=True)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:  # a pytest-xdist worker: its counts go to the main process
+        output["trust_tally"] = dict(tally.TALLY)
+        output["pg_skipped"] = list(_pg_skipped)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    output = getattr(node, "workeroutput", {})
+    tally.TALLY.update(output.get("trust_tally", {}))
+    _pg_skipped.extend(output.get("pg_skipped", ()))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    # Printed whatever -s or -q say; here, not in tests/trust/, because under
+    # pytest-xdist the main process collects nothing and loads only this conftest.
+    if tally.TALLY:
+        terminalreporter.write_sep("-", "trust report")
+        terminalreporter.write_line(tally.line())
     if _pg_skipped:
         terminalreporter.write_line(
             f"PostgreSQL half skipped ({len(_pg_skipped)} tests): no server answered "
