@@ -17,7 +17,7 @@ from retainer_tui.cli_log import add_log_parser, cmd_log
 
 if TYPE_CHECKING:
     from retainer_tui.config import Settings
-    from retainer_tui.db.engine import Database
+    from retainer_tui.db.engine import Database, SqliteDatabase
     from retainer_tui.services.data_file import ImportSummary
 
 EXIT_USAGE = 2
@@ -43,8 +43,8 @@ def _as_of(text: str) -> date:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("--as-of ")) from None
 
 
-def _common() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common() -> _Parser:
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH-OR-URL",
@@ -162,15 +162,24 @@ def _open(args: argparse.Namespace, settings: Settings, *, create: bool = True) 
     from retainer_tui.db.migrate import open_database
 
     target = paths.db_target(getattr(args, "db", None), settings.database)
-    if isinstance(target, str):  # a server database: its schema is made when it is empty
-        db = open_database(target, backup_dir=paths.backups_dir(), currency=settings.currency)
-    else:
-        path = target
-        if create and not path.exists() and path.absolute() == paths.default_db_path().absolute():
-            paths.make_data_dir()
-        db = open_database(
-            path, create=create, backup_dir=paths.backups_dir(path), currency=settings.currency
-        )
+    if not isinstance(target, str):
+        return _open_file(target, settings, create=create)
+    # A server database: its schema is made when it is empty.
+    db = open_database(target, backup_dir=paths.backups_dir(), currency=settings.currency)
+    db.author = settings.user
+    return db
+
+
+def _open_file(path: Path, settings: Settings, *, create: bool = True) -> SqliteDatabase:
+    """_open for a command whose --db target is already known to be a file (backups and
+    restores copy it; an import beside it takes its backups folder)."""
+    from retainer_tui.db.migrate import open_database
+
+    if create and not path.exists() and path.absolute() == paths.default_db_path().absolute():
+        paths.make_data_dir()
+    db = open_database(
+        path, create=create, backup_dir=paths.backups_dir(path), currency=settings.currency
+    )
     db.author = settings.user
     return db
 
@@ -326,7 +335,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             # a dry run goes no further.
             summary = checked_as_new(text, fmt=fmt, replace=args.replace, settings=settings)
         if not (new and args.dry_run):
-            db = _open(args, settings)
+            db = _open_file(path, settings)
             summary = import_data(
                 db, text, fmt=fmt, dry_run=args.dry_run, replace=args.replace,
                 new_database=new, backup_dir=paths.backups_dir(db.path),

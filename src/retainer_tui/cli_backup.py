@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from retainer_tui import paths
 
 if TYPE_CHECKING:
-    from retainer_tui.db.engine import Database
+    from retainer_tui.db.engine import SqliteDatabase
 
 
 def _stamp() -> str:
@@ -20,7 +20,7 @@ def _stamp() -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from retainer_tui.cli import _open, _settings
+    from retainer_tui.cli import _open_file, _settings
     from retainer_tui.db.backup import (
         backup_database,
         backup_taken,
@@ -41,7 +41,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             size = item.stat().st_size
             sys.stdout.write(f"{backup_taken(item)}  {size / 1024:>9,.0f} KiB  {item}\n")
         return 0
-    db = _open(args, _settings(), create=False)
+    db = _open_file(path, _settings(), create=False)
     if not args.output:
         target = unique_backup_path(paths.backups_dir(db.path), db.path.stem, "manual", _stamp())
         sys.stdout.write(f"{backup_database(db, target)}\n")
@@ -56,8 +56,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         if out.real is not None and out.kind in ("file", "new"):
             written = backup_database(db, out.real)  # atomic and 0600 itself
         else:  # standard output, a device or a pipe: copied in place from a checked copy
-            with tempfile.TemporaryDirectory(prefix="retainer-backup-") as folder:
-                copy = backup_database(db, Path(folder) / "backup.db")
+            with tempfile.TemporaryDirectory(prefix="retainer-backup-") as scratch:
+                copy = backup_database(db, Path(scratch) / "backup.db")
                 write_output(out, copy)
             if out.real is None:
                 return 0  # the bytes are the output: nothing else goes to stdout
@@ -138,7 +138,7 @@ def _restore_server(args: argparse.Namespace, source: Path) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from retainer_tui.cli import CommandError, _open, _settings
+    from retainer_tui.cli import CommandError, _open_file, _settings
     from retainer_tui.db.backup import (
         check_backup_file,
         restore_backup,
@@ -147,13 +147,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from retainer_tui.db.errors import DatabaseError
 
     source = Path(args.file).expanduser()
-    if isinstance(paths.db_target(getattr(args, "db", None), _settings().database), str):
+    target = paths.db_target(getattr(args, "db", None), _settings().database)
+    if isinstance(target, str):
         return _restore_server(args, source)
     check_backup_file(source)
     path = paths.db_path(getattr(args, "db", None))
     settings = _settings()
     try:
-        db: Database | None = _open(args, settings)
+        db: SqliteDatabase | None = _open_file(target, settings)
     except DatabaseError as exc:
         if not path.is_file():
             raise

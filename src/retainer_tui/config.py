@@ -50,7 +50,7 @@ class Settings:
 # ISO 4217 codes are three ASCII letters; "eur" is read as EUR.
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
 
-_KNOWN = {
+_KNOWN: dict[str, type | tuple[type, ...]] = {
     "currency": str,
     "tolerance": (int, float),
     "late_payment_grace_days": int,

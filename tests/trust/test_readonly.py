@@ -293,7 +293,7 @@ async def test_the_app_on_a_read_only_database_refuses_each_change_in_a_toast(
             app.screen.action_move_tier(1)  # type: ignore[attr-defined]
 
         async def undo_key() -> None:
-            app.undo_stack = _stack_with_a_change(sample_db)  # type: ignore[attr-defined]
+            app.undo_stack = _stack_with_a_change(sample_db)
             await pilot.press("ctrl+z")
 
         for what, steps in {

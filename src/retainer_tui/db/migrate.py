@@ -6,6 +6,7 @@ import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import overload
 
 from retainer_tui.db.base import Database
 from retainer_tui.db.engine import (
@@ -111,6 +112,18 @@ def _create_new(path: Path, currency: str) -> bool:
     return placed
 
 
+@overload
+def open_database(
+    target: Path, *, create: bool = ..., backup_dir: Path | None = ..., currency: str = ...
+) -> SqliteDatabase: ...
+
+
+@overload
+def open_database(
+    target: str, *, create: bool = ..., backup_dir: Path | None = ..., currency: str = ...
+) -> Database: ...
+
+
 def open_database(
     target: Path | str,
     *,
@@ -132,7 +145,9 @@ def open_database(
     return _open_sqlite(Path(target), create=create, backup_dir=backup_dir, currency=currency)
 
 
-def _open_sqlite(path: Path, *, create: bool, backup_dir: Path | None, currency: str) -> Database:
+def _open_sqlite(
+    path: Path, *, create: bool, backup_dir: Path | None, currency: str
+) -> SqliteDatabase:
     check_file(path)
     if not path.exists():
         if not create:

@@ -7,6 +7,7 @@ SQLAlchemy is imported inside the functions: the app's start-up path imports thi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -115,7 +116,7 @@ def set_goals(
     *,
     client_id: int,
     month: Month | str,
-    targets: dict[str, str | int],
+    targets: Mapping[str, str | int],
     undo: UndoStack | None = None,
     expected: EditVersion | None = None,
 ) -> GoalsSet:

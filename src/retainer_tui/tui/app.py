@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from textual import on, work
 from textual.app import App
+from textual.binding import BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -26,6 +27,8 @@ from retainer_tui.domain.month import Month
 from retainer_tui.domain.terminal_text import visible
 from retainer_tui.paths import config_file, styles_dir
 from retainer_tui.services.database import Database, DatabaseError
+from retainer_tui.services.errors import ServiceError
+from retainer_tui.services.undo import UndoStack
 from retainer_tui.tui import bench_hook
 from retainer_tui.tui.commands import RetainerCommands
 from retainer_tui.tui.key_order import KeysInOrder
@@ -54,7 +57,7 @@ class RetainerApp(KeysInOrder):
         styles_dir() / "app.tcss",
         *sorted(p for p in styles_dir().glob("*.tcss") if p.name != "app.tcss"),
     ]
-    BINDINGS = bindings(APP_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(APP_KEYS)
     COMMANDS = App.COMMANDS | {RetainerCommands}
 
     class StartupChecked(Message):
@@ -91,6 +94,8 @@ class RetainerApp(KeysInOrder):
         self.sub_title = f"as of {today.isoformat()}"
         # Published (with no data) whenever the database may have changed.
         self.data_changed: Signal[None] = Signal(self, "data-changed")
+        # The session's changes, newest last: ctrl+z undoes them on any screen.
+        self.undo_stack = UndoStack()
         # The clients of the latest dashboard load, for "go to client …": (id, name, company).
         self.client_directory: tuple[tuple[int, str, str], ...] = ()
         self.dashboard = DashboardScreen(month=Month.of(today))
@@ -352,9 +357,26 @@ class RetainerApp(KeysInOrder):
 
     def action_undo(self) -> None:
         """ctrl+z: undo the session's last change; every screen reloads at once."""
-        from retainer_tui.tui.screens.form_base import undo_last_change
+        self.undo_last_change()
 
-        undo_last_change(self, self.db)
+    def undo_last_change(self) -> None:
+        """Undo the newest change of the session and say what was undone."""
+        from retainer_tui.services.undo import undo_last
+
+        stack = self.undo_stack
+        try:
+            change = undo_last(self.db, stack=stack)
+        except (ServiceError, DatabaseError) as exc:
+            self.notify(str(exc), title="Undo", severity="warning", timeout=6)
+            self.reload_data()
+            return
+        if change is None:
+            self.notify("Nothing to undo in this session.", title="Undo")
+            return
+        left = len(stack)
+        more = f" ({left} more to undo)" if left else ""
+        self.notify(f"Undone: {change.label}{more}", title="Undo")
+        self.reload_data()
 
 
 def build_app(

@@ -8,7 +8,7 @@ import calendar
 import re
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -60,19 +60,20 @@ def parse_month(text: str) -> Month | None:
 class RetainerCommands(Provider):
     """Commands of the screen the palette was opened on, then the dashboard's and the app's."""
 
-    @property
-    def retainer(self) -> RetainerApp:
-        return cast("RetainerApp", self.app)
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+
+        @property
+        def app(self) -> RetainerApp: ...
 
     def _help_text(self, spec_id: str, key: str) -> str:
         for spec in (*APP_KEYS, *DASHBOARD_KEYS, *(s for v in KEYS_BY_SCREEN.values() for s in v)):
             if spec.id == spec_id:
-                keys = effective_keys(spec, self.retainer.settings.keymap)
+                keys = effective_keys(spec, self.app.settings.keymap)
                 return "key: " + " / ".join(key_label(k) for k in keys)
         return f"key: {key_label(key)}"
 
     def commands(self) -> list[Command]:
-        app = self.retainer
+        app = self.app
         screen = self.screen
         scope = getattr(screen, "KEY_SCOPE", "")
         seen: set[str] = set()
@@ -123,7 +124,7 @@ class RetainerCommands(Provider):
             yield hit
 
     async def _month_hits(self, query: str) -> Hits:
-        app = self.retainer
+        app = self.app
         matcher = self.matcher(query)
         exact = parse_month(_PREFIX.sub("", query))
         months = month_candidates(Month.of(app.today))
@@ -142,7 +143,7 @@ class RetainerCommands(Provider):
                 )
 
     async def _client_hits(self, query: str) -> Hits:
-        app = self.retainer
+        app = self.app
         directory = app.client_directory
         matcher = self.matcher(query)
         needle = _PREFIX.sub("", query).strip().casefold()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.screen import Screen
 
@@ -16,16 +17,18 @@ Write = Callable[[bool], Path]  # overwrite -> the file written
 
 
 def export_to(
-    screen: Screen[object],
+    screen: Screen[Any],
     path: Path,
     *,
-    database: Path,
+    database: Path | None,
     what: str,
     write: Write,
     done: Callable[[Path], None],
 ) -> None:
     """Refuse the database and its backups folder; ask before replacing an existing file
-    (two clients whose names give one file name must not replace each other's report)."""
+    (two clients whose names give one file name must not replace each other's report).
+    database: the open database's file (None on a server, which has no file here: the
+    data folder's backups are still refused)."""
     from retainer_tui.tui.screens.confirm import Choice, ChoiceScreen
 
     target = Path(path).expanduser().absolute()

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.keys import (
     KEY_ALIASES,
     KEY_TO_UNICODE_NAME,
@@ -257,8 +257,11 @@ _KEY_DISPLAY = {
 }
 
 
-def bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
-    """Textual Bindings for a screen (or the app), each carrying its id for the keymap."""
+def bindings(
+    specs: tuple[KeySpec, ...], *, priority: frozenset[str] = frozenset()
+) -> list[BindingType]:
+    """Textual Bindings for a screen (or the app), each carrying its id for the keymap;
+    the ids in `priority` run before the focused widget sees the key."""
     return [
         Binding(
             spec.key,
@@ -266,6 +269,7 @@ def bindings(specs: tuple[KeySpec, ...]) -> list[Binding]:
             spec.description,
             show=spec.show,
             key_display=_KEY_DISPLAY.get(spec.key),
+            priority=spec.id in priority,
             tooltip=spec.help,
             id=spec.id,
         )

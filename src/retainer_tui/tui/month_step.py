@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.screen import Screen
 
 from retainer_tui.domain.month import Month, MonthError
 
 
-def month_step(screen: Screen[object], month: Month, months: int) -> Month | None:
+def month_step(screen: Screen[Any], month: Month, months: int) -> Month | None:
     """The month `months` away, or None (after a bell and a toast saying where the range
     ends) when that would leave 1990-01..2099-12."""
     try:

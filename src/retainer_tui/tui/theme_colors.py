@@ -46,12 +46,12 @@ class ThemeColors:
         variables = app.get_css_variables()
         background = Color.parse(variables.get("background", "#000000"))
 
-        def style(name: str, **extra: bool) -> Style:
+        def style(name: str) -> Style:
             color = _resolve(variables, name, background)
             if name == "text-muted" and color.ansi is not None:
                 # ANSI themes have no in-between colours: dim the default text instead.
                 return Style(dim=True)
-            return Style(color=color.rich_color, **extra)
+            return Style(color=color.rich_color)
 
         return cls(
             good=style("text-success"),

@@ -3,13 +3,13 @@ hours, payments, reports and notes. escape goes back to the dashboard."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
@@ -26,6 +26,8 @@ from retainer_tui.tui.widgets.metric_trends import MetricTrends
 from retainer_tui.tui.widgets.month_history import MonthHistoryTable
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from retainer_tui.tui.app import RetainerApp
 
 
@@ -136,13 +138,13 @@ def last_changes(detail: ClientDetail, colors: ThemeColors) -> Text:
 
 
 class ClientDetailScreen(Screen[None]):
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
     KEY_SCOPE = "client"
     TITLE_TEXT = "Client"
     # PageDown/End would only move the month table's cursor (it has focus): as priority
     # keys they scroll the whole page, so the trends and notes below it are reached.
-    BINDINGS = [
-        replace(b, priority=True) if b.id in PAGE_SCROLL_IDS else b for b in bindings(DETAIL_KEYS)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings(DETAIL_KEYS, priority=PAGE_SCROLL_IDS)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     AUTO_FOCUS = "#history"
 
@@ -163,10 +165,6 @@ class ClientDetailScreen(Screen[None]):
         self.detail: ClientDetail | None = None
         self._request = 0
 
-    @property
-    def retainer(self) -> RetainerApp:
-        return cast("RetainerApp", self.app)
-
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="detail"):
@@ -185,7 +183,7 @@ class ClientDetailScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.retainer.data_changed.subscribe(self, lambda _: self.load())
+        self.app.data_changed.subscribe(self, lambda _: self.load())
         self.app.theme_changed_signal.subscribe(self, lambda _: self._redraw())
         self.load()
 
@@ -195,7 +193,7 @@ class ClientDetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load(self, request: int) -> None:
-        app = self.retainer
+        app = self.app
         try:
             detail = load_client_detail(
                 app.db,
@@ -223,7 +221,7 @@ class ClientDetailScreen(Screen[None]):
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
-        self.retainer.show_error(message.error)
+        self.app.show_error(message.error)
 
     async def _redraw(self) -> None:
         detail = self.detail
@@ -273,26 +271,26 @@ class ClientDetailScreen(Screen[None]):
         self.dismiss(None)
 
     def action_previous_month(self) -> None:
-        if (month := month_step(self, self.retainer.month, -1)) is not None:
-            self.retainer.set_month(month)
+        if (month := month_step(self, self.app.month, -1)) is not None:
+            self.app.set_month(month)
             self.load()
 
     def action_next_month(self) -> None:
-        if (month := month_step(self, self.retainer.month, 1)) is not None:
-            self.retainer.set_month(month)
+        if (month := month_step(self, self.app.month, 1)) is not None:
+            self.app.set_month(month)
             self.load()
 
     def action_edit_client(self) -> None:
-        self.retainer.open_edit_client(self.client_id)
+        self.app.open_edit_client(self.client_id)
 
     def action_edit_goals(self) -> None:
-        self.retainer.open_goals(self.client_id)
+        self.app.open_goals(self.client_id)
 
     def action_enter_results(self) -> None:
-        self.retainer.open_results(self.client_id)
+        self.app.open_results(self.client_id)
 
     def action_mark_payment(self) -> None:
-        self.retainer.open_payment(self.client_id)
+        self.app.open_payment(self.client_id)
 
     def action_mark_report(self) -> None:
-        self.retainer.open_report_mark(self.client_id)
+        self.app.open_report_mark(self.client_id)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Select, TextArea
 
@@ -30,7 +31,7 @@ from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.services.tiers import TierInfo, list_tiers
 from retainer_tui.tui.entry_keys import CLIENT_FORM_KEYS
 from retainer_tui.tui.keys import bindings
-from retainer_tui.tui.screens.form_base import FormScreen, Write, data_written, undo_stack
+from retainer_tui.tui.screens.form_base import FormScreen, Write
 from retainer_tui.tui.widgets.form_field import FormField, service_type_field, text_input
 
 NO_TIER = "No tier"
@@ -55,7 +56,7 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
     """New client (client_id None) or edit one; ctrl+s saves, escape cancels."""
 
     KEY_SCOPE = "client-form"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *bindings(CLIENT_FORM_KEYS),
         Binding("ctrl+z", "undo_blocked", show=False),
     ]
@@ -245,7 +246,7 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
         )
 
     def save(self) -> Write[ClientSaved]:
-        draft, client_id, undo = self.current_draft(), self.client_id, undo_stack(self.app)
+        draft, client_id, undo = self.current_draft(), self.client_id, self.app.undo_stack
         base = self.draft if self.record is not None else None
 
         def write() -> ClientSaved:
@@ -306,13 +307,13 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
                 return
             try:
                 result = archive_client(
-                    self.db, client_id=record.id, today=self.today, undo=undo_stack(self.app)
+                    self.db, client_id=record.id, today=self.today, undo=self.app.undo_stack
                 )
             except (ServiceError, DatabaseError) as exc:
                 self.notify(str(exc), severity="error")
                 return
             self.app.notify(f"Archived {result.name} (ended). ctrl+z undoes.", title="Saved")
-            data_written(self.app)
+            self.app.reload_data()
             self.dismiss(result)
 
         self.app.push_screen(
@@ -336,7 +337,7 @@ class DeleteClientScreen(FormScreen[ClientDeleted | None]):
 
     KEY_SCOPE = "client-delete"
     TITLE_TEXT = "Delete client"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Back"),
         Binding("ctrl+z", "undo_blocked", show=False),
     ]
@@ -383,7 +384,7 @@ class DeleteClientScreen(FormScreen[ClientDeleted | None]):
         typed = self.query_one("#confirm", Input).value
         if not typed.strip():
             raise FormInvalid({"confirm": f"type {self.record.name} to delete it"})
-        client_id, undo = self.record.id, undo_stack(self.app)
+        client_id, undo = self.record.id, self.app.undo_stack
         return lambda: delete_client(self.db, client_id=client_id, confirm_name=typed, undo=undo)
 
     def saved_message(self, result: ClientDeleted | None) -> str:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.screen import ModalScreen
@@ -26,7 +27,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     KEY_SCOPE = "confirm"
     TITLE_TEXT = "Question"
-    BINDINGS = [Binding("escape", "answer_none", "Back", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "answer_none", "Back", show=False)]
 
     def __init__(self, title: str, message: str, choices: list[Choice]) -> None:
         super().__init__()
@@ -75,7 +76,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     KEY_SCOPE = "confirm"
     TITLE_TEXT = "Confirm"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", show=False),
         Binding("n,escape", "answer(False)", "No", show=False),
     ]

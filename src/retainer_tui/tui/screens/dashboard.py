@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
@@ -24,15 +25,20 @@ from retainer_tui.tui.widgets.fitting_footer import FittingFooter
 from retainer_tui.tui.widgets.summary_bar import SummaryBar
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from retainer_tui.tui.app import RetainerApp
 
 
 class DashboardScreen(Screen[None]):
     """Loads the month in a worker; filters, search and sort are applied to what it loaded."""
 
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
+
     KEY_SCOPE = "dashboard"
     TITLE_TEXT = "Dashboard"
-    BINDINGS = bindings(DASHBOARD_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(DASHBOARD_KEYS)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (160, "-wide")]
     AUTO_FOCUS = "#clients"
 
@@ -72,10 +78,6 @@ class DashboardScreen(Screen[None]):
         self._generation = 0
 
     @property
-    def retainer(self) -> RetainerApp:
-        return cast("RetainerApp", self.app)
-
-    @property
     def table(self) -> ClientTable:
         return self.query_one("#clients", ClientTable)
 
@@ -95,7 +97,7 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
         self.query_one("#empty", Static).display = False
-        self.retainer.data_changed.subscribe(self, lambda _: self.load())
+        self.app.data_changed.subscribe(self, lambda _: self.load())
         self.app.theme_changed_signal.subscribe(self, lambda _: self.table.restyle())
         self.load()
 
@@ -116,11 +118,11 @@ class DashboardScreen(Screen[None]):
 
     def _read_month(self, month: Month) -> MonthView:
         """One month as the dashboard shows it (in a worker thread)."""
-        settings = self.retainer.settings
+        settings = self.app.settings
         return load_month(
-            self.retainer.db,
+            self.app.db,
             month=month,
-            as_of=self.retainer.today,
+            as_of=self.app.today,
             tolerance=settings.tolerance,
             grace_days=settings.late_payment_grace_days,
         )
@@ -169,17 +171,15 @@ class DashboardScreen(Screen[None]):
         # asked for is drawn first.
         self.call_after_refresh(self._prefetch_around, message.view.month)
         self.view = message.view
-        self.retainer.currency = message.view.currency
-        self.retainer.client_directory = tuple(
-            (c.id, c.name, c.company) for c in message.view.clients
-        )
+        self.app.currency = message.view.currency
+        self.app.client_directory = tuple((c.id, c.name, c.company) for c in message.view.clients)
         self.query_one(SummaryBar).show(message.view)
         self.show_rows()
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
         if message.request == self._request:
-            self.retainer.show_error(message.error)
+            self.app.show_error(message.error)
 
     def show_rows(self) -> None:
         """Apply the filter, search and sort to the loaded month and fill the table."""
@@ -248,7 +248,7 @@ class DashboardScreen(Screen[None]):
             self.set_month(month)
 
     def action_this_month(self) -> None:
-        self.set_month(Month.of(self.retainer.today))
+        self.set_month(Month.of(self.app.today))
 
     # -- view: filter, search, sort --------------------------------------------------------
 
@@ -338,36 +338,36 @@ class DashboardScreen(Screen[None]):
     def action_open_client(self) -> None:
         client_id = self.table.highlighted_client_id()
         if client_id is not None:
-            self.retainer.show_client(client_id)
+            self.app.show_client(client_id)
 
     @on(ClientTable.ClientSelected)
     def _client_selected(self, message: ClientTable.ClientSelected) -> None:
-        self.retainer.show_client(message.client_id)
+        self.app.show_client(message.client_id)
 
     def action_new_client(self) -> None:
-        self.retainer.open_new_client()
+        self.app.open_new_client()
 
     def action_edit_client(self) -> None:
-        self.retainer.open_edit_client(self.table.highlighted_client_id())
+        self.app.open_edit_client(self.table.highlighted_client_id())
 
     def action_enter_results(self) -> None:
         # The grid opens at the client highlighted here, not at the top of the list.
-        self.retainer.open_results(self.table.highlighted_client_id())
+        self.app.open_results(self.table.highlighted_client_id())
 
     def action_edit_goals(self) -> None:
-        self.retainer.open_goals(self.table.highlighted_client_id())
+        self.app.open_goals(self.table.highlighted_client_id())
 
     def action_open_reports(self) -> None:
-        self.retainer.open_reports()
+        self.app.open_reports()
 
     def action_open_pipeline(self) -> None:
-        self.retainer.open_pipeline()
+        self.app.open_pipeline()
 
     def action_open_tiers(self) -> None:
-        self.retainer.open_tiers()
+        self.app.open_tiers()
 
     def action_mark_payment(self) -> None:
-        self.retainer.open_payment(self.table.highlighted_client_id())
+        self.app.open_payment(self.table.highlighted_client_id())
 
     def action_mark_report(self) -> None:
-        self.retainer.open_report_mark(self.table.highlighted_client_id())
+        self.app.open_report_mark(self.table.highlighted_client_id())

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual import work
-from textual.app import App
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -22,9 +21,11 @@ from retainer_tui.tui.key_order import keys_held_for_save
 from retainer_tui.tui.widgets.form_field import FormField
 
 if TYPE_CHECKING:
+    from textual import getters
     from textual.timer import Timer
 
     from retainer_tui.services.database import Database
+    from retainer_tui.tui.app import RetainerApp
 
 ResultT = TypeVar("ResultT")
 # What a form's save() hands the worker: the write, with the typed values closed over.
@@ -34,49 +35,6 @@ Write = Callable[[], ResultT]
 RETRY_SECONDS = 2.0
 # A save taking longer than this says so in a toast (the button already says "Saving…").
 SLOW_SECONDS = 1.0
-
-
-def undo_stack(app: App[Any]) -> UndoStack:
-    """The session's undo stack, kept on the app (made on first use)."""
-    stack = getattr(app, "undo_stack", None)
-    if not isinstance(stack, UndoStack):
-        stack = UndoStack()
-        app.undo_stack = stack  # type: ignore[attr-defined]
-    return stack
-
-
-def data_written(app: App[Any]) -> None:
-    """Tell every screen the data changed, so the dashboard shows the write at once."""
-    reload = getattr(app, "reload_data", None)
-    if callable(reload):
-        reload()
-
-
-def connection_shown(app: App[Any], *, online: bool) -> None:
-    """Tell the app whether the server answers (its header says "reconnecting…")."""
-    show = getattr(app, "show_connection", None)
-    if callable(show):
-        show(online)
-
-
-def undo_last_change(app: App[Any], db: Database) -> None:
-    """ctrl+z: undo the newest change of the session and say what was undone."""
-    from retainer_tui.services.undo import undo_last
-
-    stack = undo_stack(app)
-    try:
-        change = undo_last(db, stack=stack)
-    except (ServiceError, DatabaseError) as exc:
-        app.notify(str(exc), title="Undo", severity="warning", timeout=6)
-        data_written(app)
-        return
-    if change is None:
-        app.notify("Nothing to undo in this session.", title="Undo")
-        return
-    left = len(stack)
-    more = f" ({left} more to undo)" if left else ""
-    app.notify(f"Undone: {change.label}{more}", title="Undo")
-    data_written(app)
 
 
 class FormScreen(ModalScreen[ResultT]):
@@ -94,6 +52,11 @@ class FormScreen(ModalScreen[ResultT]):
 
     KEY_SCOPE = "form"
     TITLE_TEXT = "Form"
+
+    # self.app is the RetainerApp. Declared for the type checker only, the way Textual
+    # declares MessagePump.app: importing app.py here at run time would be circular.
+    if TYPE_CHECKING:
+        app = getters.app(RetainerApp)
 
     def __init__(self, db: Database) -> None:
         super().__init__()
@@ -238,7 +201,7 @@ class FormScreen(ModalScreen[ResultT]):
         was_waiting = self._retry is not None
         self._stop_retrying()
         if was_waiting:
-            connection_shown(self.app, online=True)
+            self.app.show_connection(True)
         if exc is None:
             message.then(message.result)
         elif isinstance(exc, EditConflict):
@@ -286,7 +249,7 @@ class FormScreen(ModalScreen[ResultT]):
             )
             self._retry = self.set_interval(RETRY_SECONDS, lambda: self._retry_save(retry))
         if not isinstance(exc, DatabaseBusy):
-            connection_shown(self.app, online=False)
+            self.app.show_connection(False)
 
     def _retry_save(self, retry: Callable[[], None]) -> None:
         if not self._saving:
@@ -300,7 +263,7 @@ class FormScreen(ModalScreen[ResultT]):
     def _saved(self, result: ResultT) -> None:
         self.clear_errors()
         self.app.notify(self.saved_message(result), title="Saved")
-        data_written(self.app)
+        self.app.reload_data()
         self.dismiss(result)
 
     def edit_conflict(self, exc: EditConflict, retry: Callable[[], None]) -> None:
@@ -378,4 +341,4 @@ class FormScreen(ModalScreen[ResultT]):
 
     @property
     def stack(self) -> UndoStack:
-        return undo_stack(self.app)
+        return self.app.undo_stack

@@ -3,10 +3,13 @@ tier's default goals (ctrl+g fills them in), and adding a metric of your own."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from retainer_tui.domain import validation as v
@@ -20,7 +23,7 @@ from retainer_tui.services.month_view import MetricInfo, read_metrics
 from retainer_tui.tui.entry_keys import GOALS_KEYS, METRIC_FORM_KEYS
 from retainer_tui.tui.key_order import keys_held
 from retainer_tui.tui.keys import bindings
-from retainer_tui.tui.screens.form_base import FormScreen, Write, undo_stack
+from retainer_tui.tui.screens.form_base import FormScreen, Write
 from retainer_tui.tui.widgets.form_field import FormField
 
 
@@ -33,7 +36,10 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
     all from the chosen month on, earlier months keep theirs."""
 
     KEY_SCOPE = "goals"
-    BINDINGS = [*bindings(GOALS_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(GOALS_KEYS),
+        Binding("ctrl+z", "undo_blocked", show=False),
+    ]
 
     def __init__(self, db: Database, *, client_id: int, month: Month) -> None:
         super().__init__(db)
@@ -91,7 +97,7 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
         yield Footer()
 
     def _row(self, metric: MetricInfo) -> Horizontal:
-        cells = [
+        cells: list[Widget] = [
             Label(metric.label, classes="goal-metric", markup=False),
             Label(self._now_text(metric), classes="goal-now", id=f"now-{metric.key}"),
         ]
@@ -171,7 +177,7 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
                     except v.InvalidValue as bad:
                         errors[_field(key)] = str(bad)
             raise FormInvalid(errors) from None
-        undo, expected = undo_stack(self.app), self.version
+        undo, expected = self.app.undo_stack, self.version
 
         def write() -> GoalsSet:
             try:
@@ -286,7 +292,10 @@ class MetricFormScreen(FormScreen[MetricAdded | None]):
 
     KEY_SCOPE = "metric-form"
     TITLE_TEXT = "New metric"
-    BINDINGS = [*bindings(METRIC_FORM_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(METRIC_FORM_KEYS),
+        Binding("ctrl+z", "undo_blocked", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form-dialog -small", id="metric-dialog") as dialog:
@@ -338,7 +347,7 @@ class MetricFormScreen(FormScreen[MetricAdded | None]):
         return any(v.strip() for v in self.values().values())
 
     def save(self) -> Write[MetricAdded]:
-        values, undo = self.values(), undo_stack(self.app)
+        values, undo = self.values(), self.app.undo_stack
         return lambda: entries.add_metric(
             self.db, key=values["key"], label=values["label"], unit=values["unit"], undo=undo
         )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -26,6 +27,8 @@ from retainer_tui.tui.legend import glyph_text, sections
 from retainer_tui.tui.theme_colors import ThemeColors
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from retainer_tui.tui.app import RetainerApp
 
 # Keys Textual provides everywhere; listed so that the help is complete.
@@ -57,8 +60,10 @@ def key_groups(scope: str) -> dict[str, list[KeySpec]]:
 
 
 class HelpScreen(ModalScreen[None]):
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
     KEY_SCOPE = "help"
-    BINDINGS = bindings(HELP_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(HELP_KEYS)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(self, *, scope: str, title: str = "") -> None:
@@ -70,7 +75,7 @@ class HelpScreen(ModalScreen[None]):
         self.legend: list[tuple[str, str, str]] = []
 
     def compose(self) -> ComposeResult:
-        keymap = cast("RetainerApp", self.app).settings.keymap
+        keymap = self.app.settings.keymap
         with VerticalScroll(id="help-box") as box:
             box.border_title = f"Keys — {self.heading}"
             box.border_subtitle = "escape closes"

@@ -4,9 +4,11 @@ recorded as its tracked-from month, not as made-up sent dates."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -18,16 +20,23 @@ from retainer_tui.services.errors import FormInvalid, ServiceError
 from retainer_tui.services.tracking import TrackedFromSet, set_tracked_from
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.report_keys import REPORT_DIALOG_KEYS
-from retainer_tui.tui.screens.form_base import undo_stack
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from retainer_tui.tui.app import RetainerApp
 
 
 class NotNeededScreen(ModalScreen[TrackedFromSet | None]):
     """Ask the month from which the client's reports are needed (this month by default);
     enter records it, escape closes with nothing written."""
 
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
+
     KEY_SCOPE = "report-dialog"
     TITLE_TEXT = "Not needed before"
-    BINDINGS = bindings(REPORT_DIALOG_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(REPORT_DIALOG_KEYS)
 
     def __init__(self, db: Database, *, client_id: int, client: str, today: date) -> None:
         super().__init__()
@@ -63,7 +72,7 @@ class NotNeededScreen(ModalScreen[TrackedFromSet | None]):
                 client_id=self.client_id,
                 month=event.value,
                 latest=Month.of(self.today),
-                undo=undo_stack(self.app),
+                undo=self.app.undo_stack,
             )
         except FormInvalid as exc:
             error.update("; ".join(exc.errors.values()))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label
 
@@ -20,7 +21,7 @@ from retainer_tui.services.entries import PaymentSaved
 from retainer_tui.services.errors import EditConflict, ServiceError
 from retainer_tui.tui.entry_keys import PAYMENT_KEYS
 from retainer_tui.tui.keys import bindings
-from retainer_tui.tui.screens.form_base import FormScreen, Write, data_written, undo_stack
+from retainer_tui.tui.screens.form_base import FormScreen, Write
 from retainer_tui.tui.widgets.form_field import FormField
 
 
@@ -28,7 +29,10 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
     """The retainer for one client and month: received (date, amount) or not."""
 
     KEY_SCOPE = "payment"
-    BINDINGS = [*bindings(PAYMENT_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(PAYMENT_KEYS),
+        Binding("ctrl+z", "undo_blocked", show=False),
+    ]
 
     def __init__(
         self, db: Database, *, client_id: int, month: Month, today: date, currency: str = "USD"
@@ -94,7 +98,7 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
         return True
 
     def save(self) -> Write[PaymentSaved]:
-        values, undo, expected = self.values(), undo_stack(self.app), self.version
+        values, undo, expected = self.values(), self.app.undo_stack, self.version
         return lambda: entries.mark_payment(
             self.db,
             client_id=self.client_id,
@@ -143,7 +147,7 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
                 self.db,
                 client_id=self.client_id,
                 month=self.month,
-                undo=undo_stack(self.app),
+                undo=self.app.undo_stack,
                 expected=self.version,  # type: ignore[arg-type]
             )
         except EditConflict as exc:
@@ -156,7 +160,7 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
             f"{self.record.name}: {self.month.short_label()} retainer marked not received.",
             title="Saved",
         )
-        data_written(self.app)
+        self.app.reload_data()
         self.dismiss(result)
 
     @on(Button.Pressed, "#save")

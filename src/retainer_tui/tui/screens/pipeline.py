@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -27,8 +27,12 @@ from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import ServiceError
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import PIPELINE_KEYS
-from retainer_tui.tui.screens.form_base import data_written, undo_stack
 from retainer_tui.tui.theme_colors import ThemeColors
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from retainer_tui.tui.app import RetainerApp
 
 DASH = "—"
 # Below this width the columns shrink so that an 80-column terminal shows them all: "When"
@@ -100,7 +104,7 @@ def table_rows(view: pl.PipelineView) -> list[TableRow]:
 class PipelineTable(DataTable[Text]):
     """The prospects under their stages' headings; the cursor never rests on a heading."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("home", "scroll_top", "First", show=False),
         Binding("end", "scroll_bottom", "Last", show=False),
     ]
@@ -173,9 +177,12 @@ class PipelineTable(DataTable[Text]):
 class PipelineScreen(Screen[None]):
     """The prospect pipeline as of the app's date."""
 
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
+
     KEY_SCOPE = "pipeline"
     TITLE_TEXT = "Pipeline"
-    BINDINGS = bindings(PIPELINE_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(PIPELINE_KEYS)
     AUTO_FOCUS = "#pipeline-table"
 
     class Loaded(Message):
@@ -218,9 +225,7 @@ class PipelineScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"as of {self.today.isoformat()}"
         self.query_one("#pipeline-empty").display = False
-        signal = getattr(self.app, "data_changed", None)
-        if signal is not None:
-            signal.subscribe(self, lambda _: self.reload())
+        self.app.data_changed.subscribe(self, lambda _: self.reload())
         self.reload()
 
     # ------------------------------------------------------------ loading
@@ -425,7 +430,7 @@ class PipelineScreen(Screen[None]):
         from retainer_tui.tui.screens.proposal import ProposalScreen, profile_sender
 
         if (p := self._current()) is not None:
-            sender = profile_sender(getattr(self.app, "settings", self.settings))
+            sender = profile_sender(self.app.settings)
             self._build(
                 lambda: ProposalScreen(self.db, client_id=p.id, today=self.today, sender=sender),
                 p.id,
@@ -482,7 +487,7 @@ class PipelineScreen(Screen[None]):
             return
         try:
             change = pl.move_prospect(
-                self.db, client_id=p.id, step=step, today=self.today, undo=undo_stack(self.app)
+                self.db, client_id=p.id, step=step, today=self.today, undo=self.app.undo_stack
             )
         except pl.TrialDetailsNeeded:
             self.notify("A paid trial needs its fee and dates: fill them in to start it.")
@@ -493,7 +498,7 @@ class PipelineScreen(Screen[None]):
             return
         self.notify(change.message, title=change.stage.label)
         self._keep = p.id
-        data_written(self.app)
+        self.app.reload_data()
         self.reload()
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
@@ -21,8 +22,12 @@ from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import FormInvalid, ServiceError
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import PROPOSAL_KEYS
-from retainer_tui.tui.screens.form_base import data_written, undo_stack
 from retainer_tui.tui.screens.prospect_form import tier_label
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from retainer_tui.tui.app import RetainerApp
 
 
 def profile_sender(settings: Settings) -> Sender | None:
@@ -35,7 +40,9 @@ def profile_sender(settings: Settings) -> Sender | None:
 class ExportPathScreen(ModalScreen[Path | None]):
     """Ask where to export the proposal, with the default path filled in."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="proposal-export.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="proposal-export.cancel")
+    ]
 
     def __init__(self, default: Path) -> None:
         super().__init__()
@@ -65,9 +72,12 @@ class ExportPathScreen(ModalScreen[Path | None]):
 class ProposalScreen(Screen[pl.PipelineChange | None]):
     """Write the proposal for one prospect; dismissed with the last change saved (or None)."""
 
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
+
     KEY_SCOPE = "proposal"
     TITLE_TEXT = "Proposal"
-    BINDINGS = bindings(PROPOSAL_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(PROPOSAL_KEYS)
 
     def __init__(
         self, db: Database, *, client_id: int, today: date, sender: Sender | None = None
@@ -201,7 +211,7 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
                 markdown=self.markdown,
                 today=self.today,
                 sent_on=sent_on,
-                undo=undo_stack(self.app),
+                undo=self.app.undo_stack,
             )
         except FormInvalid as exc:
             self.notify("\n".join(exc.errors.values()), severity="error", title="Proposal")
@@ -213,7 +223,7 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
         self.context = pl.proposal_context(self.db, client_id=self.client_id, sender=self.sender)
         self.saved = self._state(ProposalEmail(self.subject, self.body, self.markdown))
         self._show_state()
-        data_written(self.app)
+        self.app.reload_data()
         return change
 
     def action_save(self) -> None:

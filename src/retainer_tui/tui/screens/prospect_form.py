@@ -4,11 +4,13 @@ retain and lost. Each is a modal FormScreen: ctrl+s saves, escape cancels."""
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.events import Mount
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 from retainer_tui.domain.money import format_money
@@ -24,7 +26,7 @@ from retainer_tui.services import pipeline as pl
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import FORM_KEYS, OBJECTION_KEYS
-from retainer_tui.tui.screens.form_base import FormScreen, Write, undo_stack
+from retainer_tui.tui.screens.form_base import FormScreen, Write
 from retainer_tui.tui.widgets.form_field import FormField, service_type_field, text_input
 
 
@@ -41,7 +43,9 @@ def _area(value: str, field: str, placeholder: str = "") -> TextArea:
 
 def tier_label(tier: pl.TierInfo, currency: str) -> str:
     """'Tier 2 · $5,000/mo'."""
-    fee = format_money(tier.monthly_fee_cents, currency, cents_shown=tier.monthly_fee_cents % 100)
+    fee = format_money(
+        tier.monthly_fee_cents, currency, cents_shown=tier.monthly_fee_cents % 100 != 0
+    )
     return f"{tier.name} · {fee}/mo"
 
 
@@ -62,7 +66,10 @@ class _PipelineForm(FormScreen[pl.PipelineChange | None]):
     """What the pipeline's forms share: keys, layout and the saved toast."""
 
     KEY_SCOPE = "prospect-form"
-    BINDINGS = [*bindings(FORM_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(FORM_KEYS),
+        Binding("ctrl+z", "undo_blocked", show=False),
+    ]
     SMALL = False
 
     def dialog(self, title: str, dialog_id: str) -> Vertical:
@@ -153,7 +160,7 @@ class ProspectFormScreen(_PipelineForm):
     def save(self) -> Write[pl.PipelineChange]:
         v = self.values()
         draft = pl.ProspectDraft(**{k: v.get(k, getattr(self.draft, k)) for k in _DRAFT_FIELDS})
-        undo, expected = undo_stack(self.app), self.version
+        undo, expected = self.app.undo_stack, self.version
         return lambda: pl.save_prospect(
             self.db,
             draft=draft,
@@ -236,7 +243,7 @@ class DiscoveryFormScreen(_PipelineForm):
             targets={m.key: v.get(f"target-{m.key}", "") for m in self.metrics},
             extra_services=v["extra_services"],
         )
-        undo, expected = undo_stack(self.app), self.version
+        undo, expected = self.app.undo_stack, self.version
         return lambda: pl.save_discovery(
             self.db,
             client_id=self.client_id,
@@ -267,7 +274,10 @@ class ObjectionsScreen(_PipelineForm):
     """Objections raised and the answers given, one row each."""
 
     KEY_SCOPE = "objections"
-    BINDINGS = [*bindings(OBJECTION_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(OBJECTION_KEYS),
+        Binding("ctrl+z", "undo_blocked", show=False),
+    ]
     TITLE_TEXT = "Objections"
 
     def __init__(self, db: Database, *, client_id: int) -> None:
@@ -292,7 +302,10 @@ class ObjectionsScreen(_PipelineForm):
             yield from self.buttons()
         yield Footer()
 
-    async def on_mount(self) -> None:
+    # A handler of its own rather than an async on_mount over FormScreen's plain one;
+    # Textual runs FormScreen.on_mount after it all the same.
+    @on(Mount)
+    async def _build_rows(self) -> None:
         await self._rebuild(focus=0)
 
     async def _rebuild(self, *, focus: int | None = None) -> None:
@@ -377,13 +390,13 @@ class ObjectionsScreen(_PipelineForm):
         await self._rebuild(focus=max(0, index - 1))
 
     def save(self) -> Write[pl.PipelineChange]:
-        rows, undo = self._read_rows(), undo_stack(self.app)
+        rows, undo = self._read_rows(), self.app.undo_stack
         self._offers_discount = any(mentions_discount(r.answer) for r in rows)
         return lambda: pl.save_objections(
             self.db, client_id=self.client_id, objections=rows, undo=undo
         )
 
-    def saved_message(self, result: pl.PipelineChange) -> str:
+    def saved_message(self, result: pl.PipelineChange | None) -> str:
         if self._offers_discount:
             self.app.notify(
                 "An answer offers a discount: the article says add value instead "
@@ -446,7 +459,7 @@ class TrialFormScreen(_PipelineForm):
     def save(self) -> Write[pl.PipelineChange]:
         v = self.values()
         draft = pl.TrialDraft(fee=v["fee"], start=v["start"], end=v["end"], criteria=v["criteria"])
-        undo = undo_stack(self.app)
+        undo = self.app.undo_stack
         return lambda: pl.save_trial(
             self.db, client_id=self.client_id, draft=draft, today=self.today, undo=undo
         )
@@ -494,7 +507,7 @@ class ChooseTierScreen(_PipelineForm):
             from retainer_tui.services.errors import FormInvalid
 
             raise FormInvalid({"tier": "choose one of your tiers"})
-        tier_id, undo = int(str(value)), undo_stack(self.app)
+        tier_id, undo = int(str(value)), self.app.undo_stack
         return lambda: pl.choose_tier(
             self.db, client_id=self.client_id, tier_id=tier_id, today=self.today, undo=undo
         )
@@ -559,7 +572,7 @@ class RetainFormScreen(_PipelineForm):
             from retainer_tui.services.errors import FormInvalid
 
             raise FormInvalid({"tier": "choose one of your tiers"})
-        tier_id, undo = int(str(value)), undo_stack(self.app)
+        tier_id, undo = int(str(value)), self.app.undo_stack
         start_month = self.query_one("#start_month", Input).value
         return lambda: pl.retain(
             self.db,
@@ -603,7 +616,7 @@ class LostFormScreen(_PipelineForm):
         self.action_save()
 
     def save(self) -> Write[pl.PipelineChange]:
-        reason, undo = self.query_one("#reason", Input).value, undo_stack(self.app)
+        reason, undo = self.query_one("#reason", Input).value, self.app.undo_stack
         return lambda: pl.mark_lost(
             self.db, client_id=self.client_id, reason=reason, today=self.today, undo=undo
         )

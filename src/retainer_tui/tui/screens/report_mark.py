@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label
 
@@ -21,7 +22,7 @@ from retainer_tui.services.entries import ReportSaved
 from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.tui.entry_keys import REPORT_MARK_KEYS
 from retainer_tui.tui.keys import bindings
-from retainer_tui.tui.screens.form_base import FormScreen, Write, data_written, undo_stack
+from retainer_tui.tui.screens.form_base import FormScreen, Write
 from retainer_tui.tui.widgets.form_field import FormField
 
 
@@ -34,7 +35,10 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
     """A client's report for a month: sent on a date, or not sent."""
 
     KEY_SCOPE = "report-mark"
-    BINDINGS = [*bindings(REPORT_MARK_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(REPORT_MARK_KEYS),
+        Binding("ctrl+z", "undo_blocked", show=False),
+    ]
 
     def __init__(self, db: Database, *, client_id: int, month: Month, today: date) -> None:
         super().__init__(db)
@@ -108,7 +112,7 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
 
     def save(self) -> Write[ReportSaved]:
         month = self._typed_month()
-        sent_on, undo = self.values()["sent_on"], undo_stack(self.app)
+        sent_on, undo = self.values()["sent_on"], self.app.undo_stack
         expected = self._expected(month)
         return lambda: entries.mark_report_sent(
             self.db,
@@ -150,7 +154,7 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
                 self.db,
                 client_id=self.client_id,
                 month=month,
-                undo=undo_stack(self.app),
+                undo=self.app.undo_stack,
                 expected=self._expected(month),
             )
         except EditConflict as exc:
@@ -162,7 +166,7 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
         self.app.notify(
             f"{self.record.name}: {month.label()} report marked not sent.", title="Saved"
         )
-        data_written(self.app)
+        self.app.reload_data()
         self.dismiss(result)
 
     @on(Button.Pressed, "#save")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
@@ -23,7 +25,11 @@ from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.month_step import month_step
 from retainer_tui.tui.report_keys import HIGHLIGHTS_KEYS, REPORT_DIALOG_KEYS, REPORT_KEYS
-from retainer_tui.tui.screens.form_base import data_written, undo_stack
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from retainer_tui.tui.app import RetainerApp
 
 
 def state_text(data: ReportData) -> str:
@@ -46,7 +52,7 @@ class HighlightsScreen(ModalScreen[str | None]):
 
     KEY_SCOPE = "highlights"
     TITLE_TEXT = "Highlights"
-    BINDINGS = bindings(HIGHLIGHTS_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(HIGHLIGHTS_KEYS)
 
     def __init__(self, client: str, month: Month, text: str) -> None:
         super().__init__()
@@ -101,7 +107,7 @@ class PathScreen(ModalScreen[Path | None]):
 
     KEY_SCOPE = "report-dialog"
     TITLE_TEXT = "Export"
-    BINDINGS = bindings(REPORT_DIALOG_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(REPORT_DIALOG_KEYS)
 
     def __init__(self, default: Path) -> None:
         super().__init__()
@@ -135,7 +141,7 @@ class SentDateScreen(ModalScreen[date | None]):
 
     KEY_SCOPE = "report-dialog"
     TITLE_TEXT = "Mark sent"
-    BINDINGS = bindings(REPORT_DIALOG_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(REPORT_DIALOG_KEYS)
 
     def __init__(self, client: str, month: Month, today: date) -> None:
         super().__init__()
@@ -181,9 +187,12 @@ class SentDateScreen(ModalScreen[date | None]):
 class ReportPreviewScreen(Screen[None]):
     """The report for one client and month, previewed as Markdown."""
 
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
+
     KEY_SCOPE = "report"
     TITLE_TEXT = "Report"
-    BINDINGS = bindings(REPORT_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(REPORT_KEYS)
     AUTO_FOCUS = "#report-scroll"
 
     def __init__(
@@ -216,10 +225,8 @@ class ReportPreviewScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         self.sub_title = "Report"
-        changed = getattr(self.app, "data_changed", None)
-        if changed is not None:
-            # Results typed elsewhere (or in another process) show here too.
-            changed.subscribe(self, lambda _: self.call_later(self.reload))
+        # Results typed elsewhere (or in another process) show here too.
+        self.app.data_changed.subscribe(self, lambda _: self.call_later(self.reload))
         await self.reload()
 
     # ------------------------------------------------------------ loading
@@ -279,14 +286,14 @@ class ReportPreviewScreen(Screen[None]):
                     client_id=self.client_id,
                     month=self.month,
                     text=text,
-                    undo=undo_stack(self.app),
+                    undo=self.app.undo_stack,
                 )
             except (validation.InvalidValue, DatabaseError) as exc:
                 self.notify(str(exc), severity="error")
                 return
             await self.reload()
             self.notify("Highlights saved. ctrl+z undoes.", title="Saved")
-            data_written(self.app)
+            self.app.reload_data()
 
         self.app.push_screen(
             HighlightsScreen(self.data.client, self.month, self.data.highlights), saved
@@ -351,7 +358,7 @@ class ReportPreviewScreen(Screen[None]):
                     client_id=self.client_id,
                     month=self.month,
                     on=on,
-                    undo=undo_stack(self.app),
+                    undo=self.app.undo_stack,
                 )
             except (reports.ReportError, DatabaseError) as exc:
                 self.notify(str(exc), severity="error")
@@ -362,7 +369,7 @@ class ReportPreviewScreen(Screen[None]):
                 "ctrl+z undoes.",
                 title="Saved",
             )
-            data_written(self.app)
+            self.app.reload_data()
 
         self.app.push_screen(SentDateScreen(data.client, self.month, self.today), chosen)
 
@@ -372,14 +379,14 @@ class ReportPreviewScreen(Screen[None]):
             return
         try:
             reports.unmark_sent(
-                self.db, client_id=self.client_id, month=self.month, undo=undo_stack(self.app)
+                self.db, client_id=self.client_id, month=self.month, undo=self.app.undo_stack
             )
         except DatabaseError as exc:
             self.notify(str(exc), severity="error")
             return
         await self.reload()
         self.notify("No longer marked sent. ctrl+z undoes.", title="Saved")
-        data_written(self.app)
+        self.app.reload_data()
 
     async def _go(self, month: Month) -> None:
         try:

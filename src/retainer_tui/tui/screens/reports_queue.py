@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
@@ -20,10 +22,14 @@ from retainer_tui.services.tracking import TrackedFromSet
 from retainer_tui.tui.cells import shown, status_text
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.report_keys import OPEN_REPORT, REPORTS_KEYS
-from retainer_tui.tui.screens.form_base import data_written, undo_stack
 from retainer_tui.tui.screens.not_needed import NotNeededScreen
 from retainer_tui.tui.screens.report_preview import ReportPreviewScreen, SentDateScreen
 from retainer_tui.tui.theme_colors import ThemeColors
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from retainer_tui.tui.app import RetainerApp
 
 RECENT_MONTHS = 3
 # An agency's thousands of sent reports are history, not a to-do: show the latest few.
@@ -55,7 +61,7 @@ def queue_cells(item: QueueItem, colors: ThemeColors) -> tuple[Text | str, ...]:
 class ReportTable(DataTable[Text | str]):
     """A table of reports; enter opens the highlighted one."""
 
-    BINDINGS = bindings((OPEN_REPORT,))
+    BINDINGS: ClassVar[list[BindingType]] = bindings((OPEN_REPORT,))
 
     def action_open_report(self) -> None:
         self.action_select_cursor()
@@ -64,9 +70,12 @@ class ReportTable(DataTable[Text | str]):
 class ReportsScreen(Screen[None]):
     """The queue of reports owed, and reports sent in the last months."""
 
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
+
     KEY_SCOPE = "reports"
     TITLE_TEXT = "Reports"
-    BINDINGS = bindings(REPORTS_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(REPORTS_KEYS)
     AUTO_FOCUS = "#queue-table"
 
     class Loaded(Message):
@@ -110,9 +119,7 @@ class ReportsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"Reports owed as of {self.today.isoformat()}"
-        changed = getattr(self.app, "data_changed", None)
-        if changed is not None:
-            changed.subscribe(self, lambda _: self.load())
+        self.app.data_changed.subscribe(self, lambda _: self.load())
         self.app.theme_changed_signal.subscribe(self, lambda _: self._fill())
         self.load()
 
@@ -149,11 +156,7 @@ class ReportsScreen(Screen[None]):
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
-        show = getattr(self.app, "show_error", None)
-        if callable(show):
-            show(message.error)
-        else:
-            self.notify(str(message.error), severity="error")
+        self.app.show_error(message.error)
 
     def _fill(self) -> None:
         colors = ThemeColors.from_app(self.app)
@@ -252,7 +255,7 @@ class ReportsScreen(Screen[None]):
                     client_id=item.client_id,
                     month=item.month,
                     on=on,
-                    undo=undo_stack(self.app),
+                    undo=self.app.undo_stack,
                 )
             except (reports.ReportError, DatabaseError) as exc:
                 self.notify(str(exc), severity="error")
@@ -263,7 +266,7 @@ class ReportsScreen(Screen[None]):
                 title="Saved",
             )
             self.load()
-            data_written(self.app)
+            self.app.reload_data()
 
         self.app.push_screen(SentDateScreen(item.client, item.month, self.today), chosen)
 
@@ -288,7 +291,7 @@ class ReportsScreen(Screen[None]):
                 title="Saved",
             )
             self.load()
-            data_written(self.app)
+            self.app.reload_data()
 
         self.app.push_screen(
             NotNeededScreen(

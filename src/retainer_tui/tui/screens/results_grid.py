@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -24,8 +24,12 @@ from retainer_tui.tui.cells import shown as escaped
 from retainer_tui.tui.entry_keys import GRID_KEYS
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.month_step import month_step
-from retainer_tui.tui.screens.form_base import undo_stack
 from retainer_tui.tui.widgets.results_grid import HOURS, CellOutcome, ResultsGrid
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from retainer_tui.tui.app import RetainerApp
 
 
 def _number(value: Any) -> str:
@@ -38,9 +42,15 @@ def _number(value: Any) -> str:
 class ResultsGridScreen(Screen[None]):
     """Rows: clients in service in the month; columns: every metric, then hours."""
 
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
+
     KEY_SCOPE = "results"
     TITLE_TEXT = "Results"
-    BINDINGS = [*bindings(GRID_KEYS), Binding("ctrl+z", "undo", "Undo", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(GRID_KEYS),
+        Binding("ctrl+z", "undo", "Undo", show=False),
+    ]
 
     class Loaded(Message):
         def __init__(self, data: GridData) -> None:
@@ -90,9 +100,7 @@ class ResultsGridScreen(Screen[None]):
         return self.query_one(ResultsGrid)
 
     def on_mount(self) -> None:
-        signal = getattr(self.app, "data_changed", None)
-        if signal is not None:
-            signal.subscribe(self, lambda _: self.load())
+        self.app.data_changed.subscribe(self, lambda _: self.load())
         self.app.theme_changed_signal.subscribe(self, lambda _: self.grid.restyle())
         self._show_title()
         self.load()
@@ -146,7 +154,7 @@ class ResultsGridScreen(Screen[None]):
 
     def save_cell(self, client_id: int, column: str, text: str | None) -> CellOutcome:
         """The grid's saver: one short transaction, recorded for undo."""
-        stack = undo_stack(self.app)
+        stack = self.app.undo_stack
         db = self.writer
         try:
             if column == HOURS:
@@ -229,7 +237,7 @@ class ResultsGridScreen(Screen[None]):
             return
         client_id, column = cell
         row = grid.rows_by_id[client_id]
-        colors = grid.colors
+        colors = grid.theme_colors
         text = escaped(row.name, style="bold")
         label = (
             "Hours"
@@ -357,12 +365,9 @@ class ResultsGridScreen(Screen[None]):
         self.grid.edit_current()
 
     def action_undo(self) -> None:
-        from retainer_tui.tui.screens.form_base import undo_last_change
-
         grid = self.grid
         if grid.editing is not None:
             grid.cancel_edit()
             return
-        undo_last_change(self.app, self.db)
-        if getattr(self.app, "data_changed", None) is None:
-            self.load()
+        # The undo publishes data_changed, which reloads this screen too.
+        self.app.undo_last_change()

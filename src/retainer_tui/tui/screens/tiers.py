@@ -4,12 +4,12 @@ reorder, delete."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
@@ -37,22 +37,28 @@ from retainer_tui.tui.cells import shown
 from retainer_tui.tui.entry_keys import TIER_FORM_KEYS, TIERS_KEYS
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.screens.confirm import Choice, ChoiceScreen, ConfirmScreen
-from retainer_tui.tui.screens.form_base import (
-    FormScreen,
-    data_written,
-    undo_last_change,
-    undo_stack,
-)
+from retainer_tui.tui.screens.form_base import FormScreen
 from retainer_tui.tui.widgets.form_field import FormField
 from retainer_tui.tui.widgets.service_list import ServiceList
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from retainer_tui.tui.app import RetainerApp
 
 
 class TiersScreen(Screen[None]):
     """Every tier with its fee, included hours, services and the clients on it."""
 
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
+
     KEY_SCOPE = "tiers"
     TITLE_TEXT = "Tiers"
-    BINDINGS = [*bindings(TIERS_KEYS), Binding("ctrl+z", "undo", "Undo", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(TIERS_KEYS),
+        Binding("ctrl+z", "undo", "Undo", show=False),
+    ]
 
     def __init__(self, db: Database, *, currency: str = "USD") -> None:
         super().__init__()
@@ -90,9 +96,7 @@ class TiersScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.table
-        signal = getattr(self.app, "data_changed", None)
-        if signal is not None:
-            signal.subscribe(self, lambda _: self.load())
+        self.app.data_changed.subscribe(self, lambda _: self.load())
         self.load()
         table.focus()
 
@@ -213,13 +217,13 @@ class TiersScreen(Screen[None]):
             if not yes:
                 return
             try:
-                deleted = delete_tier(self.db, tier_id=tier.id, undo=undo_stack(self.app))
+                deleted = delete_tier(self.db, tier_id=tier.id, undo=self.app.undo_stack)
             except (ServiceError, DatabaseError) as exc:
                 self.notify(str(exc), severity="error", title="Tier in use")
                 self.load()
                 return
             self.notify(f"Deleted {deleted.name}. ctrl+z brings it back.", title="Saved")
-            data_written(self.app)
+            self.app.reload_data()
             self.load()
 
         self.app.push_screen(
@@ -231,17 +235,16 @@ class TiersScreen(Screen[None]):
         if tier_id is None:
             return
         try:
-            move_tier(self.db, tier_id=tier_id, offset=step, undo=undo_stack(self.app))
+            move_tier(self.db, tier_id=tier_id, offset=step, undo=self.app.undo_stack)
         except (ServiceError, DatabaseError) as exc:
             self.notify(str(exc), severity="error")
             return
-        data_written(self.app)
+        self.app.reload_data()
         self.load(highlight=tier_id)
 
     def action_undo(self) -> None:
-        undo_last_change(self.app, self.db)
-        if getattr(self.app, "data_changed", None) is None:
-            self.load()
+        # The undo publishes data_changed, which reloads this screen too.
+        self.app.undo_last_change()
 
 
 def _goal_field(metric: str) -> str:
@@ -268,7 +271,10 @@ class TierFormScreen(FormScreen[TierSaved | None]):
     monthly target per metric, offered on a client's goals screen; blank means none)."""
 
     KEY_SCOPE = "tier-form"
-    BINDINGS = [*bindings(TIER_FORM_KEYS), Binding("ctrl+z", "undo_blocked", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *bindings(TIER_FORM_KEYS),
+        Binding("ctrl+z", "undo_blocked", show=False),
+    ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(
@@ -466,7 +472,7 @@ class TierFormScreen(FormScreen[TierSaved | None]):
 
     def _finish(self, draft: TierDraft, *, clients_follow: bool) -> None:
         tier_id = self.tier.id if self.tier else None
-        undo, expected = undo_stack(self.app), self.version
+        undo, expected = self.app.undo_stack, self.version
         self.in_background(
             lambda: save_tier(
                 self.db,
@@ -488,5 +494,5 @@ class TierFormScreen(FormScreen[TierSaved | None]):
             message += f" {saved.followed} client(s) now pay the new fee."
         self.clear_errors()
         self.app.notify(message, title="Saved")
-        data_written(self.app)
+        self.app.reload_data()
         self.dismiss(saved)

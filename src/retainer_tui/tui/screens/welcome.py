@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -17,6 +18,8 @@ from retainer_tui.domain.money import format_money
 from retainer_tui.tui.keys import WELCOME_KEYS, bindings
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from retainer_tui.tui.app import RetainerApp
 
 _INTRO = (
@@ -26,9 +29,11 @@ _INTRO = (
 
 
 class WelcomeScreen(Screen[None]):
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
     KEY_SCOPE = "welcome"
     TITLE_TEXT = "Welcome"
-    BINDINGS = bindings(WELCOME_KEYS)
+    BINDINGS: ClassVar[list[BindingType]] = bindings(WELCOME_KEYS)
     AUTO_FOCUS = "#start-fresh"
 
     class SampleLoaded(Message):
@@ -109,8 +114,7 @@ class WelcomeScreen(Screen[None]):
         except (OSError, ConfigError) as exc:
             self.app.notify(f"Your profile could not be saved: {exc}", severity="warning")
             return
-        retainer = cast("RetainerApp", self.app)
-        retainer.settings = retainer.settings.with_(**changes)
+        self.app.settings = self.app.settings.with_(**changes)
 
     @on(Button.Pressed, "#start-fresh")
     def action_start_fresh(self) -> None:
@@ -127,11 +131,10 @@ class WelcomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
     def _load_sample(self) -> None:
-        retainer = cast("RetainerApp", self.app)
         try:
             from retainer_tui.services.sample import load_sample_data
 
-            count = load_sample_data(retainer.db, as_of=retainer.today)
+            count = load_sample_data(self.app.db, as_of=self.app.today)
         except Exception as exc:  # shown to the user; the database is left unchanged
             self.post_message(self.SampleFailed(str(exc)))
             return
@@ -139,10 +142,10 @@ class WelcomeScreen(Screen[None]):
 
     @on(SampleLoaded)
     def _sample_loaded(self, message: SampleLoaded) -> None:
-        retainer = cast("RetainerApp", self.app)
+        app = self.app  # taken before the dismiss
         self.dismiss(None)
-        retainer.reload_data()
-        retainer.notify(f"Loaded {message.count} sample clients.", title="Sample data")
+        app.reload_data()
+        app.notify(f"Loaded {message.count} sample clients.", title="Sample data")
 
     @on(SampleFailed)
     def _sample_failed(self, message: SampleFailed) -> None:

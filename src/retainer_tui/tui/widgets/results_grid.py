@@ -107,7 +107,7 @@ class ResultsGrid(DataTable[Text]):
     # -- filling ---------------------------------------------------------------------------
 
     @property
-    def colors(self) -> ThemeColors:
+    def theme_colors(self) -> ThemeColors:
         if self._colors is None:
             self._colors = ThemeColors.from_app(self.app)
         return self._colors
@@ -130,7 +130,7 @@ class ResultsGrid(DataTable[Text]):
         """The theme's style for a status (looked up once per theme)."""
         style = self._status_styles.get(status)
         if style is None:
-            style = self._status_styles[status] = self.colors.status(status)
+            style = self._status_styles[status] = self.theme_colors.status(status)
         return style
 
     def show(self, data: GridData, *, keep_client: int | None = None) -> None:
@@ -193,7 +193,7 @@ class ResultsGrid(DataTable[Text]):
     def _name_cell(self, row: GridRow) -> Text:
         text = cells.shown(row.name, no_wrap=True, overflow="ellipsis")
         if row.status.value == "trial":
-            text.append(" (trial)", style=self.colors.muted)
+            text.append(" (trial)", style=self.theme_colors.muted)
         return text
 
     def show_client(self, client_id: int) -> None:
@@ -237,7 +237,7 @@ class ResultsGrid(DataTable[Text]):
         return status
 
     def _cell(self, client_id: int, column: str) -> Text:
-        colors = self.colors
+        colors = self.theme_colors
         editing = self.editing
         typed = (
             editing.text
@@ -437,8 +437,9 @@ class ResultsGrid(DataTable[Text]):
                 self.post_message(self.EditChanged())
             else:
                 cell = self.current()
-                if cell is not None and self.values.get(cell) is not None:
-                    self.start_edit(self._as_text(cell[1], self.values[cell])[:-1])
+                saved = None if cell is None else self.values.get(cell)
+                if cell is not None and saved is not None:
+                    self.start_edit(self._as_text(cell[1], saved)[:-1])
             return
         if key == "f2":
             event.stop()

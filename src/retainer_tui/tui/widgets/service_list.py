@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList
@@ -14,7 +16,7 @@ class ServiceOptions(OptionList):
     """The list itself: ctrl+up / ctrl+down move the highlighted service, delete removes it,
     enter puts it in the box below to be edited."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+up", "move(-1)", "Move up", show=False),
         Binding("ctrl+down", "move(1)", "Move down", show=False),
         Binding("delete,backspace", "remove", "Remove", show=False),

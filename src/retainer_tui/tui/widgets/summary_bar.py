@@ -4,6 +4,7 @@ six-figure year, and the counts that need doing — each count a link to its fil
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -15,6 +16,11 @@ from retainer_tui.domain.money import currency_symbol, format_money
 from retainer_tui.domain.month import Month
 from retainer_tui.services.month_view import MonthView
 from retainer_tui.tui.cells import bar
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from retainer_tui.tui.app import RetainerApp
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -28,6 +34,9 @@ def _link(action: str, text: str, *, style: str) -> Content:
 
 class SummaryBar(Vertical):
     """Two lines: figures (with month navigation) and counts (links to filters)."""
+
+    if TYPE_CHECKING:  # the RetainerApp, typed only (see FormScreen.app)
+        app = getters.app(RetainerApp)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="summary-figures"):
@@ -91,8 +100,7 @@ class SummaryBar(Vertical):
                 amount=format_money(run_rate, currency, cents_shown=False),
             )
         )
-        settings = getattr(self.app, "settings", None)
-        goal = (settings.yearly_goal * 100) if settings is not None else SIX_FIGURES_CENTS
+        goal = self.app.settings.yearly_goal * 100
         progress = goal_progress(run_rate, goal)
         label = (
             "Six figures"
