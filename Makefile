@@ -31,7 +31,7 @@ test: $(TEST_STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
-	$(BIN)/mypy src/retainer_tui/domain src/retainer_tui/services src/retainer_tui/db
+	$(BIN)/mypy src/retainer_tui
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(ARGS)
