@@ -100,7 +100,9 @@ def test_app_and_status_paths_do_not_import_the_orm() -> None:
 
     code = (
         "import sys, retainer_tui.cli, retainer_tui.tui.app;"
-        "from retainer_tui.tui.keymap_doc import _load_all_scopes; _load_all_scopes();"
+        "import importlib, pkgutil, retainer_tui.tui.screens as s;"
+        "[importlib.import_module(f'{s.__name__}.{i.name}')"
+        " for i in pkgutil.iter_modules(s.__path__)];"
         "import retainer_tui.services.month_view, retainer_tui.services.status_json;"
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules))"
     )

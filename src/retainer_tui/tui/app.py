@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.theme import Theme
 
-import retainer_tui.tui.entry_keys  # noqa: F401  (the forms' keys, for help and the palette)
 from retainer_tui.config import ConfigError, Settings, save_setting
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.terminal_text import visible

@@ -1,12 +1,12 @@
 """The keys of the data-entry screens (forms, tiers, goals, results grid), declared once.
 
-They join the app's key registry (keys.KEYS_BY_SCREEN) under their own scopes, so the
-help screen (`?`), the command palette and config.toml [keymap] see them like any other.
+keys.KEYS_BY_SCREEN lists them under their screens' scopes, so the help screen (`?`),
+the command palette and config.toml [keymap] see them like any other.
 """
 
 from __future__ import annotations
 
-from retainer_tui.tui.keys import KEYS_BY_SCREEN, KeySpec
+from retainer_tui.tui.key_spec import KeySpec
 
 SAVE = KeySpec("form-save", "ctrl+s", "save", "Save", "Save the form", "Form")
 CANCEL = KeySpec(
@@ -117,17 +117,3 @@ GRID_KEYS: tuple[KeySpec, ...] = (
 )  # fmt: skip
 
 CONFIRM_KEYS: tuple[KeySpec, ...] = ()
-
-ENTRY_SCOPES: dict[str, tuple[KeySpec, ...]] = {
-    "client-form": CLIENT_FORM_KEYS,
-    "tier-form": TIER_FORM_KEYS,
-    "tiers": TIERS_KEYS,
-    "goals": GOALS_KEYS,
-    "metric-form": METRIC_FORM_KEYS,
-    "payment": PAYMENT_KEYS,
-    "report-mark": REPORT_MARK_KEYS,
-    "results": GRID_KEYS,
-}
-
-for _scope, _specs in ENTRY_SCOPES.items():
-    KEYS_BY_SCREEN.setdefault(_scope, _specs)

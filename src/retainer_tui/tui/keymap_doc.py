@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
-from retainer_tui.tui import screens
 from retainer_tui.tui.keys import APP_KEYS, KEYS_BY_SCREEN, KeySpec, key_label
 
 # Screens in the order a user meets them, with the names people call them.
@@ -30,19 +26,12 @@ TITLES = {
 }
 
 
-def _load_all_scopes() -> None:
-    """Import every screen module: each one registers its keys when imported."""
-    for info in pkgutil.iter_modules(screens.__path__):
-        importlib.import_module(f"{screens.__name__}.{info.name}")
-
-
 def _keys(spec: KeySpec) -> str:
     return " ".join(f"`{key_label(k.strip())}`" for k in spec.key.split(","))
 
 
 def keymap_markdown() -> str:
     """One table per screen: keys, what they do, and the id to remap them in config.toml."""
-    _load_all_scopes()
     scopes = sorted(KEYS_BY_SCREEN, key=lambda s: (list(TITLES).index(s) if s in TITLES else 99, s))
     parts = [
         (

@@ -1,5 +1,10 @@
 """Every key of the app, declared once with an id: BINDINGS, the help screen, the command
-palette and config.toml [keymap] (binding id -> keys) all read this registry."""
+palette and config.toml [keymap] (binding id -> keys) all read this registry.
+
+KEYS_BY_SCREEN names every screen's scope here; the feature screens' keys are declared
+beside them (entry_keys.py, pipeline_keys.py, report_keys.py) and listed here, so that
+reading the registry never needs a screen imported.
+"""
 
 from __future__ import annotations
 
@@ -18,19 +23,25 @@ from textual.keys import (
 )
 
 from retainer_tui.domain.terminal_text import visible
-
-
-@dataclass(frozen=True, slots=True)
-class KeySpec:
-    id: str  # the name users remap in config.toml [keymap]
-    key: str  # Textual key name(s), comma-separated
-    action: str  # action on the screen (or the app, for APP_KEYS)
-    description: str  # short, for the footer
-    help: str  # a sentence, for the help screen and the command palette
-    group: str  # heading in the help screen
-    show: bool = True  # in the footer
-    palette: bool = True  # offered in the command palette
-
+from retainer_tui.tui.entry_keys import (
+    CLIENT_FORM_KEYS,
+    CONFIRM_KEYS,
+    GOALS_KEYS,
+    GRID_KEYS,
+    METRIC_FORM_KEYS,
+    PAYMENT_KEYS,
+    REPORT_MARK_KEYS,
+    TIER_FORM_KEYS,
+    TIERS_KEYS,
+)
+from retainer_tui.tui.key_spec import KeySpec
+from retainer_tui.tui.pipeline_keys import FORM_KEYS, OBJECTION_KEYS, PIPELINE_KEYS, PROPOSAL_KEYS
+from retainer_tui.tui.report_keys import (
+    HIGHLIGHTS_KEYS,
+    REPORT_DIALOG_KEYS,
+    REPORT_KEYS,
+    REPORTS_KEYS,
+)
 
 APP_KEYS: tuple[KeySpec, ...] = (
     KeySpec("help", "question_mark", "help", "Help", "Show the keys of this screen", "General"),
@@ -241,11 +252,32 @@ WELCOME_KEYS: tuple[KeySpec, ...] = (
     KeySpec("load-sample", "s", "load_sample", "Sample data", "Load the sample clients", "Welcome"),
 )
 
+# Every screen's KEY_SCOPE, with the keys its BINDINGS are made from (a test holds this
+# to the screens): what help, the palette and the README table show for it.
 KEYS_BY_SCREEN: dict[str, tuple[KeySpec, ...]] = {
     "dashboard": DASHBOARD_KEYS,
     "client": DETAIL_KEYS,
     "help": HELP_KEYS,
     "welcome": WELCOME_KEYS,
+    "client-form": CLIENT_FORM_KEYS,
+    "client-delete": (),  # escape only: the dialog's own binding, in its footer
+    "tier-form": TIER_FORM_KEYS,
+    "tiers": TIERS_KEYS,
+    "goals": GOALS_KEYS,
+    "metric-form": METRIC_FORM_KEYS,
+    "payment": PAYMENT_KEYS,
+    "report-mark": REPORT_MARK_KEYS,
+    "results": GRID_KEYS,
+    "form": (),  # FormScreen's own, before a form names its scope
+    "confirm": CONFIRM_KEYS,  # the answers' keys are on the dialog's buttons
+    "pipeline": PIPELINE_KEYS,
+    "proposal": PROPOSAL_KEYS,
+    "prospect-form": FORM_KEYS,
+    "objections": OBJECTION_KEYS,
+    "reports": REPORTS_KEYS,
+    "report": REPORT_KEYS,
+    "highlights": HIGHLIGHTS_KEYS,
+    "report-dialog": REPORT_DIALOG_KEYS,
 }
 
 # Keys whose Textual names read badly in the footer and help.
@@ -350,9 +382,6 @@ def _quoted(text: str) -> str:
 
 def _all_scopes() -> dict[str, tuple[KeySpec, ...]]:
     """Every screen's keys with the app's and Textual's, which work on every screen too."""
-    # The feature screens register their keys when these modules are imported.
-    from retainer_tui.tui import entry_keys, pipeline_keys, report_keys  # noqa: F401
-
     return {scope: (*specs, *APP_KEYS, *_TEXTUAL_KEYS) for scope, specs in KEYS_BY_SCREEN.items()}
 
 

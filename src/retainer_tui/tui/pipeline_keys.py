@@ -1,12 +1,12 @@
 """The keys of the pipeline screens, declared once.
 
-They join the app's key registry (keys.KEYS_BY_SCREEN) under their own scopes, so the
-help screen (`?`), the command palette and config.toml [keymap] see them like any other.
+keys.KEYS_BY_SCREEN lists them under their screens' scopes, so the help screen (`?`),
+the command palette and config.toml [keymap] see them like any other.
 """
 
 from __future__ import annotations
 
-from retainer_tui.tui.keys import KEYS_BY_SCREEN, KeySpec
+from retainer_tui.tui.key_spec import KeySpec
 
 PIPELINE_KEYS: tuple[KeySpec, ...] = (
     KeySpec(
@@ -70,13 +70,3 @@ OBJECTION_KEYS: tuple[KeySpec, ...] = (
     KeySpec("objection-remove", "ctrl+d", "remove_row", "Remove",
             "Remove the objection being edited", "Objections"),
 )  # fmt: skip
-
-PIPELINE_SCOPES: dict[str, tuple[KeySpec, ...]] = {
-    "pipeline": PIPELINE_KEYS,
-    "proposal": PROPOSAL_KEYS,
-    "prospect-form": FORM_KEYS,
-    "objections": OBJECTION_KEYS,
-}
-
-for _scope, _specs in PIPELINE_SCOPES.items():
-    KEYS_BY_SCREEN.setdefault(_scope, _specs)

@@ -1,12 +1,12 @@
 """The keys of the reports screens, declared once.
 
-They join the app's key registry (keys.KEYS_BY_SCREEN) under their own scopes, so the
-help screen (`?`), the command palette and config.toml [keymap] see them like any other.
+keys.KEYS_BY_SCREEN lists them under their screens' scopes, so the help screen (`?`),
+the command palette and config.toml [keymap] see them like any other.
 """
 
 from __future__ import annotations
 
-from retainer_tui.tui.keys import KEYS_BY_SCREEN, KeySpec
+from retainer_tui.tui.key_spec import KeySpec
 
 OPEN_REPORT = KeySpec(
     "report-open",
@@ -57,13 +57,3 @@ REPORT_DIALOG_KEYS: tuple[KeySpec, ...] = (
     KeySpec("report-dialog-cancel", "escape", "cancel", "Cancel", "Close without doing it",
             "Report", True, False),
 )  # fmt: skip
-
-REPORT_SCOPES: dict[str, tuple[KeySpec, ...]] = {
-    "reports": REPORTS_KEYS,
-    "report": REPORT_KEYS,
-    "highlights": HIGHLIGHTS_KEYS,
-    "report-dialog": REPORT_DIALOG_KEYS,
-}
-
-for _scope, _specs in REPORT_SCOPES.items():
-    KEYS_BY_SCREEN.setdefault(_scope, _specs)
