@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retainer_tui.services.edit_guard import EditVersion
 
 
 class ServiceError(Exception):
@@ -47,7 +51,7 @@ class EditConflict(FormInvalid):
         *,
         who: str = "",
         changes: Sequence[str] = (),
-        version: object = None,
+        version: EditVersion | None = None,
     ) -> None:
         super().__init__(errors)
         self.current = current

@@ -101,7 +101,7 @@ def sections() -> tuple[Section, ...]:
     )
 
 
-def _style(colors: ThemeColors, key: str) -> object:
+def _style(colors: ThemeColors, key: str) -> Style | str:
     if not key:
         return ""
     kind, _, value = key.partition(":")
@@ -111,11 +111,12 @@ def _style(colors: ThemeColors, key: str) -> object:
         return colors.report(ReportState(value))
     if kind == "payment":
         return colors.payment(PaymentState(value))
-    return getattr(colors, kind)
+    style: Style = getattr(colors, kind)
+    return style
 
 
 def glyph_text(entry: Entry, colors: ThemeColors) -> Text:
-    return Text(entry.glyph, style=_style(colors, entry.style))  # type: ignore[arg-type]
+    return Text(entry.glyph, style=_style(colors, entry.style))
 
 
 # The theme's colours by the names the README gives them (any theme keeps their sense).

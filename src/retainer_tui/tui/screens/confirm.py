@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
+from textual.widgets.button import ButtonVariant
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +20,7 @@ class Choice:
     key: str  # the key that picks it ('y', 'f'…)
     label: str
     value: str
-    variant: str = "default"  # Button variant: default, primary, error, warning, success
+    variant: ButtonVariant = "default"
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -45,7 +46,7 @@ class ChoiceScreen(ModalScreen[str | None]):
                     yield Button(
                         f"{choice.label} ({choice.key})",
                         id=f"choice-{choice.value}",
-                        variant=choice.variant,  # type: ignore[arg-type]
+                        variant=choice.variant,
                         compact=True,
                     )
             yield Label("escape: back", classes="dialog-keys")

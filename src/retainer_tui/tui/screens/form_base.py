@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from retainer_tui.services.database import Database
+    from retainer_tui.services.edit_guard import EditVersion
     from retainer_tui.tui.app import RetainerApp
 
 ResultT = TypeVar("ResultT")
@@ -68,7 +69,7 @@ class FormScreen(ModalScreen[ResultT]):
         self._slow: Timer | None = None
         self._button_label: str | None = None
         self._keys_back: Callable[[], None] = lambda: None
-        self.version: object | None = None
+        self.version: EditVersion | None = None
 
     # -- fields ----------------------------------------------------------------------------
 

@@ -187,7 +187,7 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
                     month=month,
                     targets=targets,
                     undo=undo,
-                    expected=expected,  # type: ignore[arg-type]
+                    expected=expected,
                 )
             except EditConflict:
                 raise

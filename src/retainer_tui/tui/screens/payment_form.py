@@ -107,7 +107,7 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
             received_on=values["received_on"],
             amount=values["amount"],
             undo=undo,
-            expected=expected,  # type: ignore[arg-type]
+            expected=expected,
         )
 
     def reload_stored(self) -> None:
@@ -148,7 +148,7 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
                 client_id=self.client_id,
                 month=self.month,
                 undo=self.app.undo_stack,
-                expected=self.version,  # type: ignore[arg-type]
+                expected=self.version,
             )
         except EditConflict as exc:
             self.edit_conflict(exc, self.action_unmark)

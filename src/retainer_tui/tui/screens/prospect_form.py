@@ -168,7 +168,7 @@ class ProspectFormScreen(_PipelineForm):
             client_id=self.client_id,
             report_due_day=self.report_due_day,
             undo=undo,
-            expected=expected,  # type: ignore[arg-type]
+            expected=expected,
         )
 
     def reload_stored(self) -> None:
@@ -249,7 +249,7 @@ class DiscoveryFormScreen(_PipelineForm):
             client_id=self.client_id,
             draft=draft,
             undo=undo,
-            expected=expected,  # type: ignore[arg-type]
+            expected=expected,
         )
 
     def reload_stored(self) -> None:

@@ -127,7 +127,7 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
     def _expected(self, month: Month) -> EditVersion | None:
         """The mark as the form saw it, for the month it opened on (another month typed
         since was never shown, so there is nothing to compare)."""
-        return self.version if month == self.month else None  # type: ignore[return-value]
+        return self.version if month == self.month else None
 
     def reload_stored(self) -> None:
         """The opened month's mark as stored now."""

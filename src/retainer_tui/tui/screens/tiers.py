@@ -413,7 +413,7 @@ class TierFormScreen(FormScreen[TierSaved | None]):
             from retainer_tui.services.edit_guard import check_current
 
             # Changed since it opened: say so before asking about its fee.
-            check_current(self.db, version)  # type: ignore[arg-type]
+            check_current(self.db, version)
             new_fee = v.money(draft.monthly_fee, "monthly fee")
             current = get_tier(self.db, tier_id=tier.id)
             paying = followers(self.db, tier_id=tier.id) if current else 0
@@ -480,7 +480,7 @@ class TierFormScreen(FormScreen[TierSaved | None]):
                 tier_id=tier_id,
                 clients_follow=clients_follow,
                 undo=undo,
-                expected=expected,  # type: ignore[arg-type]
+                expected=expected,
             ),
             self._tier_saved,
             retry=self.action_save,
