@@ -260,7 +260,7 @@ KEYS_BY_SCREEN: dict[str, tuple[KeySpec, ...]] = {
     "help": HELP_KEYS,
     "welcome": WELCOME_KEYS,
     "client-form": CLIENT_FORM_KEYS,
-    "client-delete": (),  # escape only: the dialog's own binding, in its footer
+    "client-delete": (),  # its own escape (the Back button) and a blocked ctrl+z only
     "tier-form": TIER_FORM_KEYS,
     "tiers": TIERS_KEYS,
     "goals": GOALS_KEYS,
