@@ -60,10 +60,10 @@ SUBMIT = {"delete client": "enter"}
 
 def _forms() -> dict[str, Opener]:
     """Every data-entry form, built the way the app builds it."""
-    from retainer_tui.tui.screens import prospect_form as pf
     from retainer_tui.tui.screens.client_form import ClientFormScreen, DeleteClientScreen
     from retainer_tui.tui.screens.goals import GoalsScreen, MetricFormScreen
     from retainer_tui.tui.screens.payment_form import PaymentFormScreen
+    from retainer_tui.tui.screens.pipeline import objections, prospect_form, stage_forms
     from retainer_tui.tui.screens.report_mark import ReportMarkScreen
     from retainer_tui.tui.screens.tiers import TierFormScreen
 
@@ -88,17 +88,23 @@ def _forms() -> dict[str, Opener]:
         "report mark": lambda app, ids: ReportMarkScreen(
             app.db, client_id=ids.client, month=Month(2026, 10), today=AS_OF
         ),
-        "new prospect": lambda app, ids: pf.ProspectFormScreen(app.db, today=AS_OF),
-        "edit prospect": lambda app, ids: pf.ProspectFormScreen(
+        "new prospect": lambda app, ids: prospect_form.ProspectFormScreen(app.db, today=AS_OF),
+        "edit prospect": lambda app, ids: prospect_form.ProspectFormScreen(
             app.db, today=AS_OF, client_id=ids.prospect
         ),
-        "discovery": lambda app, ids: pf.DiscoveryFormScreen(app.db, client_id=ids.prospect),
-        "objections": lambda app, ids: pf.ObjectionsScreen(app.db, client_id=ids.prospect),
-        "paid trial": lambda app, ids: pf.TrialFormScreen(
+        "discovery": lambda app, ids: prospect_form.DiscoveryFormScreen(
+            app.db, client_id=ids.prospect
+        ),
+        "objections": lambda app, ids: objections.ObjectionsScreen(app.db, client_id=ids.prospect),
+        "paid trial": lambda app, ids: stage_forms.TrialFormScreen(
             app.db, client_id=ids.prospect, today=AS_OF, currency="USD"
         ),
-        "retain": lambda app, ids: pf.RetainFormScreen(app.db, client_id=ids.prospect, today=AS_OF),
-        "lost": lambda app, ids: pf.LostFormScreen(app.db, client_id=ids.prospect, today=AS_OF),
+        "retain": lambda app, ids: stage_forms.RetainFormScreen(
+            app.db, client_id=ids.prospect, today=AS_OF
+        ),
+        "lost": lambda app, ids: stage_forms.LostFormScreen(
+            app.db, client_id=ids.prospect, today=AS_OF
+        ),
     }
 
 

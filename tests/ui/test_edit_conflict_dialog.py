@@ -21,7 +21,7 @@ from retainer_tui.services.tiers import TierDraft, get_tier, save_tier
 from retainer_tui.tui.screens.edit_conflict import EditConflictScreen
 from retainer_tui.tui.screens.goals import GoalsScreen
 from retainer_tui.tui.screens.payment_form import PaymentFormScreen
-from retainer_tui.tui.screens.prospect_form import ProspectFormScreen
+from retainer_tui.tui.screens.pipeline.prospect_form import ProspectFormScreen
 from retainer_tui.tui.screens.report_mark import ReportMarkScreen
 from retainer_tui.tui.screens.tiers import TierFormScreen
 from tests.ui.conftest import SIZE, AppMaker, settle
@@ -334,7 +334,7 @@ async def test_discovery_notes_changed_since_reload(
 ) -> None:
     from textual.widgets import TextArea
 
-    from retainer_tui.tui.screens.prospect_form import DiscoveryFormScreen
+    from retainer_tui.tui.screens.pipeline.prospect_form import DiscoveryFormScreen
 
     cid = pl.save_prospect(db, draft=pl.ProspectDraft(name="Verdi Studio"), today=as_of).client_id
     app = make_app(db)

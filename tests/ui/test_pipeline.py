@@ -16,13 +16,12 @@ from retainer_tui.services import pipeline as pl
 from retainer_tui.tui.app import RetainerApp
 from retainer_tui.tui.screens.confirm import ChoiceScreen
 from retainer_tui.tui.screens.help import HelpScreen
-from retainer_tui.tui.screens.pipeline import PipelineScreen
-from retainer_tui.tui.screens.proposal import ProposalScreen
-from retainer_tui.tui.screens.prospect_form import (
-    DiscoveryFormScreen,
+from retainer_tui.tui.screens.pipeline.board import PipelineScreen
+from retainer_tui.tui.screens.pipeline.objections import ObjectionsScreen
+from retainer_tui.tui.screens.pipeline.proposal import ProposalScreen
+from retainer_tui.tui.screens.pipeline.prospect_form import DiscoveryFormScreen, ProspectFormScreen
+from retainer_tui.tui.screens.pipeline.stage_forms import (
     LostFormScreen,
-    ObjectionsScreen,
-    ProspectFormScreen,
     RetainFormScreen,
     TrialFormScreen,
 )

@@ -8,7 +8,7 @@ from textual.widgets import Input, TextArea
 from retainer_tui import paths
 from retainer_tui.config import load_settings
 from retainer_tui.services.database import Database
-from retainer_tui.tui.screens.proposal import ProposalScreen
+from retainer_tui.tui.screens.pipeline.proposal import ProposalScreen
 from retainer_tui.tui.screens.welcome import WelcomeScreen
 from tests.factories import add_client
 from tests.ui.conftest import SIZE, AppMaker, settle

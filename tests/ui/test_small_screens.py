@@ -7,7 +7,8 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from retainer_tui.db.engine import Database
-from retainer_tui.tui.screens.pipeline import PipelineScreen, narrow_widths, when_text
+from retainer_tui.tui.screens.pipeline.board import PipelineScreen
+from retainer_tui.tui.screens.pipeline.table import narrow_widths, when_text
 from retainer_tui.tui.screens.report_preview import SentDateScreen
 from retainer_tui.tui.screens.reports_queue import ReportsScreen
 from retainer_tui.tui.screens.tiers import TiersScreen

@@ -44,8 +44,9 @@ def registry_alone() -> dict[str, object]:
 def _scopes_of_the_screens() -> dict[str, str]:
     """Each screen class's KEY_SCOPE (the scope help and the palette look up), by class."""
     found: dict[str, str] = {}
-    for info in pkgutil.iter_modules(screens.__path__):
-        module = importlib.import_module(f"{screens.__name__}.{info.name}")
+    # Every module under tui/screens/, area packages (pipeline/) included.
+    for info in pkgutil.walk_packages(screens.__path__, f"{screens.__name__}."):
+        module = importlib.import_module(info.name)
         for name, cls in vars(module).items():
             if (
                 inspect.isclass(cls)
@@ -54,7 +55,7 @@ def _scopes_of_the_screens() -> dict[str, str]:
             ):
                 scope = getattr(cls, "KEY_SCOPE", None)
                 if scope is not None:
-                    found[f"{info.name}.{name}"] = scope
+                    found[f"{info.name.removeprefix(screens.__name__ + '.')}.{name}"] = scope
     return found
 
 

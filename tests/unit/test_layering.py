@@ -101,8 +101,8 @@ def test_app_and_status_paths_do_not_import_the_orm() -> None:
     code = (
         "import sys, retainer_tui.cli, retainer_tui.tui.app;"
         "import importlib, pkgutil, retainer_tui.tui.screens as s;"
-        "[importlib.import_module(f'{s.__name__}.{i.name}')"
-        " for i in pkgutil.iter_modules(s.__path__)];"
+        "[importlib.import_module(i.name)"
+        " for i in pkgutil.walk_packages(s.__path__, s.__name__ + '.')];"
         "import retainer_tui.services.month_view, retainer_tui.services.status_json;"
         "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules))"
     )

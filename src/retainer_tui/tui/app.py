@@ -345,7 +345,7 @@ class RetainerApp(KeysInOrder):
         self._show(lambda: ReportsScreen(self.db, self.settings, today=self.today))
 
     def open_pipeline(self) -> None:
-        from retainer_tui.tui.screens.pipeline import PipelineScreen
+        from retainer_tui.tui.screens.pipeline.board import PipelineScreen
 
         self._show(lambda: PipelineScreen(self.db, self.settings, today=self.today))
 

@@ -22,7 +22,7 @@ from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import FormInvalid, ServiceError
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import PROPOSAL_KEYS
-from retainer_tui.tui.screens.prospect_form import tier_label
+from retainer_tui.tui.screens.pipeline.form_base import tier_label
 
 if TYPE_CHECKING:
     from textual import getters
