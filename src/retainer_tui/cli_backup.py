@@ -151,7 +151,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if isinstance(target, str):
         return _restore_server(args, source)
     check_backup_file(source)
-    path = paths.db_path(getattr(args, "db", None))
+    # The file db_target chose (config.toml's `database` included): the one replaced,
+    # moved aside when unusable, and named in the question.
+    path = target
     settings = _settings()
     try:
         db: SqliteDatabase | None = _open_file(target, settings)

@@ -244,6 +244,33 @@ def test_a_damaged_database_can_be_restored_over(
         capsys.readouterr()
 
 
+def test_restore_replaces_the_database_config_toml_names(
+    damaged: dict[str, bytes], good: dict[str, bytes], tmp_path: Path, isolated_dirs: Path, capsys
+) -> None:
+    """With no --db, the database is config.toml's `database`: that one is moved aside and
+    replaced, and named; the default file next to the data folder is never touched."""
+    backup = tmp_path / "good-backup.db"
+    backup.write_bytes(good["copy"])
+    configured = tmp_path / "agency" / "retainer.db"
+    configured.parent.mkdir()
+    configured.write_bytes(damaged["scribbled (copy)"])
+    default = isolated_dirs / "data" / "retainer.db"
+    default.parent.mkdir(parents=True, exist_ok=True)
+    default.write_bytes(good["copy"])
+    config = isolated_dirs / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'database = "{configured}"\n', encoding="utf-8")
+    code = cli.main(["restore", str(backup), "--yes"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"into {configured}" in out
+    assert read_tables(configured) == read_tables(backup)
+    (aside,) = (configured.parent / "backups").glob("*.db")
+    assert aside.read_bytes() == damaged["scribbled (copy)"]
+    assert default.read_bytes() == good["copy"]
+    assert not (default.parent / "backups").exists()
+
+
 def test_a_damaged_backup_is_not_restored(
     damaged: dict[str, bytes], good: dict[str, bytes], db: Database, capsys
 ) -> None:
