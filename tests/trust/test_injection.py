@@ -4,6 +4,7 @@ never obeyed: in the command line's tables and in the app's screens."""
 from __future__ import annotations
 
 import pytest
+from textual.pilot import Pilot
 
 from retainer_tui.cli import main
 from retainer_tui.db.engine import Database
@@ -41,6 +42,18 @@ def test_cli_tables_show_escapes(
     assert visible(text) in out
 
 
+async def drawn(app: object, pilot: Pilot[None], expected: str) -> str:
+    """The screen as drawn once it shows `expected` (a table filled by a worker's message
+    is drawn at the next refresh), or as it stands after a few seconds."""
+    shown = screen_text(app)
+    for _ in range(50):
+        if expected in shown:
+            break
+        await pilot.pause(0.1)
+        shown = screen_text(app)
+    return shown
+
+
 @pytest.mark.parametrize("text", [*HOSTILE, "[red]x[/red]", "[link=http://x]y[/link]"])
 async def test_app_screens_show_escapes(sample_db: Database, make_app: AppMaker, text: str) -> None:
     _poison(sample_db, text)
@@ -48,30 +61,30 @@ async def test_app_screens_show_escapes(sample_db: Database, make_app: AppMaker,
     shown_form = visible(text)[:6]
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(app, pilot)
-        screens = {"dashboard": screen_text(app)}
+        screens = {"dashboard": await drawn(app, pilot, shown_form)}
         app.open_tiers()
         await settle(app, pilot)
-        screens["tiers"] = screen_text(app)
+        screens["tiers"] = await drawn(app, pilot, shown_form)
         app.pop_screen()
         await settle(app, pilot)
         app.open_pipeline()
         await settle(app, pilot)
-        screens["pipeline"] = screen_text(app)
+        screens["pipeline"] = await drawn(app, pilot, shown_form)
         app.pop_screen()
         await settle(app, pilot)
         app.open_reports()
         await settle(app, pilot)
-        screens["reports"] = screen_text(app)
+        screens["reports"] = await drawn(app, pilot, shown_form)
         app.pop_screen()
         await settle(app, pilot)
         app.show_client(1)
         await settle(app, pilot)
-        screens["client"] = screen_text(app)
+        screens["client"] = await drawn(app, pilot, shown_form)
         app.pop_screen()
         await settle(app, pilot)
         app.open_results(1)
         await settle(app, pilot)
-        screens["results"] = screen_text(app)
+        screens["results"] = await drawn(app, pilot, shown_form)
     for name, shown in screens.items():
         for code_point in RAW:
             assert code_point not in shown, name
