@@ -350,3 +350,18 @@ def test_services_edited_by_hand_read_as_none(db: Database, engine: str, stored:
         db, client_id=client.id, month=Month(2026, 10), as_of=date(2026, 11, 20)
     )
     assert data.services == ()
+
+
+def test_tiers_sharing_a_position_keep_each_screens_order(db: Database) -> None:
+    """The tiers screen breaks a tie by id; a prospect is offered the cheaper first, so the
+    tier recommended by default (the last) is the dearest."""
+    from retainer_tui.services import pipeline as pl
+
+    with raw(db, write=True) as conn:
+        conn.execute("UPDATE tier SET position = 0")
+        conn.execute("UPDATE tier SET monthly_fee_cents = 9000000 WHERE name = 'Tier 1'")
+    assert [t.name for t in list_tiers(db)] == ["Tier 1", "Tier 2", "Tier 3"]
+    assert [t.name for t in pl.list_tiers(db)] == ["Tier 2", "Tier 3", "Tier 1"]
+    assert [t.id for t in pl.load_pipeline(db, as_of=date(2026, 3, 2)).tiers] == [
+        t.id for t in pl.list_tiers(db)
+    ]

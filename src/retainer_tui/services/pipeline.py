@@ -11,6 +11,7 @@ None of them imports SQLAlchemy at module level, so neither does this one.
 
 from __future__ import annotations
 
+from retainer_tui.services.catalog import TierInfo
 from retainer_tui.services.pipeline_models import (
     MetricRef,
     ObjectionInfo,
@@ -18,7 +19,6 @@ from retainer_tui.services.pipeline_models import (
     PipelineError,
     PipelineView,
     Prospect,
-    TierInfo,
     TierNeeded,
     TrialDetailsNeeded,
     default_recommendation,
@@ -54,7 +54,6 @@ from retainer_tui.services.pipeline_read import (
     list_tiers,
     load_pipeline,
     load_pipeline_from,
-    read_tiers,
 )
 from retainer_tui.services.pipeline_stages import (
     MAX_TRIAL_DAYS,
@@ -102,7 +101,6 @@ __all__ = [
     "move_prospect",
     "proposal_context",
     "prospect_draft",
-    "read_tiers",
     "retain",
     "save_discovery",
     "save_objections",

@@ -16,7 +16,7 @@ from retainer_tui.domain.pipeline import (
     Stage,
     is_overdue,
 )
-from retainer_tui.domain.proposal import TierOffer
+from retainer_tui.services.catalog import TierInfo
 from retainer_tui.services.errors import ServiceError
 from retainer_tui.services.undo import Change
 
@@ -31,21 +31,6 @@ class TrialDetailsNeeded(PipelineError):
 
 class TierNeeded(PipelineError):
     """The action needs a tier and there is none to choose from."""
-
-
-@dataclass(frozen=True, slots=True)
-class TierInfo:
-    id: int
-    name: str
-    monthly_fee_cents: int
-    included_hours: int
-    services: tuple[str, ...]
-    description: str
-
-    def offer(self) -> TierOffer:
-        return TierOffer(
-            self.name, self.monthly_fee_cents, self.included_hours, self.services, self.description
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,12 +25,12 @@ from retainer_tui.domain.proposal import (
     proposal_email,
     proposal_file_name,
 )
+from retainer_tui.services.catalog import TierInfo, read_tiers
 from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.pipeline_models import (
     PipelineChange,
     PipelineError,
     Prospect,
-    TierInfo,
     TierNeeded,
     default_recommendation,
 )
@@ -39,7 +39,6 @@ from retainer_tui.services.pipeline_read import (
     _metric_labels,
     _read_prospect,
     _session_of,
-    read_tiers,
 )
 from retainer_tui.services.pipeline_write import (
     _check,
@@ -106,7 +105,7 @@ def proposal_context(
     with db.reading() as session:
         return ProposalContext(
             prospect=_read_prospect(session, client_id),
-            tiers=read_tiers(session),
+            tiers=read_tiers(session, offered=True),
             currency=_currency(session),
             metric_labels=_metric_labels(session),
             sender=sender,

@@ -27,6 +27,7 @@ from retainer_tui.domain.pipeline import (
     stored_stage,
     targets_in_order,
 )
+from retainer_tui.services.catalog import TierInfo, read_tiers
 from retainer_tui.services.catalog import database_currency as _currency
 from retainer_tui.services.errors import NotFound
 from retainer_tui.services.pipeline_models import (
@@ -34,7 +35,6 @@ from retainer_tui.services.pipeline_models import (
     ObjectionInfo,
     PipelineView,
     Prospect,
-    TierInfo,
 )
 
 if TYPE_CHECKING:
@@ -239,39 +239,6 @@ def _objections(session: Session, which: Any) -> dict[int, list[ObjectionInfo]]:
     return found
 
 
-def read_tiers(conn: Session | RawConnection) -> tuple[TierInfo, ...]:
-    """The tiers in the order they are offered."""
-    from sqlmodel import col, select
-
-    from retainer_tui.db.models import Tier
-
-    session = _session_of(conn)
-    columns: list[Any] = [
-        Tier.id,
-        Tier.name,
-        Tier.monthly_fee_cents,
-        Tier.included_hours,
-        _json_text(Tier.services),
-        Tier.description,
-    ]
-    order = (col(Tier.position), col(Tier.monthly_fee_cents), col(Tier.name))
-    rows = session.execute(select(*columns).order_by(*order)).all()
-    out = []
-    for tid, name, fee, hours, services, description in rows:
-        listed = _json(services, [])
-        out.append(
-            TierInfo(
-                tid,
-                name,
-                fee,
-                hours or 0,
-                tuple(str(s) for s in listed) if isinstance(listed, list) else (),
-                description or "",
-            )
-        )
-    return tuple(out)
-
-
 def _metrics(session: Session) -> tuple[MetricRef, ...]:
     from sqlmodel import col, select
 
@@ -333,7 +300,7 @@ def list_metrics(db: Database) -> tuple[MetricRef, ...]:
 def list_tiers(db: Database) -> tuple[TierInfo, ...]:
     """The tiers in the order they are offered."""
     with db.reading() as session:
-        return read_tiers(session)
+        return read_tiers(session, offered=True)
 
 
 def income_now(db: Database, *, today: date | None = None) -> tuple[int, str]:
@@ -383,7 +350,7 @@ def load_pipeline_from(conn: Session | RawConnection, *, as_of: date) -> Pipelin
         currency=_currency(session),
         prospects=tuple(prospects),
         figures=figures,
-        tiers=read_tiers(session),
+        tiers=read_tiers(session, offered=True),
         metrics=metrics,
     )
 

@@ -24,6 +24,7 @@ from retainer_tui.domain.pipeline import (
     previous_stage,
     success_criteria,
 )
+from retainer_tui.services.catalog import read_tiers
 from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.pipeline_models import (
     PipelineChange,
@@ -37,7 +38,6 @@ from retainer_tui.services.pipeline_read import (
     _currency,
     _read_prospect,
     _session_of,
-    read_tiers,
 )
 from retainer_tui.services.pipeline_write import (
     _check,
@@ -83,7 +83,7 @@ def move_prospect(
 
 
 def _move_on(session: Session, rec: Recorder, p: Prospect, target: Stage, today: date) -> str:
-    tiers = read_tiers(session)
+    tiers = read_tiers(session, offered=True)
     if target is Stage.PROPOSAL_SENT:
         recommended = default_recommendation(p, tiers)
         if recommended is None:

@@ -31,6 +31,7 @@ from retainer_tui.domain.status import (
     worst_status,
 )
 from retainer_tui.domain.terminal_text import visible
+from retainer_tui.services.catalog import services_text
 from retainer_tui.services.errors import FormInvalid, NotFound
 from retainer_tui.services.month_view import (
     MonthView,
@@ -38,7 +39,6 @@ from retainer_tui.services.month_view import (
     read_metrics,
 )
 from retainer_tui.services.report_marks import mark_report_sent, unmark_report
-from retainer_tui.services.tiers import services_text
 from retainer_tui.services.undo import Recorder, UndoStack, record
 
 if TYPE_CHECKING:

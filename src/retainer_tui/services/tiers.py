@@ -6,7 +6,6 @@ them, and goals.apply_tier_goals sets them.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,14 +13,13 @@ from typing import TYPE_CHECKING, Any
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.names import name_key
+from retainer_tui.services.catalog import TierDraft, TierInfo, goals_by_tier, read_tiers
 from retainer_tui.services.clients import _name_taken
 from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
 from retainer_tui.services.errors import FormInvalid, InUse, NotFound
 from retainer_tui.services.undo import Change, Recorder, UndoStack, record, touch_dependents
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from retainer_tui.db.statements import RawConnection
 
 # SQLAlchemy, the models and db.statements are imported inside the functions that run
@@ -29,51 +27,6 @@ if TYPE_CHECKING:
 # (test_layering).
 
 MAX_SERVICES = 50
-
-
-@dataclass(frozen=True, slots=True)
-class TierDraft:
-    """A tier as typed in the form; services one per entry, in order.
-
-    goals maps metric keys to typed default targets (blank: no default for that metric);
-    None leaves a stored tier's defaults as they are (a new tier then has none).
-    """
-
-    name: str = ""
-    monthly_fee: str = ""
-    included_hours: str | int = "0"
-    services: tuple[str, ...] = ()
-    description: str = ""
-    goals: Mapping[str, str | int] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TierInfo:
-    id: int
-    name: str
-    monthly_fee_cents: int
-    included_hours: int
-    services: tuple[str, ...]
-    description: str
-    position: int
-    clients: int
-    """Clients on this tier (any status)."""
-    following: int
-    """Clients on this tier who pay the tier's fee (no override of their own)."""
-    goals: tuple[tuple[str, int], ...] = ()
-    """Default monthly targets (metric key, target), in catalogue order."""
-
-    def draft(self) -> TierDraft:
-        from retainer_tui.domain.money import decimal_string
-
-        return TierDraft(
-            name=self.name,
-            monthly_fee=decimal_string(self.monthly_fee_cents),
-            included_hours=str(self.included_hours),
-            services=self.services,
-            description=self.description,
-            goals={key: str(target) for key, target in self.goals},
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,108 +49,22 @@ class TierDeleted:
     change: Change
 
 
-def _services(raw: object) -> tuple[str, ...]:
-    """The stored service list as a tuple; anything but a JSON list reads as none."""
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw or "[]")
-        except ValueError:
-            return ()
-    return tuple(str(s) for s in raw) if isinstance(raw, list) else ()
-
-
-def services_text(column: Any) -> Any:
-    """The services column read undecoded: the JSON type's own decoding raises on a value
-    edited by hand, which the app has always shown as no services (PostgreSQL's driver
-    hands over a list either way)."""
-    from retainer_tui.db.statements import as_text
-
-    return as_text(column)
-
-
-def _tier_rows(session: Session, tier_id: int | None = None) -> list[Any]:
-    """Each tier with how many clients use it and how many of them pay its fee."""
-    from sqlalchemy import func, select
-    from sqlmodel import col
-
-    from retainer_tui.db.models import Client, Tier
-
-    clients = func.count(col(Client.id))
-    stmt = (
-        select(
-            col(Tier.id),
-            col(Tier.name),
-            col(Tier.monthly_fee_cents),
-            col(Tier.included_hours),
-            services_text(Tier.services),
-            col(Tier.description),
-            col(Tier.position),
-            clients,
-            clients - func.count(col(Client.fee_override_cents)),
-        )
-        .outerjoin(Client, col(Client.tier_id) == col(Tier.id))
-        .group_by(col(Tier.id))
-        .order_by(col(Tier.position), col(Tier.id))
-    )
-    if tier_id is not None:
-        stmt = stmt.where(col(Tier.id) == tier_id)
-    return list(session.execute(stmt).all())
-
-
-def _info(row: Any, goals: dict[int, list[tuple[str, int]]]) -> TierInfo:
-    tid, name, fee, hours, services, description, position, clients, following = row
-    return TierInfo(
-        tid,
-        name,
-        fee,
-        hours,
-        _services(services),
-        description,
-        position,
-        clients,
-        following,
-        tuple(goals.get(tid, ())),
-    )
-
-
-def _goals_by_tier(
-    session: Session, tier_id: int | None = None
-) -> dict[int, list[tuple[str, int]]]:
-    from sqlmodel import col, select
-
-    from retainer_tui.db.models import Metric, TierGoal
-
-    stmt = select(TierGoal.tier_id, TierGoal.metric_key, TierGoal.target).join(
-        Metric, col(Metric.key) == col(TierGoal.metric_key)
-    )
-    if tier_id is not None:
-        stmt = stmt.where(TierGoal.tier_id == tier_id)
-    found: dict[int, list[tuple[str, int]]] = {}
-    order = (col(Metric.position), col(Metric.key))
-    for tid, key, target in session.execute(stmt.order_by(*order)):
-        found.setdefault(tid, []).append((key, target))
-    return found
-
-
 def list_tiers(db: Database) -> tuple[TierInfo, ...]:
     """Every tier in display order, with how many clients use it and its default goals."""
     with db.reading() as session:
-        rows = _tier_rows(session)
-        goals = _goals_by_tier(session)
-    return tuple(_info(r, goals) for r in rows)
+        return read_tiers(session)
 
 
 def get_tier(db: Database, *, tier_id: int) -> TierInfo | None:
     with db.reading() as session:
-        rows = _tier_rows(session, tier_id)
-        goals = _goals_by_tier(session, tier_id) if rows else {}
-    return _info(rows[0], goals) if rows else None
+        found = read_tiers(session, tier_id=tier_id)
+    return found[0] if found else None
 
 
 def tier_goals(db: Database, *, tier_id: int) -> dict[str, int]:
     """A tier's default targets by metric key, in catalogue order (empty when none)."""
     with db.reading() as session:
-        return dict(_goals_by_tier(session, tier_id).get(tier_id, ()))
+        return dict(goals_by_tier(session, tier_id).get(tier_id, ()))
 
 
 def _clean(

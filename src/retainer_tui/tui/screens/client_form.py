@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, TextArea
 from retainer_tui.domain.clients import ClientStatus
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.month import Month, MonthError
+from retainer_tui.services.catalog import TierInfo
 from retainer_tui.services.clients import (
     STATUSES,
     ClientDeleted,
@@ -28,7 +29,7 @@ from retainer_tui.services.clients import (
 )
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
-from retainer_tui.services.tiers import TierInfo, list_tiers
+from retainer_tui.services.tiers import list_tiers
 from retainer_tui.tui.entry_keys import CLIENT_FORM_KEYS
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.screens.form_base import FormScreen, Write

@@ -15,13 +15,13 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from retainer_tui.domain.money import format_money
+from retainer_tui.services.catalog import TierInfo
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import FormInvalid, NotFound, ServiceError
 from retainer_tui.services.month_view import MetricInfo, read_metrics
 from retainer_tui.services.tiers import (
     GOAL_FIELD,
     TierDraft,
-    TierInfo,
     TierSaved,
     clean_goals,
     delete_tier,
