@@ -411,7 +411,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
-    from retainer_tui.services.reports import queue_object, queue_table, report_queue
+    from retainer_tui.services.reports_queue import queue_object, queue_table, report_queue
 
     settings = _settings()
     today = _today(args)

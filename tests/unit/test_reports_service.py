@@ -22,13 +22,11 @@ from retainer_tui.services.reports import (
     find_client,
     load_report_data,
     mark_sent,
-    queue_object,
-    recent_sent,
     report_markdown,
-    report_queue,
     set_highlights,
     unmark_sent,
 )
+from retainer_tui.services.reports_queue import queue_object, recent_sent, report_queue
 from tests.factories import add_client, set_goal, set_result
 from tests.factories import mark_sent as sent_on
 from tests.raw import raw

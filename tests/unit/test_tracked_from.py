@@ -15,7 +15,7 @@ from retainer_tui.domain.payments import PaymentState
 from retainer_tui.domain.reports import ReportState
 from retainer_tui.services.client_detail import load_client_detail
 from retainer_tui.services.month_view import load_month
-from retainer_tui.services.reports import report_queue
+from retainer_tui.services.reports_queue import report_queue
 from tests.factories import add_client
 
 AS_OF = date(2026, 12, 4)

@@ -9,7 +9,7 @@ import pytest
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.month import Month
 from retainer_tui.services.errors import FormInvalid, NotFound
-from retainer_tui.services.reports import report_queue
+from retainer_tui.services.reports_queue import report_queue
 from retainer_tui.services.tracking import set_tracked_from
 from retainer_tui.services.undo import UndoStack, undo_last
 from tests.factories import add_client, mark_sent

@@ -17,7 +17,7 @@ from retainer_tui.config import Settings
 from retainer_tui.domain.month import Month
 from retainer_tui.services import reports
 from retainer_tui.services.database import Database, DatabaseError
-from retainer_tui.services.reports import QueueItem, SentItem
+from retainer_tui.services.reports_queue import QueueItem, SentItem
 from retainer_tui.services.tracking import TrackedFromSet
 from retainer_tui.tui.cells import shown, status_text
 from retainer_tui.tui.keys import bindings
