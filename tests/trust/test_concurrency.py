@@ -22,7 +22,8 @@ from retainer_tui.db import engine
 from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.db.errors import DatabaseBusy
 from retainer_tui.db.migrate import SCHEMA_HEAD, current_revision, open_database
-from retainer_tui.services.clients import ClientDraft, find_client, save_client
+from retainer_tui.services.client_read import find_client
+from retainer_tui.services.clients import ClientDraft, save_client
 from retainer_tui.services.data_file import export_data
 from retainer_tui.services.entries import set_result
 from retainer_tui.services.errors import UndoConflict

@@ -32,7 +32,8 @@ from retainer_tui.db.backup import backup_database
 from retainer_tui.db.engine import SqliteDatabase
 from retainer_tui.db.migrate import open_database
 from retainer_tui.domain.month import Month
-from retainer_tui.services.clients import ClientDraft, find_client, save_client
+from retainer_tui.services.client_read import find_client
+from retainer_tui.services.clients import ClientDraft, save_client
 from retainer_tui.services.entries import set_goals
 from retainer_tui.services.tiers import list_tiers
 from retainer_tui.tui.app import RetainerApp, build_app
@@ -68,7 +69,7 @@ def _forms() -> dict[str, Opener]:
     from retainer_tui.tui.screens.tiers import TierFormScreen
 
     def client_record(app: RetainerApp, ids: Ids):  # type: ignore[no-untyped-def]
-        from retainer_tui.services.clients import get_client
+        from retainer_tui.services.client_read import get_client
 
         return get_client(app.db, client_id=ids.client)
 

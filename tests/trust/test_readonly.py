@@ -23,7 +23,7 @@ from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.db.errors import ReadOnlyDatabase
 from retainer_tui.db.migrate import open_database
 from retainer_tui.domain.month import Month
-from retainer_tui.services import clients, entries, pipeline, reports, tiers, undo
+from retainer_tui.services import client_read, clients, entries, pipeline, reports, tiers, undo
 from retainer_tui.services.client_detail import load_client_detail
 from retainer_tui.services.data_file import export_data, import_data
 from retainer_tui.services.month_view import load_month
@@ -49,8 +49,8 @@ def no_write_permission(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setattr(os, "access", access)
 
 
-def first_client(db: Database) -> clients.ClientRecord:
-    record = clients.find_client(db, name="Rossi Bakery")
+def first_client(db: Database) -> client_read.ClientRecord:
+    record = client_read.find_client(db, name="Rossi Bakery")
     assert record is not None
     return record
 

@@ -19,7 +19,7 @@ from retainer_tui.db.backup import list_backups
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.db.migrate import SCHEMA_HEAD, open_database
 from retainer_tui.domain.month import Month
-from retainer_tui.services.clients import find_client
+from retainer_tui.services.client_read import find_client
 from retainer_tui.services.data_file import export_data
 from retainer_tui.services.month_view import load_month
 from tests.fixtures import make_schema_0001 as fixture

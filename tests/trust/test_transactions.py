@@ -14,7 +14,7 @@ import pytest
 
 from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.domain.month import Month
-from retainer_tui.services import clients, entries, pipeline, reports, tiers, undo
+from retainer_tui.services import client_read, clients, entries, pipeline, reports, tiers, undo
 from retainer_tui.services.data_file import export_data, import_data
 from retainer_tui.services.sample import load_sample_data
 from tests.trust import tally
@@ -153,7 +153,7 @@ def _fields(draft: Any) -> dict[str, Any]:
 @pytest.fixture
 def ready(sample_db: Database) -> dict[str, Any]:
     db = sample_db
-    rossi = clients.find_client(db, name="Rossi Bakery")
+    rossi = client_read.find_client(db, name="Rossi Bakery")
     assert rossi is not None
     entries.set_hours(db, client_id=rossi.id, month=OCT, hours="2")
     entries.set_goals(db, client_id=rossi.id, month=OCT, targets={"conversions": "3"})
@@ -187,7 +187,7 @@ def test_undo_and_sample_data_are_one_transaction_each(
         load_sample_data(db, as_of=AS_OF)
     assert transactions(seen) == (1, 1, 0)
     stack = undo.UndoStack()
-    rossi = clients.find_client(db, name="Rossi Bakery")
+    rossi = client_read.find_client(db, name="Rossi Bakery")
     assert rossi is not None
     clients.delete_client(db, client_id=rossi.id, undo=stack)
     with statements(monkeypatch) as seen:

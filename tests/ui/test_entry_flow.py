@@ -14,7 +14,8 @@ from textual.widgets import Input
 from retainer_tui.cli import main
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.month import Month
-from retainer_tui.services.clients import ClientDraft, find_client, save_client
+from retainer_tui.services.client_read import find_client
+from retainer_tui.services.clients import ClientDraft, save_client
 from retainer_tui.services.entries import payment_for, report_sent_on, targets_in_force
 from retainer_tui.services.month_view import load_month
 from retainer_tui.services.status_json import status_object

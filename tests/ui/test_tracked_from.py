@@ -10,7 +10,7 @@ from textual.widgets import Input, Label
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.month import Month
-from retainer_tui.services.clients import find_client
+from retainer_tui.services.client_read import find_client
 from retainer_tui.services.month_view import load_month
 from retainer_tui.tui.screens.client_form import ClientFormScreen
 from retainer_tui.tui.widgets.form_field import FormField

@@ -216,7 +216,7 @@ def test_a_change_by_a_raw_write_unsigned_says_someone(db: Database) -> None:
 
 
 def test_client_form_merges_and_names_who_changed_a_field_both_edited(db: Database) -> None:
-    from retainer_tui.services.clients import get_client
+    from retainer_tui.services.client_read import get_client
 
     db.author = "anna"
     cid = _client(db)

@@ -10,7 +10,8 @@ import pytest
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.names import name_key
-from retainer_tui.services.clients import ClientDraft, get_client, save_client
+from retainer_tui.services.client_read import get_client
+from retainer_tui.services.clients import ClientDraft, save_client
 from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.sample import load_sample_data
 from retainer_tui.services.tiers import TierDraft, save_tier

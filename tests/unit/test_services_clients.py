@@ -10,13 +10,12 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain.clients import ClientStatus
 from retainer_tui.domain.month import Month
 from retainer_tui.services import entries
+from retainer_tui.services.client_read import find_client, get_client
 from retainer_tui.services.clients import (
     ClientDraft,
     archive_client,
     client_data,
     delete_client,
-    find_client,
-    get_client,
     save_client,
     validate_client,
 )
@@ -195,7 +194,7 @@ def test_edit_keeps_pipeline_fields(db: Database) -> None:
 def test_dates_and_months_are_stored_as_text_and_read_from_either_unit_of_work(
     db: Database,
 ) -> None:
-    from retainer_tui.services.clients import read_client
+    from retainer_tui.services.client_read import read_client
 
     saved = save_client(
         db,

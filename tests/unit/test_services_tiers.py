@@ -9,7 +9,8 @@ import pytest
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.month import Month
-from retainer_tui.services.clients import ClientDraft, get_client, save_client
+from retainer_tui.services.client_read import get_client
+from retainer_tui.services.clients import ClientDraft, save_client
 from retainer_tui.services.errors import FormInvalid, InUse, NotFound
 from retainer_tui.services.reports import load_report_data
 from retainer_tui.services.tiers import (

@@ -1,6 +1,7 @@
 """What every screen shows of the database itself: its currency (one per database, kept
-in meta), whether it holds clients, and its tiers (TierInfo, the one reader of them, for
-the tiers screen, the client and prospect forms and the pipeline alike)."""
+in meta), whether it holds clients, its tiers (TierInfo, the one reader of them, for the
+tiers screen, the client and prospect forms and the pipeline alike), and the name check
+every form makes (names compared by name_key)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.statements import session_of
+from retainer_tui.domain.names import name_key
 from retainer_tui.domain.proposal import TierOffer
 
 if TYPE_CHECKING:
@@ -213,3 +215,29 @@ def read_tiers(
         )
         for tid, name, fee, hours, services, description, position, clients, following in rows
     )
+
+
+def id_named(
+    conn: Session | RawConnection, table: str, name: str, own_id: int | None
+) -> int | None:
+    """The id of a row (other than own_id) whose name has the same name_key, or None."""
+    from sqlalchemy import select
+
+    from retainer_tui.db.models import metadata
+
+    t = metadata.tables[table]
+    exclude = -1 if own_id is None else own_id
+    # Neither SQLite's NOCASE (ASCII only) nor lower() knows NFC or white space: every
+    # name is compared by its key in Python (10,000 names take a few milliseconds).
+    wanted = name_key(name)
+    for row_id, other in session_of(conn).execute(
+        select(t.c.id, t.c.name).where(t.c.id != exclude)
+    ):
+        if name_key(other) == wanted:
+            return int(row_id)
+    return None
+
+
+def name_taken(conn: Session | RawConnection, table: str, name: str, own_id: int | None) -> bool:
+    """Whether another row already has this name, compared by name_key."""
+    return id_named(conn, table, name, own_id) is not None

@@ -7,7 +7,6 @@ import this module before their first frame, which must not wait for SQLAlchemy.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -22,13 +21,13 @@ from retainer_tui.domain.pipeline import (
     Stage,
     default_next_action,
 )
+from retainer_tui.services.clients import clean_contact
 from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
 from retainer_tui.services.errors import FormInvalid, NotFound
 from retainer_tui.services.pipeline_models import PipelineChange, Prospect
 from retainer_tui.services.pipeline_read import _metric_labels, _read_prospect, _session_of
 from retainer_tui.services.pipeline_write import (
     _check,
-    _name_taken,
     _set_client,
     _set_prospect,
     _sql_value,
@@ -39,7 +38,6 @@ if TYPE_CHECKING:
     from sqlalchemy import CursorResult
     from sqlmodel import Session
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_OBJECTIONS = 50
 MAX_EXTRA_SERVICES = 30
 
@@ -74,24 +72,7 @@ def prospect_draft(p: Prospect) -> ProspectDraft:
 def _clean_prospect(
     session: Session, draft: ProspectDraft, client_id: int | None
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    values["name"] = _check(errors, "name", lambda: v.name(draft.name, "name"))
-    if "name" not in errors and _name_taken(session, values["name"], client_id):
-        errors["name"] = f"a client named {values['name']!r} already exists"
-    values["company"] = _check(errors, "company", lambda: v.optional_line(draft.company, "company"))
-    values["decision_maker"] = _check(
-        errors, "decision_maker", lambda: v.optional_line(draft.decision_maker, "decision maker")
-    )
-    values["email"] = _check(errors, "email", lambda: v.optional_line(draft.email, "email"))
-    if values["email"] and not _EMAIL_RE.match(values["email"]):
-        errors["email"] = "email must look like name@example.com"
-    values["phone"] = _check(errors, "phone", lambda: v.optional_line(draft.phone, "phone"))
-    values["service_type"] = _check(
-        errors,
-        "service_type",
-        lambda: v.choice(draft.service_type, [s.value for s in ServiceType], "service type"),
-    )
+    values, errors = clean_contact(session, draft, client_id)
     values["next_action"] = _check(
         errors, "next_action", lambda: v.optional_line(draft.next_action, "next action")
     )

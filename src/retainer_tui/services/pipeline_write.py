@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from retainer_tui.db.statements import json_stored
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
-from retainer_tui.domain.names import name_key
 from retainer_tui.domain.pipeline import Stage, default_next_action
 from retainer_tui.services.pipeline_models import Prospect
 from retainer_tui.services.undo import Recorder
@@ -129,20 +128,6 @@ def _insert_goals(session: Session, rec: Recorder, p: Prospect, month: Month) ->
         )
         added.append(key)
     return added
-
-
-def _name_taken(session: Session, name: str, own_id: int | None) -> bool:
-    """Whether another client or prospect has this name, compared by name_key."""
-    from sqlmodel import select
-
-    from retainer_tui.db.models import Client
-
-    exclude = -1 if own_id is None else own_id
-    wanted = name_key(name)
-    return any(
-        name_key(other) == wanted
-        for other in session.execute(select(Client.name).where(Client.id != exclude)).scalars()
-    )
 
 
 def _check(errors: dict[str, str], name: str, read: Any) -> Any:

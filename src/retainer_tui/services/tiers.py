@@ -13,8 +13,13 @@ from typing import TYPE_CHECKING, Any
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.names import name_key
-from retainer_tui.services.catalog import TierDraft, TierInfo, goals_by_tier, read_tiers
-from retainer_tui.services.clients import _name_taken
+from retainer_tui.services.catalog import (
+    TierDraft,
+    TierInfo,
+    goals_by_tier,
+    name_taken,
+    read_tiers,
+)
 from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
 from retainer_tui.services.errors import FormInvalid, InUse, NotFound
 from retainer_tui.services.undo import Change, Recorder, UndoStack, record, touch_dependents
@@ -80,7 +85,7 @@ def _clean(
     errors: dict[str, str] = {}
     try:
         values["name"] = v.name(draft.name, "name")
-        if _name_taken(conn, "tier", str(values["name"]), tier_id):
+        if name_taken(conn, "tier", str(values["name"]), tier_id):
             errors["name"] = f"a tier named {values['name']!r} already exists"
     except v.InvalidValue as exc:
         errors["name"] = str(exc)

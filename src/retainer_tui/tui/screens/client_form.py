@@ -15,16 +15,15 @@ from retainer_tui.domain.clients import ClientStatus
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.month import Month, MonthError
 from retainer_tui.services.catalog import TierInfo
+from retainer_tui.services.client_read import ClientRecord, get_client
 from retainer_tui.services.clients import (
     STATUSES,
     ClientDeleted,
     ClientDraft,
-    ClientRecord,
     ClientSaved,
     archive_client,
     client_data,
     delete_client,
-    get_client,
     save_client,
 )
 from retainer_tui.services.database import Database, DatabaseError

@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
 from retainer_tui.services import entries
-from retainer_tui.services.clients import get_client
+from retainer_tui.services.client_read import get_client
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.entries import GoalsSet, MetricAdded, TargetInForce
 from retainer_tui.services.errors import EditConflict, FormInvalid

@@ -15,7 +15,7 @@ from retainer_tui.domain.money import decimal_string, format_money
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.payments import payment_due_date
 from retainer_tui.services import entries
-from retainer_tui.services.clients import get_client
+from retainer_tui.services.client_read import get_client
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.entries import PaymentSaved
 from retainer_tui.services.errors import EditConflict, ServiceError

@@ -15,7 +15,7 @@ from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.reports import report_due_date
 from retainer_tui.services import entries
-from retainer_tui.services.clients import get_client
+from retainer_tui.services.client_read import get_client
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.edit_guard import EditVersion
 from retainer_tui.services.entries import ReportSaved
