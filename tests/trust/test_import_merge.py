@@ -15,7 +15,7 @@ from retainer_tui import cli, paths
 from retainer_tui.db.engine import Database
 from retainer_tui.db.migrate import open_database
 from retainer_tui.services.data_file import Tally, export_data, import_data
-from retainer_tui.services.import_write import PROSPECT_COLUMN, PROSPECT_DEFAULTS
+from retainer_tui.services.import_prospect import PROSPECT_COLUMN, PROSPECT_DEFAULTS
 from retainer_tui.services.pipeline_data import PROSPECT_KEYS
 from tests.raw import db_arg, raw
 from tests.trust import tally

@@ -99,6 +99,30 @@ class Tally:
         return text + (f", {self.removed:,} removed" if self.removed else "")
 
 
+class Count:
+    """The rows of one kind an import adds, updates, leaves or removes, as it counts them;
+    tally() gives the result."""
+
+    __slots__ = ("added", "updated", "unchanged", "removed")
+
+    def __init__(self) -> None:
+        self.added = self.updated = self.unchanged = self.removed = 0
+
+    def one(self, stored: object, wanted: object) -> bool:
+        """Count one row; True when it must be written."""
+        if stored is None:
+            self.added += 1
+            return True
+        if stored == wanted:
+            self.unchanged += 1
+            return False
+        self.updated += 1
+        return True
+
+    def tally(self) -> Tally:
+        return Tally(self.added, self.updated, self.unchanged, self.removed)
+
+
 @dataclass(frozen=True, slots=True)
 class ImportSummary:
     """Per kind, what was (or, for a dry run, would be) added, updated and left unchanged."""

@@ -4,7 +4,9 @@ file holds."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +115,32 @@ def stored_columns(table: Table, names: tuple[str, ...]) -> list[ColumnElement[A
         as_text(c).label(c.name) if isinstance(c.type, (Date, JSON)) else c
         for c in (table.c[name] for name in names)
     ]
+
+
+def with_dates(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A row's values with the plan's ISO text of each date column as a date (the Date
+    type stores it as the same text)."""
+    from sqlalchemy import Date
+
+    out = dict(values)
+    for name, value in values.items():
+        if isinstance(value, str) and isinstance(table.c[name].type, Date):
+            out[name] = date.fromisoformat(value)
+    return out
+
+
+def row_values(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+    """One row's values for .values(): dates as dates, JSON text written as it is (the
+    JSON type would encode it again, and escape what the stored text does not)."""
+    from sqlalchemy import JSON
+
+    from retainer_tui.db.statements import json_stored
+
+    out = with_dates(table, values)
+    for name, value in values.items():
+        if value is not None and isinstance(table.c[name].type, JSON):
+            out[name] = json_stored(value)
+    return out
 
 
 def read_context(conn: Session | RawConnection) -> Context:

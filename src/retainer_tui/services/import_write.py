@@ -9,18 +9,17 @@ and JSON as their text), the form the plan's values take, so the two compare dir
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, Table, bindparam, delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy import update as update_
 
 from retainer_tui.db.models import metadata
-from retainer_tui.db.statements import json_stored, session_of, upsert
-from retainer_tui.services.data_file import DataFileError, ImportProblem, Tally
+from retainer_tui.db.statements import session_of, upsert
+from retainer_tui.services.data_file import Count, DataFileError, ImportProblem, Tally
 from retainer_tui.services.import_parse import quote
 from retainer_tui.services.import_plan import (
     CLIENT_DEFAULTS,
@@ -29,12 +28,19 @@ from retainer_tui.services.import_plan import (
     ClientPlan,
     Context,
     Plan,
+    row_values,
     stored_columns,
+    with_dates,
+)
+from retainer_tui.services.import_prospect import (
+    PROSPECT_DEFAULTS,
+    count_replaced_prospect,
+    merge_objections,
+    merge_prospect,
 )
 from retainer_tui.services.pipeline_data import write_prospects
 
 if TYPE_CHECKING:
-    from sqlalchemy.sql.dml import Insert
     from sqlmodel import Session
 
     from retainer_tui.db.statements import RawConnection
@@ -98,66 +104,6 @@ _MONTH_ROWS = (
     _Rows("payments", "payment", ("month",), ("amount_cents", "received_on"), _payment),
     _Rows("reports", "report", ("month",), ("sent_on", "highlights"), _report),
 )
-# A prospect row's columns and what a new row holds (the table's own defaults).
-PROSPECT_DEFAULTS: dict[str, Any] = {
-    "workload": "", "goals": "", "targets": "{}", "extra_services": "[]",
-    "recommended_tier_id": None, "chosen_tier_id": None, "proposal_sent_on": None,
-    "proposal_subject": "", "proposal_body": "", "proposal_markdown": False,
-    "trial_fee_cents": None, "trial_start": None, "trial_end": None, "trial_criteria": "",
-    "trial_outcome": None, "retained_on": None, "lost_reason": "", "lost_from": "",
-    "lost_on": None,
-}  # fmt: skip
-# Data-file keys of [clients.prospect] stored under another column name.
-PROSPECT_COLUMN = {
-    "proposal_sent": "proposal_sent_on",
-    "retained": "retained_on",
-    "lost": "lost_on",
-    "trial_fee": "trial_fee_cents",
-    "recommended_tier": "recommended_tier_id",
-    "chosen_tier": "chosen_tier_id",
-}
-_JSON_COLUMNS = ("targets", "extra_services")
-
-
-class _Count:
-    __slots__ = ("added", "updated", "unchanged", "removed")
-
-    def __init__(self) -> None:
-        self.added = self.updated = self.unchanged = self.removed = 0
-
-    def one(self, stored: object, wanted: object) -> bool:
-        """Count one row; True when it must be written."""
-        if stored is None:
-            self.added += 1
-            return True
-        if stored == wanted:
-            self.unchanged += 1
-            return False
-        self.updated += 1
-        return True
-
-    def tally(self) -> Tally:
-        return Tally(self.added, self.updated, self.unchanged, self.removed)
-
-
-def _dates(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
-    """A row's values with the plan's ISO text of each date column as a date (the Date
-    type stores it as the same text)."""
-    out = dict(values)
-    for name, value in values.items():
-        if isinstance(value, str) and isinstance(table.c[name].type, Date):
-            out[name] = date.fromisoformat(value)
-    return out
-
-
-def _one_row(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
-    """One row's values for .values(): dates as dates, JSON text written as it is (the
-    JSON type would encode it again, and escape what the stored text does not)."""
-    out = _dates(table, values)
-    for name, value in values.items():
-        if value is not None and isinstance(table.c[name].type, JSON):
-            out[name] = json_stored(value)
-    return out
 
 
 def _by_key(table: Table, key: str, columns: tuple[str, ...]) -> Any:
@@ -175,7 +121,7 @@ def apply(
 ) -> dict[str, Tally]:
     """Count (and, when write, make) every change the plan brings, per kind."""
     session = session_of(conn)
-    counts = {kind: _Count() for kind in KINDS}
+    counts = {kind: Count() for kind in KINDS}
     if write and ctx.fresh:
         # A database made for this import holds what the file holds: not the three
         # tiers every new database starts with (no client refers to them yet).
@@ -209,7 +155,7 @@ def apply(
     return {kind: count.tally() for kind, count in counts.items()}
 
 
-def _metrics(session: Session, plan: Plan, ctx: Context, count: _Count, write: bool) -> None:
+def _metrics(session: Session, plan: Plan, ctx: Context, count: Count, write: bool) -> None:
     position = ctx.metric_position
     new, changed = [], []
     for m in plan.metrics:
@@ -233,7 +179,7 @@ def _metrics(session: Session, plan: Plan, ctx: Context, count: _Count, write: b
 
 
 def _tiers(
-    session: Session, plan: Plan, ctx: Context, count: _Count, replace: bool, write: bool
+    session: Session, plan: Plan, ctx: Context, count: Count, replace: bool, write: bool
 ) -> dict[str, int]:
     """Tier ids by name_key, the file's new tiers included."""
     tier_ids = {key: t.id for key, t in ctx.tiers.items()}
@@ -272,9 +218,9 @@ def _write_tiers(
     # A row at a time (a file holds a few tiers): services goes in as its text.
     tier, tier_goal = metadata.tables["tier"], metadata.tables["tier_goal"]
     for tier_id, values in changed:
-        session.execute(update_(tier).where(tier.c.id == tier_id).values(_one_row(tier, values)))
+        session.execute(update_(tier).where(tier.c.id == tier_id).values(row_values(tier, values)))
     for values in new:
-        session.execute(insert(tier).values(_one_row(tier, values)))
+        session.execute(insert(tier).values(row_values(tier, values)))
     if goals_of:
         ids = [i for i, _ in goals_of]
         session.execute(delete(tier_goal).where(tier_goal.c.tier_id.in_(ids)))
@@ -292,7 +238,7 @@ def _clients(
     plan: Plan,
     ctx: Context,
     tier_ids: dict[str, int],
-    count: _Count,
+    count: Count,
     replace: bool,
     write: bool,
 ) -> list[tuple[int, ClientPlan]]:
@@ -327,10 +273,10 @@ def _clients(
     if write and changed:
         session.execute(
             _by_key(client, "id", _CLIENT_COLUMNS),
-            [{f"b_{k}": v for k, v in _dates(client, row).items()} for row in changed],
+            [{f"b_{k}": v for k, v in with_dates(client, row).items()} for row in changed],
         )
     if write and new:
-        session.execute(insert(client), [_dates(client, row) for row in new])
+        session.execute(insert(client), [with_dates(client, row) for row in new])
     return pairs
 
 
@@ -354,7 +300,7 @@ def _merge_rows(
     session: Session,
     chunk: list[tuple[int, ClientPlan]],
     tier_ids: dict[str, int],
-    counts: dict[str, _Count],
+    counts: dict[str, Count],
     replace: bool,
     write: bool,
 ) -> None:
@@ -393,111 +339,11 @@ def _merge_rows(
             spec.write(session, rows)
     if replace:
         for cid, c in chunk:
-            _count_replaced_prospect(c, prospects[cid], objections[cid], tier_ids, counts)
+            count_replaced_prospect(c, prospects[cid], objections[cid], tier_ids, counts)
         if write:
             write_prospects(session, ((cid, c.prospect) for cid, c in chunk), tier_ids)
         return
     for cid, c in chunk:
         if c.prospect is not None:
-            _merge_prospect(session, cid, c, prospects[cid], tier_ids, counts["prospects"], write)
-            _merge_objections(session, cid, c, objections[cid], counts["objections"], write)
-
-
-def _wanted_prospect(c: ClientPlan, base: dict[str, Any], tier_ids: dict[str, int]) -> dict:
-    wanted = dict(base)
-    for key in c.prospect_cleared:
-        column = PROSPECT_COLUMN.get(key, key)
-        wanted[column] = PROSPECT_DEFAULTS[column]
-    wanted.update(c.prospect.values)
-    for attr in ("recommended_tier", "chosen_tier"):
-        tier = getattr(c.prospect, attr)
-        if tier is not None:
-            wanted[f"{attr}_id"] = tier_ids[tier]
-    return wanted
-
-
-def _comparable(row: dict[str, Any]) -> dict[str, Any]:
-    out = dict(row)
-    for column in _JSON_COLUMNS:
-        out[column] = json.loads(out[column]) if out.get(column) else None
-    out["proposal_markdown"] = bool(out.get("proposal_markdown"))
-    return out
-
-
-def _stored_prospect(rows: list[tuple[Any, ...]]) -> dict[str, Any] | None:
-    if not rows:
-        return None
-    return dict(zip(PROSPECT_DEFAULTS, rows[0], strict=True))
-
-
-def _merge_prospect(
-    session: Session,
-    cid: int,
-    c: ClientPlan,
-    rows: list[tuple[Any, ...]],
-    tier_ids: dict[str, int],
-    count: _Count,
-    write: bool,
-) -> None:
-    stored = _stored_prospect(rows)
-    wanted = _wanted_prospect(c, stored or PROSPECT_DEFAULTS, tier_ids)
-    before = None if stored is None else _comparable(stored)
-    if count.one(before, _comparable(wanted)) and write:
-        prospect = metadata.tables["prospect"]
-        stmt: Insert = upsert(session, prospect, keys=["client_id"], update=list(wanted))
-        session.execute(stmt.values(client_id=cid, **_one_row(prospect, wanted)))
-
-
-def _merge_objections(
-    session: Session,
-    cid: int,
-    c: ClientPlan,
-    rows: list[tuple[Any, ...]],
-    count: _Count,
-    write: bool,
-) -> None:
-    """An objection is matched by its text: its kind and answer are updated, a new one is
-    added after the stored ones, and none is deleted."""
-    by_text = {text: (position, kind, answer) for position, kind, text, answer in rows}
-    position = max((r[0] for r in rows), default=-1)
-    changes = []
-    for kind, text, answer in c.prospect.objections:
-        stored = by_text.get(text)
-        if count.one(None if stored is None else stored[1:], (kind, answer)):
-            if stored is None:
-                position += 1
-                by_text[text] = (position, kind, answer)
-            changes.append(
-                {
-                    "client_id": cid,
-                    "position": by_text[text][0],
-                    "kind": kind,
-                    "text": text,
-                    "answer": answer,
-                }
-            )
-    if write and changes:
-        objection = metadata.tables["objection"]
-        stmt = upsert(session, objection, keys=["client_id", "position"], update=["kind", "answer"])
-        session.execute(stmt, changes)
-
-
-def _count_replaced_prospect(
-    c: ClientPlan,
-    rows: list[tuple[Any, ...]],
-    objections: list[tuple[Any, ...]],
-    tier_ids: dict[str, int],
-    counts: dict[str, _Count],
-) -> None:
-    stored = _stored_prospect(rows)
-    given = c.prospect
-    if given is None:
-        counts["prospects"].removed += stored is not None
-        counts["objections"].removed += len(objections)
-        return
-    wanted = _wanted_prospect(c, PROSPECT_DEFAULTS, tier_ids)
-    counts["prospects"].one(None if stored is None else _comparable(stored), _comparable(wanted))
-    have = {text: (kind, answer) for _, kind, text, answer in objections}
-    for kind, text, answer in given.objections:
-        counts["objections"].one(have.get(text), (kind, answer))
-    counts["objections"].removed += len(have.keys() - {o[1] for o in given.objections})
+            merge_prospect(session, cid, c, prospects[cid], tier_ids, counts["prospects"], write)
+            merge_objections(session, cid, c, objections[cid], counts["objections"], write)
