@@ -20,8 +20,9 @@ import pytest
 
 from retainer_tui import cli
 from retainer_tui.db.backup import backup_database
-from retainer_tui.db.engine import Database, SqliteDatabase, is_wal
+from retainer_tui.db.engine import Database, SqliteDatabase
 from retainer_tui.db.migrate import open_database
+from retainer_tui.db.sqlite_file import is_wal
 from retainer_tui.services.sample import load_sample_data
 from tests.trust import tally
 from tests.trust.helpers import read_tables

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from retainer_tui import cli
-from retainer_tui.db.engine import translate
 from retainer_tui.db.errors import DiskFull
+from retainer_tui.db.sqlite_file import translate
 from tests.trust.helpers import read_tables
 
 DATA = """format = "retainer-tui/1"

@@ -166,7 +166,8 @@ def test_folder_that_cannot_be_created(tmp_path: Path) -> None:
 
 def test_upgrade_from_the_first_revision_keeps_every_row(db_path: Path, tmp_path: Path) -> None:
     """A database holding data at 0001_initial reaches head with every row intact."""
-    from retainer_tui.db.engine import SqliteDatabase, create_file
+    from retainer_tui.db.engine import SqliteDatabase
+    from retainer_tui.db.sqlite_file import create_file
 
     create_file(db_path)
     old = SqliteDatabase(db_path)
@@ -220,7 +221,8 @@ def test_upgrade_from_the_first_revision_keeps_every_row(db_path: Path, tmp_path
 
 def _at_revision(db_path: Path, revision: str) -> sqlite3.Connection:
     """A new file migrated only up to revision, open for writing test rows."""
-    from retainer_tui.db.engine import SqliteDatabase, create_file
+    from retainer_tui.db.engine import SqliteDatabase
+    from retainer_tui.db.sqlite_file import create_file
 
     create_file(db_path)
     old = SqliteDatabase(db_path)

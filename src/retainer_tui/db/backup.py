@@ -8,8 +8,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from retainer_tui.db.engine import SqliteDatabase, quick_check, readonly_uri, translate
+from retainer_tui.db.engine import SqliteDatabase
 from retainer_tui.db.errors import DatabaseDamaged, DatabaseError
+from retainer_tui.db.sqlite_file import quick_check, readonly_uri, translate
 
 
 def backup_database(db: SqliteDatabase, target: Path, *, verify: bool = True) -> Path:
@@ -173,8 +174,8 @@ def daily_backup(db: SqliteDatabase, folder: Path, *, today: str, keep: int) -> 
 
 def check_backup_file(path: Path) -> None:
     """Refuse to restore anything that is not a readable retainer database."""
-    from retainer_tui.db.engine import EMPTY, NOT_SQLITE, header_problem
     from retainer_tui.db.migrate import KNOWN_REVISIONS, current_revision
+    from retainer_tui.db.sqlite_file import EMPTY, NOT_SQLITE, header_problem
 
     if not path.exists():
         raise DatabaseError(f"{path}: no such backup file")

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import overload
 
 from retainer_tui.db.base import Database
-from retainer_tui.db.engine import (
-    SqliteDatabase,
+from retainer_tui.db.engine import SqliteDatabase
+from retainer_tui.db.errors import DatabaseError
+from retainer_tui.db.revisions import read_revisions
+from retainer_tui.db.sqlite_file import (
     check_file,
     create_file,
     is_wal,
@@ -18,8 +20,6 @@ from retainer_tui.db.engine import (
     remember_opened,
     translate,
 )
-from retainer_tui.db.errors import DatabaseError
-from retainer_tui.db.revisions import read_revisions
 
 # Read from the revision files themselves (a test holds them equal to Alembic's view), so
 # that a new revision needs no edit here.

@@ -8,7 +8,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from retainer_tui.db.engine import readonly_uri
+from retainer_tui.db.sqlite_file import readonly_uri
 
 Signature = tuple[object, ...]
 
