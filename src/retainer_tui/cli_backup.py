@@ -21,26 +21,14 @@ def _stamp() -> str:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from retainer_tui.cli import _open_file, _settings
-    from retainer_tui.db.backup import (
-        backup_database,
-        backup_taken,
-        list_backups,
-        unique_backup_path,
-    )
+    from retainer_tui.db.backup import backup_database, unique_backup_path
 
     target = paths.db_target(getattr(args, "db", None), _settings().database)
     if isinstance(target, str):
         return _backup_server(args)
     path = target
     if args.list:
-        folder = paths.backups_dir(path)
-        found = list_backups(folder)
-        if not found:
-            sys.stdout.write(f"No backups in {folder}\n")
-        for item in found:
-            size = item.stat().st_size
-            sys.stdout.write(f"{backup_taken(item)}  {size / 1024:>9,.0f} KiB  {item}\n")
-        return 0
+        return _list_backups(paths.backups_dir(path))
     db = _open_file(path, _settings(), create=False)
     if not args.output:
         target = unique_backup_path(paths.backups_dir(db.path), db.path.stem, "manual", _stamp())
@@ -70,24 +58,30 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _list_backups(folder: Path) -> int:
+    """`retainer backup --list`: each backup in the folder with when it was taken and its size."""
+    from retainer_tui.db.backup import backup_taken, list_backups
+
+    found = list_backups(folder)
+    if not found:
+        sys.stdout.write(f"No backups in {folder}\n")
+    for item in found:
+        size = item.stat().st_size
+        sys.stdout.write(f"{backup_taken(item)}  {size / 1024:>9,.0f} KiB  {item}\n")
+    return 0
+
+
 def _backup_server(args: argparse.Namespace) -> int:
     """A server database's backup: a data file written from one snapshot, into the
     backups folder or -o (standard output included). --list lists that folder."""
     from retainer_tui.cli import CommandError, _open, _settings
-    from retainer_tui.db.backup import backup_taken, list_backups
     from retainer_tui.services.backups import take_backup
     from retainer_tui.services.export import export_text
     from retainer_tui.services.output_file import OutputRefused, write_output
 
     folder = paths.backups_dir()
     if args.list:
-        found = list_backups(folder)
-        if not found:
-            sys.stdout.write(f"No backups in {folder}\n")
-        for item in found:
-            size = item.stat().st_size
-            sys.stdout.write(f"{backup_taken(item)}  {size / 1024:>9,.0f} KiB  {item}\n")
-        return 0
+        return _list_backups(folder)
     db = _open(args, _settings())
     if not args.output:
         sys.stdout.write(f"{take_backup(db, folder, 'manual')}\n")
