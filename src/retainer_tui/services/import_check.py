@@ -221,6 +221,18 @@ class Validator(RowReader):
         if label is not BAD and unit is not BAD:
             self.plan.metrics.append(MetricPlan(key, label, unit))
 
+    def named_once(self, place: str, name: Any, key: str, seen: set[str]) -> Any:
+        """The name, or BAD (a problem said) when the file gave it before; seen holds it after."""
+        if key in seen:
+            self.problem(
+                f"{place}.name",
+                f"{quote(name)} appears twice in the file (names ignore case and accents' "
+                "way of writing)",
+            )
+            name = BAD
+        seen.add(key)
+        return name
+
     def tier(self, index: int, raw: dict[str, Any], seen: set[str]) -> None:
         place = entry_place("tiers", index, raw)
         self.unknown_keys(place, raw, TIER_KEYS)
@@ -228,14 +240,7 @@ class Validator(RowReader):
         name = check(f"{place}.name", v.name, raw.get("name", ""), "name")
         key = name_key(name) if name is not BAD else ""
         if name is not BAD:
-            if key in seen:
-                self.problem(
-                    f"{place}.name",
-                    f"{quote(name)} appears twice in the file (names ignore case and accents' "
-                    "way of writing)",
-                )
-                name = BAD
-            seen.add(key)
+            name = self.named_once(place, name, key, seen)
             self.tier_names.add(key)
         whole = self.replace or key not in self.ctx.tiers
         values: dict[str, Any] = {}
@@ -325,14 +330,7 @@ class Validator(RowReader):
         stored: Any = None
         if name is not BAD:
             key = name_key(name)
-            if key in seen:
-                self.problem(
-                    f"{place}.name",
-                    f"{quote(name)} appears twice in the file (names ignore case and accents' "
-                    "way of writing)",
-                )
-                name = BAD
-            seen.add(key)
+            name = self.named_once(place, name, key, seen)
             if name is not BAD:
                 stored = self.stored_client(place, name, key)
         plan = ClientPlan(name, name_key(name) if name is not BAD else "", stored)
