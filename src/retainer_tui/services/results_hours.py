@@ -71,22 +71,9 @@ def set_result(
     undo: UndoStack | None = None,
 ) -> ResultSaved:
     """Record (or correct) what was delivered for a metric in a month."""
-    from retainer_tui.db.models import Result
-    from retainer_tui.db.statements import upsert
-
     m = _month(month)
     value = _field("actual", lambda: v.count(actual, "result"))
-    with db.writing() as conn:
-        session = _session(conn)
-        name, label = _names(session, client_id, metric)
-        rec = Recorder(conn)
-        rec.touch("result", (client_id, metric, str(m)))
-        session.execute(
-            upsert(session, Result, keys=["client_id", "metric_key", "month"], update=["actual"]),
-            {"client_id": client_id, "metric_key": metric, "month": str(m), "actual": value},
-        )
-        change = rec.finish(f"{name}: {label} {value:,} in {m.short_label()}")
-    return ResultSaved(client_id, metric, m, value, record(undo, change))
+    return _write_result(db, client_id, metric, m, value, undo)
 
 
 def clear_result(
@@ -98,26 +85,44 @@ def clear_result(
     undo: UndoStack | None = None,
 ) -> ResultSaved:
     """Remove a result (back to 'not entered')."""
+    return _write_result(db, client_id, metric, _month(month), None, undo)
+
+
+def _write_result(
+    db: Database, client_id: int, metric: str, m: Month, value: int | None, undo: UndoStack | None
+) -> ResultSaved:
+    """The month's result for the metric stored, or removed when value is None; one
+    transaction, recorded for undo."""
     from sqlalchemy import delete
     from sqlmodel import col
 
     from retainer_tui.db.models import Result
+    from retainer_tui.db.statements import upsert
 
-    m = _month(month)
     with db.writing() as conn:
         session = _session(conn)
         name, label = _names(session, client_id, metric)
         rec = Recorder(conn)
         rec.touch("result", (client_id, metric, str(m)))
-        session.execute(
-            delete(Result).where(
-                col(Result.client_id) == client_id,
-                col(Result.metric_key) == metric,
-                col(Result.month) == str(m),
+        if value is None:
+            session.execute(
+                delete(Result).where(
+                    col(Result.client_id) == client_id,
+                    col(Result.metric_key) == metric,
+                    col(Result.month) == str(m),
+                )
             )
-        )
-        change = rec.finish(f"{name}: {label} cleared in {m.short_label()}")
-    return ResultSaved(client_id, metric, m, None, record(undo, change))
+            what = "cleared"
+        else:
+            session.execute(
+                upsert(
+                    session, Result, keys=["client_id", "metric_key", "month"], update=["actual"]
+                ),
+                {"client_id": client_id, "metric_key": metric, "month": str(m), "actual": value},
+            )
+            what = f"{value:,}"
+        change = rec.finish(f"{name}: {label} {what} in {m.short_label()}")
+    return ResultSaved(client_id, metric, m, value, record(undo, change))
 
 
 def set_hours(
@@ -129,44 +134,47 @@ def set_hours(
     undo: UndoStack | None = None,
 ) -> HoursSaved:
     """Record the hours worked for a client in a month ('12.5' or 12)."""
-    from retainer_tui.db.models import Hours
-    from retainer_tui.db.statements import upsert
-
     m = _month(month)
     value = _field("hours", lambda: v.hours_x100(hours, "hours"))
-    with db.writing() as conn:
-        session = _session(conn)
-        name = _client_name(session, client_id)
-        rec = Recorder(conn)
-        rec.touch("hours", (client_id, str(m)))
-        session.execute(
-            upsert(session, Hours, keys=["client_id", "month"], update=["hours_x100"]),
-            {"client_id": client_id, "month": str(m), "hours_x100": value},
-        )
-        change = rec.finish(f"{name}: {format_hours(value)} h in {m.short_label()}")
-    return HoursSaved(client_id, m, value, record(undo, change))
+    return _write_hours(db, client_id, m, value, undo)
 
 
 def clear_hours(
     db: Database, *, client_id: int, month: Month | str, undo: UndoStack | None = None
 ) -> HoursSaved:
     """Remove the hours recorded for a month."""
+    return _write_hours(db, client_id, _month(month), None, undo)
+
+
+def _write_hours(
+    db: Database, client_id: int, m: Month, value: int | None, undo: UndoStack | None
+) -> HoursSaved:
+    """The month's hours stored, or removed when value is None; one transaction, recorded
+    for undo."""
     from sqlalchemy import delete
     from sqlmodel import col
 
     from retainer_tui.db.models import Hours
+    from retainer_tui.db.statements import upsert
 
-    m = _month(month)
     with db.writing() as conn:
         session = _session(conn)
         name = _client_name(session, client_id)
         rec = Recorder(conn)
         rec.touch("hours", (client_id, str(m)))
-        session.execute(
-            delete(Hours).where(col(Hours.client_id) == client_id, col(Hours.month) == str(m))
-        )
-        change = rec.finish(f"{name}: hours cleared in {m.short_label()}")
-    return HoursSaved(client_id, m, None, record(undo, change))
+        if value is None:
+            session.execute(
+                delete(Hours).where(col(Hours.client_id) == client_id, col(Hours.month) == str(m))
+            )
+            what = "hours cleared"
+        else:
+            session.execute(
+                upsert(session, Hours, keys=["client_id", "month"], update=["hours_x100"]),
+                {"client_id": client_id, "month": str(m), "hours_x100": value},
+            )
+            what = f"{format_hours(value)} h"
+        change = rec.finish(f"{name}: {what} in {m.short_label()}")
+    return HoursSaved(client_id, m, value, record(undo, change))
 
 
 def format_hours(hours_x100: int) -> str:
