@@ -100,6 +100,7 @@ def prospect_document(
     from retainer_tui.db.models import Objection, Tier
     from retainer_tui.db.models import Prospect as Row
     from retainer_tui.db.statements import session_of
+    from retainer_tui.services.pipeline_read import stage_columns
 
     session = session_of(conn)
     rt, xt = aliased(Tier, name="rt"), aliased(Tier, name="xt")
@@ -111,19 +112,7 @@ def prospect_document(
         Row.extra_services,
         rt.name,
         xt.name,
-        Row.proposal_sent_on,
-        Row.proposal_subject,
-        Row.proposal_body,
-        Row.proposal_markdown,
-        Row.trial_fee_cents,
-        Row.trial_start,
-        Row.trial_end,
-        Row.trial_criteria,
-        Row.trial_outcome,
-        Row.retained_on,
-        Row.lost_reason,
-        Row.lost_from,
-        Row.lost_on,
+        *stage_columns(Row),
     ]
     row = session.execute(
         select(*columns)

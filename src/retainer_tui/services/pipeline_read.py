@@ -44,6 +44,26 @@ if TYPE_CHECKING:
     from retainer_tui.db.statements import RawConnection
 
 
+def stage_columns(row: Any) -> list[Any]:
+    """The prospect row's proposal, trial and outcome columns, in the order both of its
+    reads unpack them (the pipeline's and the data file's export)."""
+    return [
+        row.proposal_sent_on,
+        row.proposal_subject,
+        row.proposal_body,
+        row.proposal_markdown,
+        row.trial_fee_cents,
+        row.trial_start,
+        row.trial_end,
+        row.trial_criteria,
+        row.trial_outcome,
+        row.retained_on,
+        row.lost_reason,
+        row.lost_from,
+        row.lost_on,
+    ]
+
+
 @cache
 def _prospect_select() -> Select:
     """The client, its prospect row and its three tiers (its own, recommended, chosen): the
@@ -86,19 +106,7 @@ def _prospect_select() -> Select:
         Row.chosen_tier_id,
         xt.name,
         xt.monthly_fee_cents,
-        Row.proposal_sent_on,
-        Row.proposal_subject,
-        Row.proposal_body,
-        Row.proposal_markdown,
-        Row.trial_fee_cents,
-        Row.trial_start,
-        Row.trial_end,
-        Row.trial_criteria,
-        Row.trial_outcome,
-        Row.retained_on,
-        Row.lost_reason,
-        Row.lost_from,
-        Row.lost_on,
+        *stage_columns(Row),
     ]
     return (
         select(*columns)
