@@ -1,5 +1,6 @@
 """What the entry modules share: a typed value read or refused as FormInvalid on its
-field, the Session of a db.write() block, and the names a change is described by.
+field (or its refusal kept with the form's others), the Session of a db.write() block,
+and the names a change is described by.
 
 SQLAlchemy is imported inside the functions: the app's start-up path imports this module
 (through services.entries) and must not wait for it.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
@@ -29,6 +30,16 @@ def read_field(field: str, read: Callable[[], T]) -> T:
         return read()
     except v.InvalidValue as exc:
         raise FormInvalid({field: str(exc)}) from None
+
+
+def check_field(errors: dict[str, str], field: str, read: Callable[..., Any]) -> Any:
+    """Run a reader; a refused value's message is kept in errors under its field (None is
+    returned), so that a form's every refused field is told at once."""
+    try:
+        return read()
+    except v.InvalidValue as exc:
+        errors[field] = str(exc)
+        return None
 
 
 def read_month(value: Month | str) -> Month:

@@ -26,6 +26,7 @@ from retainer_tui.domain.proposal import (
     proposal_file_name,
 )
 from retainer_tui.services.catalog import TierInfo, read_tiers
+from retainer_tui.services.entry_common import check_field as _check
 from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.pipeline_models import (
     PipelineChange,
@@ -41,7 +42,6 @@ from retainer_tui.services.pipeline_read import (
     _session_of,
 )
 from retainer_tui.services.pipeline_write import (
-    _check,
     _set_client,
     _set_prospect,
     _stage_values,

@@ -23,11 +23,11 @@ from retainer_tui.domain.pipeline import (
 )
 from retainer_tui.services.clients import clean_contact
 from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
+from retainer_tui.services.entry_common import check_field as _check
 from retainer_tui.services.errors import FormInvalid, NotFound
 from retainer_tui.services.pipeline_models import PipelineChange, Prospect
 from retainer_tui.services.pipeline_read import _metric_labels, _read_prospect, _session_of
 from retainer_tui.services.pipeline_write import (
-    _check,
     _set_client,
     _set_prospect,
     _sql_value,

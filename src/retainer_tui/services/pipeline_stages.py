@@ -25,6 +25,7 @@ from retainer_tui.domain.pipeline import (
     success_criteria,
 )
 from retainer_tui.services.catalog import read_tiers
+from retainer_tui.services.entry_common import check_field as _check
 from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.pipeline_models import (
     PipelineChange,
@@ -40,7 +41,6 @@ from retainer_tui.services.pipeline_read import (
     _session_of,
 )
 from retainer_tui.services.pipeline_write import (
-    _check,
     _insert_goals,
     _set_client,
     _set_prospect,

@@ -15,7 +15,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.statements import json_stored
-from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.pipeline import Stage, default_next_action
 from retainer_tui.services.pipeline_models import Prospect
@@ -128,11 +127,3 @@ def _insert_goals(session: Session, rec: Recorder, p: Prospect, month: Month) ->
         )
         added.append(key)
     return added
-
-
-def _check(errors: dict[str, str], name: str, read: Any) -> Any:
-    try:
-        return read()
-    except v.InvalidValue as exc:
-        errors[name] = str(exc)
-        return None

@@ -21,6 +21,7 @@ from retainer_tui.services.catalog import (
     read_tiers,
 )
 from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
+from retainer_tui.services.entry_common import check_field
 from retainer_tui.services.errors import FormInvalid, InUse, NotFound
 from retainer_tui.services.undo import Change, Recorder, UndoStack, record, touch_dependents
 
@@ -83,31 +84,25 @@ def _clean(
     session = session_of(conn)
     values: dict[str, object] = {}
     errors: dict[str, str] = {}
-    try:
-        values["name"] = v.name(draft.name, "name")
-        if name_taken(conn, "tier", str(values["name"]), tier_id):
-            errors["name"] = f"a tier named {values['name']!r} already exists"
-    except v.InvalidValue as exc:
-        errors["name"] = str(exc)
-    try:
-        values["monthly_fee_cents"] = v.money(draft.monthly_fee, "monthly fee")
-    except v.InvalidValue as exc:
-        errors["monthly_fee"] = str(exc)
-    try:
-        values["included_hours"] = v.count(draft.included_hours, "included hours")
-        if int(values["included_hours"]) > 744:  # type: ignore[call-overload]
-            errors["included_hours"] = "included hours is more than a month has (at most 744)"
-    except v.InvalidValue as exc:
-        errors["included_hours"] = str(exc)
-    try:
-        # A list: the JSON column stores it as json.dumps did.
-        values["services"] = clean_services(draft.services)
-    except v.InvalidValue as exc:
-        errors["services"] = str(exc)
-    try:
-        values["description"] = v.long_text(draft.description, "description")
-    except v.InvalidValue as exc:
-        errors["description"] = str(exc)
+    name = check_field(errors, "name", lambda: v.name(draft.name, "name"))
+    if name is not None:
+        values["name"] = name
+        if name_taken(conn, "tier", name, tier_id):
+            errors["name"] = f"a tier named {name!r} already exists"
+    values["monthly_fee_cents"] = check_field(
+        errors, "monthly_fee", lambda: v.money(draft.monthly_fee, "monthly fee")
+    )
+    hours = check_field(
+        errors, "included_hours", lambda: v.count(draft.included_hours, "included hours")
+    )
+    values["included_hours"] = hours
+    if hours is not None and hours > 744:
+        errors["included_hours"] = "included hours is more than a month has (at most 744)"
+    # A list: the JSON column stores it as json.dumps did.
+    values["services"] = check_field(errors, "services", lambda: clean_services(draft.services))
+    values["description"] = check_field(
+        errors, "description", lambda: v.long_text(draft.description, "description")
+    )
     if draft.goals is not None:
         known = set(session.scalars(select(Metric.key)))
         goals, goal_errors = clean_goals(draft.goals, known)
