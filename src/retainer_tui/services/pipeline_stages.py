@@ -26,6 +26,7 @@ from retainer_tui.domain.pipeline import (
 )
 from retainer_tui.services.catalog import read_tiers
 from retainer_tui.services.entry_common import check_field as _check
+from retainer_tui.services.entry_common import read_field
 from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.pipeline_models import (
     PipelineChange,
@@ -286,10 +287,7 @@ def retain(
 ) -> PipelineChange:
     """Turn the prospect into an active client on the tier from the start month, its goals
     carried over; the guaranteed monthly income includes it at once."""
-    errors: dict[str, str] = {}
-    start = _check(errors, "start_month", lambda: v.month(start_month, "start month"))
-    if errors:
-        raise FormInvalid(errors)
+    start = read_field("start_month", lambda: v.month(start_month, "start month"))
     with db.writing() as conn:
         session = _session_of(conn)
         p = _read_prospect(session, client_id)
@@ -358,10 +356,7 @@ def mark_lost(
     db: Database, *, client_id: int, reason: str, today: date, undo: UndoStack | None = None
 ) -> PipelineChange:
     """Mark a prospect (or a trial) lost, with the reason; moving it back reopens it."""
-    errors: dict[str, str] = {}
-    clean = _check(errors, "reason", lambda: v.name(reason, "reason"))
-    if errors:
-        raise FormInvalid(errors)
+    clean = read_field("reason", lambda: v.name(reason, "reason"))
     with db.writing() as conn:
         session = _session_of(conn)
         p = _read_prospect(session, client_id)
