@@ -13,7 +13,8 @@ from textual.widgets import OptionList
 from retainer_tui.config import Settings, load_settings
 from retainer_tui.db.engine import Database
 from retainer_tui.domain.month import Month
-from retainer_tui.services.clients import get_client, save_client
+from retainer_tui.services.client_read import get_client
+from retainer_tui.services.clients import save_client
 from retainer_tui.services.month_view import load_month
 from retainer_tui.tui.screens.client_detail import ClientDetailScreen
 from retainer_tui.tui.screens.help import HelpScreen

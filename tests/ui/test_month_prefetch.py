@@ -12,7 +12,8 @@ from textual.widgets import Static
 
 from retainer_tui.domain.month import Month
 from retainer_tui.services import month_view
-from retainer_tui.services.clients import get_client, save_client
+from retainer_tui.services.client_read import get_client
+from retainer_tui.services.clients import save_client
 from retainer_tui.services.database import Database
 from retainer_tui.tui.screens import dashboard
 from tests.ui.conftest import SIZE, AppMaker, settle, table_names
