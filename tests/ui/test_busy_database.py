@@ -147,3 +147,41 @@ async def test_a_lock_held_past_the_busy_timeout_is_waited_out(
         stored = payment_for(sample_db, client_id=client_id, month=form.month)
     already = before[0] if before else 0
     assert stored is not None and stored[0] == already + 1000
+
+
+async def test_undo_waits_on_the_lock_while_the_keys_work(
+    sample_db: Database, make_app: AppMaker, as_of: date
+) -> None:
+    """ctrl+z while another process writes: the dashboard keeps moving, the undo lands
+    when the lock is let go."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.dashboard.table
+        client_id = table.highlighted_client_id()
+        assert client_id is not None
+        month = app.dashboard.month
+        before = payment_for(sample_db, client_id=client_id, month=month)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PaymentFormScreen)
+        app.screen.set_values({"amount": "5.00"})
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is app.dashboard
+        assert payment_for(sample_db, client_id=client_id, month=month) != before
+
+        locker = hold_write_lock(sample_db)
+        try:
+            row = table.cursor_row
+            await pilot.press("ctrl+z", "down")
+            while app.keys_pending and locker.poll() is None:
+                await pilot.pause(0.05)
+            assert locker.poll() is None, "the lock was let go before the keys were handled"
+            assert table.cursor_row == row + 1
+            assert payment_for(sample_db, client_id=client_id, month=month) != before
+        finally:
+            locker.wait(timeout=30)
+        await settle(app, pilot)
+        assert any(n.startswith("Undone:") for n in notes(app)), notes(app)
+    assert payment_for(sample_db, client_id=client_id, month=month) == before

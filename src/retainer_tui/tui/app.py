@@ -27,7 +27,7 @@ from retainer_tui.domain.terminal_text import visible
 from retainer_tui.paths import config_file, styles_dir
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import ServiceError
-from retainer_tui.services.undo import UndoStack
+from retainer_tui.services.undo import Change, UndoStack
 from retainer_tui.tui import bench_hook
 from retainer_tui.tui.commands import RetainerCommands
 from retainer_tui.tui.key_order import KeysInOrder
@@ -68,6 +68,14 @@ class RetainerApp(KeysInOrder):
             self.currency = currency
             super().__init__()
 
+    class Undone(Message):
+        """The undo worker ended: the change taken back (None: nothing left), or why not."""
+
+        def __init__(self, change: Change | None, error: Exception | None) -> None:
+            self.change = change
+            self.error = error
+            super().__init__()
+
     def __init__(
         self,
         db: Database,
@@ -95,6 +103,7 @@ class RetainerApp(KeysInOrder):
         self.data_changed: Signal[None] = Signal(self, "data-changed")
         # The session's changes, newest last: ctrl+z undoes them on any screen.
         self.undo_stack = UndoStack()
+        self._undoing = False
         # The clients of the latest dashboard load, for "go to client …": (id, name, company).
         self.client_directory: tuple[tuple[int, str, str], ...] = ()
         self.dashboard = DashboardScreen(month=Month.of(today))
@@ -359,22 +368,36 @@ class RetainerApp(KeysInOrder):
         self.undo_last_change()
 
     def undo_last_change(self) -> None:
-        """Undo the newest change of the session and say what was undone."""
+        """Undo the newest change of the session, in a worker thread (the keys keep working
+        while another process holds the database), and say what was undone."""
+        if self._undoing:
+            self.notify("Still undoing the change before: a moment.", title="Undo")
+            return
+        self._undoing = True
+        self._undo_in_background()
+
+    @work(thread=True, group="undo", exit_on_error=False)
+    def _undo_in_background(self) -> None:
         from retainer_tui.services.undo import undo_last
 
-        stack = self.undo_stack
         try:
-            change = undo_last(self.db, stack=stack)
+            message = self.Undone(undo_last(self.db, stack=self.undo_stack), None)
         except (ServiceError, DatabaseError) as exc:
-            self.notify(str(exc), title="Undo", severity="warning", timeout=6)
+            message = self.Undone(None, exc)
+        self.post_message(message)
+
+    def on_retainer_app_undone(self, message: Undone) -> None:
+        self._undoing = False
+        if message.error is not None:
+            self.notify(str(message.error), title="Undo", severity="warning", timeout=6)
             self.reload_data()
             return
-        if change is None:
+        if message.change is None:
             self.notify("Nothing to undo in this session.", title="Undo")
             return
-        left = len(stack)
+        left = len(self.undo_stack)
         more = f" ({left} more to undo)" if left else ""
-        self.notify(f"Undone: {change.label}{more}", title="Undo")
+        self.notify(f"Undone: {message.change.label}{more}", title="Undo")
         self.reload_data()
 
 
