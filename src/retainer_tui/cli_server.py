@@ -18,7 +18,8 @@ def import_to_server(
 ) -> int:
     """Import into a PostgreSQL database: its schema is made first when it is empty (the
     database itself exists: createdb made it), so the file is checked against it."""
-    from retainer_tui.cli import _open, refused_file, said_imported
+    from retainer_tui.cli import _open
+    from retainer_tui.cli_import import refused_file, said_imported
     from retainer_tui.db.pg_migrate import holds_nothing
     from retainer_tui.db.pg_url import parse
     from retainer_tui.services.data_file import DataFileError, import_data
@@ -49,7 +50,7 @@ def _dry_run_into_new(
     where: str,
 ) -> int:
     """What an import into a new database would do, checked against an empty scratch one."""
-    from retainer_tui.cli import checked_as_new, refused_file, said_imported
+    from retainer_tui.cli_import import checked_as_new, refused_file, said_imported
     from retainer_tui.services.data_file import DataFileError
 
     try:
