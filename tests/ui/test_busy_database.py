@@ -11,12 +11,14 @@ import sys
 from datetime import date
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button
 
 from retainer_tui.db.engine import BUSY_TIMEOUT_MS
 from retainer_tui.db.postgres import WRITE_LOCK
 from retainer_tui.services.database import Database
 from retainer_tui.services.entries import payment_for
+from retainer_tui.tui.app import RetainerApp
 from retainer_tui.tui.screens.payment_form import PaymentFormScreen
 from tests.raw import db_arg
 from tests.ui.conftest import SIZE, AppMaker, settle
@@ -67,18 +69,24 @@ def titles(app: object) -> list[str]:
     return [n.title for n in app._notifications]  # type: ignore[attr-defined]
 
 
+async def payment_form(app: RetainerApp, pilot: Pilot[None]) -> tuple[PaymentFormScreen, int]:
+    """p on the dashboard's highlighted client: its payment form, and the client."""
+    await settle(app, pilot)
+    client_id = app.dashboard.table.highlighted_client_id()
+    assert client_id is not None
+    await pilot.press("p")
+    await settle(app, pilot)
+    form = app.screen
+    assert isinstance(form, PaymentFormScreen)
+    return form, client_id
+
+
 async def test_keys_work_while_another_process_holds_the_lock(
     sample_db: Database, make_app: AppMaker, as_of: date
 ) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        client_id = app.dashboard.table.highlighted_client_id()
-        assert client_id is not None
-        await pilot.press("p")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, PaymentFormScreen)
+        form, client_id = await payment_form(app, pilot)
         month = form.month
         form.set_values({"amount": "1234.50"})
         await pilot.pause()
@@ -120,13 +128,7 @@ async def test_a_lock_held_past_the_busy_timeout_is_waited_out(
     keeps the edit, and saves it by itself once the lock is let go."""
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        client_id = app.dashboard.table.highlighted_client_id()
-        assert client_id is not None
-        await pilot.press("p")
-        await settle(app, pilot)
-        form = app.screen
-        assert isinstance(form, PaymentFormScreen)
+        form, client_id = await payment_form(app, pilot)
         form.set_values({"amount": "10.00"})
         await pilot.pause()
         before = payment_for(sample_db, client_id=client_id, month=form.month)
@@ -156,16 +158,11 @@ async def test_undo_waits_on_the_lock_while_the_keys_work(
     when the lock is let go."""
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
         table = app.dashboard.table
-        client_id = table.highlighted_client_id()
-        assert client_id is not None
-        month = app.dashboard.month
+        form, client_id = await payment_form(app, pilot)
+        month = form.month
         before = payment_for(sample_db, client_id=client_id, month=month)
-        await pilot.press("p")
-        await settle(app, pilot)
-        assert isinstance(app.screen, PaymentFormScreen)
-        app.screen.set_values({"amount": "5.00"})
+        form.set_values({"amount": "5.00"})
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is app.dashboard
