@@ -80,10 +80,9 @@ class TrialFormScreen(PipelineForm):
 # ---------------------------------------------------------------- tier chosen and retain
 
 
-class ChooseTierScreen(PipelineForm):
-    """The client confirmed a tier."""
+class _TierPickForm(PipelineForm):
+    """A stage form that picks one of the tiers (the one chosen, the one retained on)."""
 
-    TITLE_TEXT = "Tier chosen"
     SMALL = True
 
     def __init__(self, db: Database, *, client_id: int, today: date) -> None:
@@ -92,9 +91,27 @@ class ChooseTierScreen(PipelineForm):
         self.today = today
         self.prospect = pl.get_prospect(db, client_id=client_id)
         self.tiers = pl.list_tiers(db)
-        self.currency = pl.income_now(db)[1]
+        self.income, self.currency = pl.income_now(db)
         if not self.tiers:
             raise DatabaseError("Add a tier first (T on the dashboard)")
+
+    def picked_tier(self) -> int:
+        """The tier picked in the form; FormInvalid at the field when none is."""
+        value = self.query_one("#tier", Select).value
+        if value is Select.NULL:
+            from retainer_tui.services.errors import FormInvalid
+
+            raise FormInvalid({"tier": "choose one of your tiers"})
+        return int(str(value))
+
+
+class ChooseTierScreen(_TierPickForm):
+    """The client confirmed a tier."""
+
+    TITLE_TEXT = "Tier chosen"
+
+    def __init__(self, db: Database, *, client_id: int, today: date) -> None:
+        super().__init__(db, client_id=client_id, today=today)
         self.TITLE_TEXT = f"{self.prospect.name} chose"
 
     def compose(self) -> ComposeResult:
@@ -114,32 +131,19 @@ class ChooseTierScreen(PipelineForm):
         self.query_one("#tier", Select).focus()
 
     def save(self) -> Write[pl.PipelineChange]:
-        value = self.query_one("#tier", Select).value
-        if value is Select.NULL:
-            from retainer_tui.services.errors import FormInvalid
-
-            raise FormInvalid({"tier": "choose one of your tiers"})
-        tier_id, undo = int(str(value)), self.app.undo_stack
+        tier_id, undo = self.picked_tier(), self.app.undo_stack
         return lambda: pl.choose_tier(
             self.db, client_id=self.client_id, tier_id=tier_id, today=self.today, undo=undo
         )
 
 
-class RetainFormScreen(PipelineForm):
+class RetainFormScreen(_TierPickForm):
     """Retain: an active client on a tier from a start month, its goals carried over."""
 
     TITLE_TEXT = "Retain"
-    SMALL = True
 
     def __init__(self, db: Database, *, client_id: int, today: date) -> None:
-        super().__init__(db)
-        self.client_id = client_id
-        self.today = today
-        self.prospect = pl.get_prospect(db, client_id=client_id)
-        self.tiers = pl.list_tiers(db)
-        self.income, self.currency = pl.income_now(db)
-        if not self.tiers:
-            raise DatabaseError("Add a tier first (T on the dashboard)")
+        super().__init__(db, client_id=client_id, today=today)
         self.TITLE_TEXT = f"Retain {self.prospect.name}"
 
     def compose(self) -> ComposeResult:
@@ -179,12 +183,7 @@ class RetainFormScreen(PipelineForm):
         )
 
     def save(self) -> Write[pl.PipelineChange]:
-        value = self.query_one("#tier", Select).value
-        if value is Select.NULL:
-            from retainer_tui.services.errors import FormInvalid
-
-            raise FormInvalid({"tier": "choose one of your tiers"})
-        tier_id, undo = int(str(value)), self.app.undo_stack
+        tier_id, undo = self.picked_tier(), self.app.undo_stack
         start_month = self.query_one("#start_month", Input).value
         return lambda: pl.retain(
             self.db,
