@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 AS_OF = date(2026, 11, 20)
 MONTHS = 60
-MARKER_FIRST_FRAME = "RETAINER_BENCH_FIRST_FRAME"
+MARKER_FRAME = "RETAINER_BENCH_FRAME"  # the app is drawn and takes keys, data or not
+MARKER_FIRST_FRAME = "RETAINER_BENCH_FIRST_FRAME"  # the first frame with the month's data
 MARKER_FILLED = "RETAINER_BENCH_TABLE_FILLED"
 HOOK_ENV = "RETAINER_BENCH_EXIT_AFTER_FIRST_FRAME"
 

@@ -30,6 +30,7 @@ from common import (
     HOOK_ENV,
     MARKER_FILLED,
     MARKER_FIRST_FRAME,
+    MARKER_FRAME,
     MONTHS,
     ROOT,
     Samples,
@@ -40,7 +41,7 @@ from common import (
 from ptyrun import run_in_pty
 
 BENCH = Path(__file__).resolve().parent
-FIGURES = ("startup", "memory", "month", "status", "save", "io")
+FIGURES = ("startup", "imports", "memory", "month", "status", "save", "io")
 MiB = 1024 * 1024
 
 
@@ -123,22 +124,34 @@ def _child_json(argv: list[str], env: dict[str, str], timeout: float) -> dict[st
 
 
 def startup(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
-    """Process start to the first dashboard frame with data, vs a bare 50-row DataTable."""
+    """Process start to the dashboard's first frame (drawn, taking keys) and to its first
+    frame with data, each vs a bare 50-row DataTable's first frame."""
     argv = [*_retainer(), "--db", str(db), "--as-of", AS_OF.isoformat()]
     env = _env(home, **{HOOK_ENV: "1"})
     bare = [sys.executable, str(BENCH / "baseline_app.py"), "50"]
     ours, base, ours_mem, base_mem = Samples(), Samples(), Samples(), Samples()
+    drawn = Samples()
     run_in_pty(argv, env, until=MARKER_FIRST_FRAME)  # warm-up: caches, today's backup
     run_in_pty(bare, env, until=MARKER_FIRST_FRAME)
     for _ in range(repeats):  # interleaved, so that a busy moment hits both
         mine = run_in_pty(argv, env, until=MARKER_FIRST_FRAME)
         theirs = run_in_pty(bare, env, until=MARKER_FIRST_FRAME)
         ours.add(mine.marks[MARKER_FIRST_FRAME])
+        drawn.add(mine.marks[MARKER_FRAME])
         base.add(theirs.marks[MARKER_FIRST_FRAME])
         ours_mem.add(mine.max_rss_bytes)
         base_mem.add(theirs.max_rss_bytes)
     target, check = {1000: ("≤ 2×", 2.0), 10000: ("≤ 3×", 3.0)}.get(clients, ("", None))
     return [
+        Row(
+            "Start-up to first frame",
+            clients,
+            drawn,
+            base,
+            "ms",
+            "≤ 1.3×",
+            lambda r: r <= 1.3,
+        ),
         Row(
             "Start-up to first data frame",
             clients,
@@ -150,6 +163,28 @@ def startup(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
         ),
         Row("Peak memory at first frame", clients, ours_mem, base_mem, "MiB"),
     ]
+
+
+IMPORT_STEPS = {
+    "textual": "Import Textual (what the baseline imports)",
+    "sqlalchemy": "Import SQLAlchemy",
+    "sqlmodel": "Import SQLModel (pydantic, SQLAlchemy ORM)",
+    "tables": "Import the table classes (db/models.py)",
+    "our_ui": "Import our CLI and UI",
+}
+
+
+def imports(repeats: int, home: Path) -> list[Row]:
+    """Why the first data frame costs what it does: each import on its way, in a fresh
+    interpreter, next to Textual's own (the ratio is to that)."""
+    env = _env(home)
+    argv = [sys.executable, str(BENCH / "import_chain.py")]
+    steps: dict[str, Samples] = {key: Samples() for key in IMPORT_STEPS}
+    for _ in range(repeats):
+        for key, ms in _child_json(argv, env, timeout=60).items():
+            steps[key].add(ms / 1000)
+    textual = steps["textual"]
+    return [Row(label, 0, steps[key], textual, "ms") for key, label in IMPORT_STEPS.items()]
 
 
 def memory(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
@@ -332,7 +367,7 @@ def render(rows: list[Row]) -> str:
     lines = [
         (
             r.figure + f" ({r.unit})",
-            f"{r.clients:,}",
+            f"{r.clients:,}" if r.clients else "—",
             _fmt(r.ours.median, r.unit),
             _fmt(r.baseline.median, r.unit),
             f"{r.ratio:.2f}×" if r.ratio == r.ratio else "—",
@@ -444,6 +479,9 @@ def main(argv: list[str] | None = None) -> int:
             rows += got
             print(f"  {name}: {time.perf_counter() - start:.0f} s", flush=True)
 
+    if "imports" in only:
+        rows += imports(repeats, home)
+        print("  imports: done", flush=True)
     order = {f: i for i, f in enumerate(dict.fromkeys(r.figure for r in rows))}
     rows.sort(key=lambda r: (order[r.figure], r.clients))
     _growth(rows)

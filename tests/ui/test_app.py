@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
@@ -271,3 +272,39 @@ async def test_dashboard_agrees_with_status_json(
         assert owing and f"$ {who} ${total:,}" in text
         income = int(float(expected["guaranteed_monthly_income"]))
         assert f"${income:,}/mo" in text.replace("Guaranteed ", "")
+
+
+async def test_the_app_is_drawn_and_takes_keys_before_the_month_arrives(
+    sample_db: Database, make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first frame waits for no data: header, summary and table header are drawn and
+    `?` opens the help while the month's read is still held back; the data follows."""
+    import threading
+
+    from retainer_tui.tui.screens import dashboard
+
+    release = threading.Event()
+    reads: list[Month] = []
+
+    def held_back(db: Database, **kwargs: object) -> object:
+        reads.append(kwargs["month"])  # type: ignore[arg-type]
+        assert release.wait(10)
+        return load_month(db, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dashboard, "load_month", held_back)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            if reads:
+                break
+            await pilot.pause(0.02)
+        assert reads == [Month(2026, 11)]
+        drawn = screen_text(app)
+        assert "November 2026" in drawn and "Client" in drawn
+        assert table_names(app) == []
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        release.set()
+        await settle(app, pilot)
+        assert len(table_names(app)) >= 5

@@ -1,4 +1,5 @@
-"""The `make bench` hook: with its variable set the app reports its first data frame and exits."""
+"""The `make bench` hook: with its variable set the app reports its first frame, then its
+first data frame, and exits."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ async def test_the_app_prints_its_markers_and_exits(
     app = make_app(sample_db)
     await asyncio.wait_for(app.run_async(headless=True, size=SIZE), timeout=30)
     out = capfd.readouterr().out.splitlines()
-    expected = [bench_hook.FIRST_FRAME] + ([bench_hook.FILLED] if mode == "filled" else [])
+    expected = [bench_hook.FRAME, bench_hook.FIRST_FRAME]
+    expected += [bench_hook.FILLED] if mode == "filled" else []
     assert [line for line in out if line.startswith("RETAINER_BENCH")] == expected
     assert app.dashboard.view is not None and app.dashboard.view.clients
 

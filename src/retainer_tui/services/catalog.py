@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.statements import session_of
 from retainer_tui.domain.names import name_key
-from retainer_tui.domain.proposal import TierOffer
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from retainer_tui.db.engine import Database
     from retainer_tui.db.statements import RawConnection
+    from retainer_tui.domain.proposal import TierOffer
 
 # SQLAlchemy and the models are imported inside the functions that run statements: the
 # app's start-up path (every screen imports this module) loads no ORM (test_layering).
@@ -117,6 +117,9 @@ class TierInfo:
         )
 
     def offer(self) -> TierOffer:
+        # Imported here: the month view's start-up path reads tiers, never offers.
+        from retainer_tui.domain.proposal import TierOffer
+
         return TierOffer(
             self.name, self.monthly_fee_cents, self.included_hours, self.services, self.description
         )

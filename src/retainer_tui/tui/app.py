@@ -32,10 +32,7 @@ from retainer_tui.tui import bench_hook
 from retainer_tui.tui.commands import RetainerCommands
 from retainer_tui.tui.key_order import KeysInOrder
 from retainer_tui.tui.keys import APP_KEYS, bindings, check_keymap
-from retainer_tui.tui.screens.client_detail import ClientDetailScreen
 from retainer_tui.tui.screens.dashboard import DashboardScreen
-from retainer_tui.tui.screens.help import HelpScreen
-from retainer_tui.tui.screens.welcome import WelcomeScreen
 
 DEFAULT_THEME = "textual-dark"
 POLL_SECONDS = 2.0
@@ -104,6 +101,7 @@ class RetainerApp(KeysInOrder):
         # The session's changes, newest last: ctrl+z undoes them on any screen.
         self.undo_stack = UndoStack()
         self._undoing = False
+        self._startup_asked = False
         # The clients of the latest dashboard load, for "go to client …": (id, name, company).
         self.client_directory: tuple[tuple[int, str, str], ...] = ()
         self.dashboard = DashboardScreen(month=Month.of(today))
@@ -124,7 +122,6 @@ class RetainerApp(KeysInOrder):
         for notice in self.notices:
             self.notify(notice, title="Backup", severity="warning", timeout=30)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self._check_startup()
         self._watcher.mark_seen()
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.check_for_changes)
@@ -160,13 +157,21 @@ class RetainerApp(KeysInOrder):
     def _startup_checked(self, message: StartupChecked) -> None:
         self.currency = message.currency
         if not message.has_clients:
+            from retainer_tui.tui.screens.welcome import WelcomeScreen
+
             self.push_screen(
                 WelcomeScreen(tiers=message.tiers, currency=self.currency, settings=self.settings)
             )
 
     @on(DashboardScreen.MonthLoaded)
-    def _bench_month_loaded(self) -> None:
-        """`make bench` only: see tui/bench_hook.py (RETAINER_BENCH_EXIT_AFTER_FIRST_FRAME)."""
+    @on(DashboardScreen.LoadFailed)
+    def _first_month_read(self) -> None:
+        """Once the first month is in (or refused): whether the welcome screen is due. Not
+        alongside that load, which it would slow: both threads import SQLAlchemy and share
+        the GIL with the first frame."""
+        if not self._startup_asked:
+            self._startup_asked = True
+            self._check_startup()
         if bench_hook.enabled():
             bench_hook.month_loaded(self)
 
@@ -253,6 +258,8 @@ class RetainerApp(KeysInOrder):
         """The client's page, over the dashboard with its row highlighted."""
         self.show_dashboard()
         self.dashboard.reveal_client(client_id)
+        from retainer_tui.tui.screens.client_detail import ClientDetailScreen
+
         self.push_screen(ClientDetailScreen(client_id))
 
     def run_dashboard_action(self, action: str) -> None:
@@ -261,6 +268,8 @@ class RetainerApp(KeysInOrder):
         self.call_later(self.run_action, action, self.dashboard)
 
     def action_help(self) -> None:
+        from retainer_tui.tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         scope = getattr(self.screen, "KEY_SCOPE", "dashboard")

@@ -1,7 +1,9 @@
-"""`make bench` only: report when the dashboard's first frame with data has been drawn.
+"""`make bench` only: report when the app's first frames have been drawn.
 
-With RETAINER_BENCH_EXIT_AFTER_FIRST_FRAME=1 the app prints RETAINER_BENCH_FIRST_FRAME on
-stdout (Textual draws on stderr) right after that frame, and exits. With `=filled` it
+With RETAINER_BENCH_EXIT_AFTER_FIRST_FRAME=1 the app prints RETAINER_BENCH_FRAME on stdout
+(Textual draws on stderr) after its first frame (header, summary, table header: the app is
+there and takes keys), then RETAINER_BENCH_FIRST_FRAME right after the first frame with the
+month's data, and exits. With `=filled` it
 prints that marker, waits until every row is in the client table, prints
 RETAINER_BENCH_TABLE_FILLED and exits (the peak memory of a full table).
 """
@@ -16,10 +18,12 @@ if TYPE_CHECKING:
     from retainer_tui.tui.app import RetainerApp
 
 ENV = "RETAINER_BENCH_EXIT_AFTER_FIRST_FRAME"
+FRAME = "RETAINER_BENCH_FRAME"
 FIRST_FRAME = "RETAINER_BENCH_FIRST_FRAME"
 FILLED = "RETAINER_BENCH_TABLE_FILLED"
 
 _seen: set[int] = set()
+_drawn: set[int] = set()
 
 
 def enabled() -> bool:
@@ -31,6 +35,13 @@ def _say(marker: str) -> None:
     if out is not None:
         out.write(marker + "\n")
         out.flush()
+
+
+def dashboard_drawn(app: RetainerApp) -> None:
+    """The dashboard's first frame, data or not, has been drawn."""
+    if enabled() and id(app) not in _drawn:
+        _drawn.add(id(app))
+        _say(FRAME)
 
 
 def month_loaded(app: RetainerApp) -> None:

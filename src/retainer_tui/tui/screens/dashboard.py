@@ -17,6 +17,7 @@ from textual.widgets import Header, Input, Static
 from retainer_tui.domain.month import Month, MonthError
 from retainer_tui.services.database import DatabaseError
 from retainer_tui.services.month_view import MonthView, load_month
+from retainer_tui.tui import bench_hook
 from retainer_tui.tui.client_rows import SORT_LABELS, Filter, SortKey, visible_rows
 from retainer_tui.tui.keys import DASHBOARD_KEYS, bindings
 from retainer_tui.tui.month_step import month_step
@@ -99,6 +100,13 @@ class DashboardScreen(Screen[None]):
         self.query_one("#empty", Static).display = False
         self.app.data_changed.subscribe(self, lambda _: self.load())
         self.app.theme_changed_signal.subscribe(self, lambda _: self.table.restyle())
+        # After the first frame: the load's thread imports SQLAlchemy, which would hold the
+        # GIL while the app draws itself. Twice: the first callback may run after the
+        # repaint of the screen under this one, before this one is shown.
+        self.call_after_refresh(self.call_after_refresh, self._first_frame_drawn)
+
+    def _first_frame_drawn(self) -> None:
+        bench_hook.dashboard_drawn(self.app)
         self.load()
 
     # -- loading ---------------------------------------------------------------------------

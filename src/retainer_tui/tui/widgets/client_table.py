@@ -336,11 +336,14 @@ class ClientTable(ScrollView, can_focus=True):
             self._lines[key] = line
         return line
 
-    def _segments(self, texts: Sequence[Text], style: Style) -> list[Segment]:
-        assert self._plan is not None
+    def _segments(
+        self, texts: Sequence[Text], style: Style, plan: ColumnPlan | None = None
+    ) -> list[Segment]:
+        plan = plan or self._plan
+        assert plan is not None
         line = Text(no_wrap=True, end="")
         pad = " " * CELL_PADDING
-        for column, text in zip(self._plan.columns, texts, strict=False):
+        for column, text in zip(plan.columns, texts, strict=False):
             cell = text.copy()
             cell.truncate(column.width, overflow="ellipsis")
             gap = column.width - cell.cell_len
@@ -356,16 +359,18 @@ class ClientTable(ScrollView, can_focus=True):
         return list(Segment.apply_style(segments, style))
 
     def _header_line(self, width: int) -> Strip:
-        if self._plan is None:
-            return Strip.blank(width, self.rich_style)
+        # Before the first month arrives: the columns every month has, so that the first
+        # frame shows the table it will fill.
+        plan = self._plan or plan_columns(self._available_width(), ())
         labels = []
-        for column in self._plan.columns:
+        for column in plan.columns:
             label = column.label
             if column.key == self._sort_column:
                 label = f"{label} {'▼' if self._sort_reverse else '▲'}"
             labels.append(Text(label))
         style = self.rich_style + self.get_component_rich_style("client-table--header")
-        return Strip(self._segments(labels, style)).extend_cell_length(width, style).crop(0, width)
+        strip = Strip(self._segments(labels, style, plan))
+        return strip.extend_cell_length(width, style).crop(0, width)
 
     def _row_line(self, index: int, width: int, cursor: bool, hover: bool) -> Strip:
         base = self.rich_style

@@ -23,9 +23,13 @@ class FittingFooter(Footer):
     _composed_width = -1
 
     def compose(self) -> ComposeResult:
-        widgets = list(super().compose())
         self._composed_width = self.size.width
-        yield from self.fitting(widgets, self.size.width)
+        if self.size.width <= 0:
+            # Not laid out yet: the first resize composes the keys that fit. Mounting
+            # every key now, only to replace them all a frame later, was most of the
+            # first frame's cost in styles.
+            return
+        yield from self.fitting(super().compose(), self.size.width)
 
     def fitting(self, widgets: Iterable[Widget], width: int) -> list[Widget]:
         widgets = list(widgets)
