@@ -42,15 +42,17 @@ async def workers_done(app: App[object]) -> None:
 
 
 async def settle(app: App[object], pilot: object) -> None:
-    """Wait for the fact: every key typed handled (keys wait behind a save or a screen
-    opening), every worker done and the messages they posted handled, until nothing is
+    """Wait for the fact: the app started (its first month read, the welcome screen shown
+    if due), every key typed handled (keys wait behind a save or a screen opening), every
+    worker done and the messages they posted handled, until nothing is
     left (a handled message may start another worker: a month loaded starts the loads of
     the months beside it)."""
     for _ in range(100):
         await workers_done(app)
         await pilot.pause()  # type: ignore[attr-defined]
         running = any(w.state in _UNFINISHED for w in app.workers)
-        if not running and not getattr(app, "keys_pending", 0):
+        starting = not getattr(app, "started", True)
+        if not running and not starting and not getattr(app, "keys_pending", 0):
             return
     raise AssertionError(f"still busy: {list(app.workers)}, keys {app.keys_pending}")  # type: ignore[attr-defined]
 

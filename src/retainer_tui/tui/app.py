@@ -102,6 +102,9 @@ class RetainerApp(KeysInOrder):
         self.undo_stack = UndoStack()
         self._undoing = False
         self._startup_asked = False
+        # True once the start-up is over: the first month read and the welcome screen
+        # shown if the database has no clients (keys typed before then may meet either).
+        self.started = False
         # The clients of the latest dashboard load, for "go to client …": (id, name, company).
         self.client_directory: tuple[tuple[int, str, str], ...] = ()
         self.dashboard = DashboardScreen(month=Month.of(today))
@@ -150,11 +153,16 @@ class RetainerApp(KeysInOrder):
     def _check_startup(self) -> None:
         from retainer_tui.services.catalog import startup_facts
 
-        facts = startup_facts(self.db)
+        try:
+            facts = startup_facts(self.db)
+        except DatabaseError:
+            self.call_from_thread(setattr, self, "started", True)  # the load said why
+            raise
         self.post_message(self.StartupChecked(facts.has_clients, facts.tiers, facts.currency))
 
     @on(StartupChecked)
     def _startup_checked(self, message: StartupChecked) -> None:
+        self.started = True
         self.currency = message.currency
         if not message.has_clients:
             from retainer_tui.tui.screens.welcome import WelcomeScreen
