@@ -53,17 +53,30 @@ async def test_the_next_and_previous_months_are_shown_from_what_was_loaded_ahead
         # December came from the load ahead; only January is new (the one after it).
         assert loads.count(november.next()) == 1
         assert loads[3:] == [november.next().next()]
-        # Three months are kept: back in November, October (dropped meanwhile) is loaded
-        # ahead again, then shown from there; November itself is never read again.
+        # The months two away stay kept: back in November nothing is read (October is
+        # still there); October is shown from what was kept, then September is loaded
+        # ahead. November itself is never read again.
         await pilot.press("left_square_bracket")
         await settle(app, pilot)
-        assert loads[4:] == [november.previous()]
+        assert loads[4:] == []
         await pilot.press("left_square_bracket")
         await pilot.pause()
         assert "October 2026" in month_shown(app)
         await settle(app, pilot)
-        assert loads[5:] == [november.previous().previous()]
+        assert loads[4:] == [november.previous().previous()]
         assert loads.count(november) == 1
+        # Three months on, December (three away) was dropped: it is read again.
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "December 2026" in month_shown(app)
+        await settle(app, pilot)
+        assert loads.count(november.next()) == 2
 
 
 async def test_a_write_drops_the_months_loaded_ahead(

@@ -105,14 +105,24 @@ class RetainerApp(KeysInOrder):
         # True once the start-up is over: the first month read and the welcome screen
         # shown if the database has no clients (keys typed before then may meet either).
         self.started = False
-        # The clients of the latest dashboard load, for "go to client …": (id, name, company).
-        self.client_directory: tuple[tuple[int, str, str], ...] = ()
+        self._directory: tuple[object, tuple[tuple[int, str, str], ...]] = (None, ())
         self.dashboard = DashboardScreen(month=Month.of(today))
         self._watcher = db.watcher()
         self.theme = settings.theme if settings.theme in self.available_themes else DEFAULT_THEME
         # Entries refused (unknown id or key, a key taken twice) keep their default keys.
         self.keymap_check = check_keymap(settings.keymap, source=str(config_file()))
         self.set_keymap(self.keymap_check.accepted)
+
+    @property
+    def client_directory(self) -> tuple[tuple[int, str, str], ...]:
+        """The clients of the month the dashboard shows, for "go to client …": (id, name,
+        company). Made when the palette asks, once per month loaded (not on every `]`)."""
+        view = self.dashboard.view
+        if view is None:
+            return ()
+        if self._directory[0] is not view:
+            self._directory = (view, tuple((c.id, c.name, c.company) for c in view.clients))
+        return self._directory[1]
 
     # -- start-up --------------------------------------------------------------------------
 

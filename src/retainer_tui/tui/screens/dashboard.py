@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -16,7 +17,7 @@ from textual.widgets import Header, Input, Static
 
 from retainer_tui.domain.month import Month, MonthError
 from retainer_tui.services.database import DatabaseError
-from retainer_tui.services.month_view import MonthView, load_month
+from retainer_tui.services.month_view import ClientMonth, MetricInfo, MonthView, load_month
 from retainer_tui.tui import bench_hook
 from retainer_tui.tui.client_rows import SORT_LABELS, Filter, SortKey, visible_rows
 from retainer_tui.tui.keys import DASHBOARD_KEYS, bindings
@@ -29,6 +30,46 @@ if TYPE_CHECKING:
     from textual import getters
 
     from retainer_tui.tui.app import RetainerApp
+
+
+def _months_around(month: Month, reach: int) -> list[Month]:
+    """The month and those up to `reach` either side, within the accepted range."""
+    around = [month]
+    for step in range(-reach, reach + 1):
+        if step:
+            with suppress(MonthError):  # the ends of the accepted range
+                around.append(month.step(step))
+    return around
+
+
+@dataclass(frozen=True, slots=True)
+class RowsWanted:
+    """The view settings the rows are filtered and sorted by."""
+
+    view_filter: Filter
+    show_inactive: bool
+    query: str
+    sort: SortKey
+
+    def ordered(self, view: MonthView) -> Ordered:
+        """The month's rows as shown with these settings (pure: runs in a worker too)."""
+        rows = visible_rows(
+            view.clients,
+            view_filter=self.view_filter,
+            show_inactive=self.show_inactive,
+            query=self.query,
+            sort=self.sort,
+            month=view.month,
+        )
+        return Ordered(view, self, rows, view.tracked_metrics)
+
+
+@dataclass(frozen=True, slots=True)
+class Ordered:
+    view: MonthView
+    wanted: RowsWanted
+    rows: list[ClientMonth]
+    metrics: tuple[MetricInfo, ...]  # the view's tracked metrics: a pass over every client
 
 
 class DashboardScreen(Screen[None]):
@@ -44,17 +85,19 @@ class DashboardScreen(Screen[None]):
     AUTO_FOCUS = "#clients"
 
     class MonthLoaded(Message):
-        def __init__(self, view: MonthView, request: int) -> None:
+        def __init__(self, view: MonthView, request: int, rows: Ordered | None = None) -> None:
             self.view = view
             self.request = request
+            self.rows = rows
             super().__init__()
 
     class Prefetched(Message):
         """A month beside the one shown, loaded ahead for `[` and `]`."""
 
-        def __init__(self, view: MonthView, generation: int) -> None:
+        def __init__(self, view: MonthView, generation: int, rows: Ordered) -> None:
             self.view = view
             self.generation = generation
+            self.rows = rows
             super().__init__()
 
     class LoadFailed(Message):
@@ -76,6 +119,9 @@ class DashboardScreen(Screen[None]):
         # The month shown and the months either side, loaded ahead while the data stays
         # as it was (`generation` counts the reloads that dropped them).
         self._nearby: dict[Month, MonthView] = {}
+        # Their rows filtered and sorted in the worker that loaded them (at 10,000 clients
+        # the sort alone is most of a month change), for the view settings it was given.
+        self._ordered: dict[Month, Ordered] = {}
         self._generation = 0
 
     @property
@@ -115,6 +161,7 @@ class DashboardScreen(Screen[None]):
         """(Re)load the selected month off the UI thread: the data changed (or the day,
         or the settings), so the months loaded ahead are dropped too."""
         self._nearby.clear()
+        self._ordered.clear()
         self._generation += 1
         self._load_shown()
 
@@ -122,7 +169,10 @@ class DashboardScreen(Screen[None]):
         self._request += 1
         if self.view is None or self.view.month != self.month:
             self.query_one(SummaryBar).show_loading(self.month)
-        self._load_month(self.month, self._request)
+        self._load_month(self.month, self._request, self._rows_wanted())
+
+    def _rows_wanted(self) -> RowsWanted:
+        return RowsWanted(self.view_filter, self.show_inactive, self.query_text, self.sort)
 
     def _read_month(self, month: Month) -> MonthView:
         """One month as the dashboard shows it (in a worker thread)."""
@@ -136,51 +186,53 @@ class DashboardScreen(Screen[None]):
         )
 
     @work(thread=True, exclusive=True, group="db", exit_on_error=False)
-    def _load_month(self, month: Month, request: int) -> None:
+    def _load_month(self, month: Month, request: int, wanted: RowsWanted) -> None:
         try:
             view = self._read_month(month)
         except DatabaseError as exc:
             self.post_message(self.LoadFailed(exc, request))
             return
-        self.post_message(self.MonthLoaded(view, request))
+        self.post_message(self.MonthLoaded(view, request, wanted.ordered(view)))
 
     def _prefetch_around(self, month: Month) -> None:
         """Load the months either side of `month` in the background, so that `[` and
-        `]` show them at once; only those three stay kept."""
-        around = [month]
-        for step in (-1, 1):
-            with suppress(MonthError):  # the ends of the accepted range
-                around.append(month.step(step))
-        self._nearby = {m: v for m, v in self._nearby.items() if m in around}
-        wanted = [m for m in around if m not in self._nearby]
+        `]` show them at once. Those two months away stay kept too: going back and forth
+        between two months (this one and the last) then loads nothing, and no load
+        ahead competes for the interpreter with the next key."""
+        kept = set(_months_around(month, 2))
+        self._nearby = {m: v for m, v in self._nearby.items() if m in kept}
+        self._ordered = {m: o for m, o in self._ordered.items() if m in kept}
+        wanted = [m for m in _months_around(month, 1) if m not in self._nearby]
         if wanted:
-            self._prefetch(wanted, self._generation)
+            self._prefetch(wanted, self._generation, self._rows_wanted())
 
     @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
-    def _prefetch(self, months: list[Month], generation: int) -> None:
+    def _prefetch(self, months: list[Month], generation: int, wanted: RowsWanted) -> None:
         for month in months:
             try:
                 view = self._read_month(month)
             except DatabaseError:
                 return  # the month is loaded the usual way when asked for
-            self.post_message(self.Prefetched(view, generation))
+            self.post_message(self.Prefetched(view, generation, wanted.ordered(view)))
 
     @on(Prefetched)
     def _prefetched(self, message: Prefetched) -> None:
         if message.generation == self._generation:
             self._nearby[message.view.month] = message.view
+            self._ordered[message.view.month] = message.rows
 
     @on(MonthLoaded)
     def _month_loaded(self, message: MonthLoaded) -> None:
         if message.request != self._request:
             return  # a newer load is on its way
         self._nearby[message.view.month] = message.view
+        if message.rows is not None:
+            self._ordered[message.view.month] = message.rows
         # After the frame: a load in a thread holds the GIL for stretches, and the month
         # asked for is drawn first.
         self.call_after_refresh(self._prefetch_around, message.view.month)
         self.view = message.view
         self.app.currency = message.view.currency
-        self.app.client_directory = tuple((c.id, c.name, c.company) for c in message.view.clients)
         self.query_one(SummaryBar).show(message.view)
         self.show_rows()
 
@@ -197,17 +249,15 @@ class DashboardScreen(Screen[None]):
         table = self.table
         keep = self._reveal if self._reveal is not None else table.highlighted_client_id()
         self._reveal = None
-        rows = visible_rows(
-            view.clients,
-            view_filter=self.view_filter,
-            show_inactive=self.show_inactive,
-            query=self.query_text,
-            sort=self.sort,
-            month=view.month,
-        )
+        wanted = self._rows_wanted()
+        ordered = self._ordered.get(view.month)
+        if ordered is None or ordered.view is not view or ordered.wanted != wanted:
+            ordered = wanted.ordered(view)
+            self._ordered[view.month] = ordered
+        rows = ordered.rows
         table.show(
             rows,
-            metrics=view.tracked_metrics,
+            metrics=ordered.metrics,
             month=view.month,
             currency=view.currency,
             sort_column=self.sort.column,
@@ -216,15 +266,13 @@ class DashboardScreen(Screen[None]):
         )
         self.query_one("#empty", Static).display = not view.clients
         table.display = bool(view.clients)
-        self._show_view_state(len(rows), len(view.clients))
+        self._show_view_state(len(rows), len(view.clients), ordered.metrics)
 
-    def _show_view_state(self, shown: int, total: int) -> None:
+    def _show_view_state(self, shown: int, total: int, metrics: tuple[MetricInfo, ...]) -> None:
         parts = [Content.from_markup("[b]$label[/]", label=self.view_filter.label)]
         if self.view_filter is Filter.ALL:
             parts.append(Content("everyone" if self.show_inactive else "in service this month"))
-        metric_labels = (
-            {f"m:{m.key}": m.label for m in self.view.tracked_metrics} if self.view else {}
-        )
+        metric_labels = {f"m:{m.key}": m.label for m in metrics}
         sort = SORT_LABELS.get(self.sort.column) or metric_labels.get(self.sort.column, "")
         parts.append(Content(f"sorted by {sort}{' (reversed)' if self.sort.reverse else ''}"))
         if self.query_text:
@@ -245,7 +293,7 @@ class DashboardScreen(Screen[None]):
         # Loaded ahead: shown through the same message as a load (any load still on its
         # way is for another month, and is ignored).
         self._request += 1
-        self.post_message(self.MonthLoaded(ahead, self._request))
+        self.post_message(self.MonthLoaded(ahead, self._request, self._ordered.get(month)))
 
     def action_previous_month(self) -> None:
         if (month := month_step(self, self.month, -1)) is not None:
