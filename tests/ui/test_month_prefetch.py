@@ -15,6 +15,7 @@ from retainer_tui.services import month_view
 from retainer_tui.services.client_read import get_client
 from retainer_tui.services.clients import save_client
 from retainer_tui.services.database import Database
+from retainer_tui.tui import client_rows
 from retainer_tui.tui.screens import dashboard
 from tests.ui.conftest import SIZE, AppMaker, settle, table_names
 
@@ -98,3 +99,37 @@ async def test_a_write_drops_the_months_loaded_ahead(
         await settle(app, pilot)
         assert "December 2026" in month_shown(app)
         assert "Renamed Meanwhile" in table_names(app)
+
+
+async def test_a_new_filter_orders_the_kept_months_in_the_background(
+    sample_db: Database, make_app: AppMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After `f`, the months kept beside the one shown are filtered and sorted again in a
+    worker: `]` then shows December's filtered rows without ordering them on the UI
+    thread (at 10,000 clients that is most of a month change)."""
+    import threading
+
+    on_ui_thread: list[bool] = []
+
+    def visible_rows(*args: object, **kwargs: object) -> list[month_view.ClientMonth]:
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        return client_rows.visible_rows(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dashboard, "visible_rows", visible_rows)
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")  # needs attention
+        await settle(app, pilot)
+        assert on_ui_thread[-1] is False  # the kept months, in the worker
+        on_ui_thread.clear()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert "December 2026" in month_shown(app)
+        assert True not in on_ui_thread
+        view = app.dashboard.view
+        assert view is not None
+        expected = client_rows.visible_rows(
+            view.clients, view_filter=client_rows.Filter.ATTENTION, month=view.month
+        )
+        assert table_names(app) == [c.name for c in expected]

@@ -215,6 +215,11 @@ class DashboardScreen(Screen[None]):
                 return  # the month is loaded the usual way when asked for
             self.post_message(self.Prefetched(view, generation, wanted.ordered(view)))
 
+    @work(thread=True, exclusive=True, group="reorder", exit_on_error=False)
+    def _reorder(self, views: list[MonthView], wanted: RowsWanted, generation: int) -> None:
+        for view in views:
+            self.post_message(self.Prefetched(view, generation, wanted.ordered(view)))
+
     @on(Prefetched)
     def _prefetched(self, message: Prefetched) -> None:
         if message.generation == self._generation:
@@ -254,6 +259,10 @@ class DashboardScreen(Screen[None]):
         if ordered is None or ordered.view is not view or ordered.wanted != wanted:
             ordered = wanted.ordered(view)
             self._ordered[view.month] = ordered
+            # The months kept beside it were ordered for the old settings.
+            stale = [v for m, v in self._nearby.items() if m != view.month]
+            if stale:
+                self._reorder(stale, wanted, self._generation)
         rows = ordered.rows
         table.show(
             rows,
