@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
@@ -217,7 +218,10 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="reorder", exit_on_error=False)
     def _reorder(self, views: list[MonthView], wanted: RowsWanted, generation: int) -> None:
+        worker = get_current_worker()
         for view in views:
+            if worker.is_cancelled:
+                return  # the settings changed again (a search being typed)
             self.post_message(self.Prefetched(view, generation, wanted.ordered(view)))
 
     @on(Prefetched)
