@@ -11,7 +11,6 @@ import pytest
 
 from retainer_tui import paths
 from retainer_tui.cli import main
-from retainer_tui.db.engine import Database
 from retainer_tui.domain.month import Month
 from retainer_tui.services.reports import (
     default_export_path,
@@ -31,14 +30,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-@pytest.fixture
-def sample_db(db: Database) -> Database:
-    from retainer_tui.services.sample import load_sample_data
-
-    load_sample_data(db, as_of=date(2026, 11, 20))
-    return db
 
 
 def test_report_prints_last_months_markdown(sample_db, capsys) -> None:

@@ -92,14 +92,6 @@ def test_history_follows_the_rules(db: Database) -> None:
     assert detail.series("new_followers") == [450, 100, 50]
 
 
-@pytest.fixture
-def sample_db(db: Database) -> Database:
-    from retainer_tui.services.sample import load_sample_data
-
-    load_sample_data(db, as_of=AS_OF)
-    return db
-
-
 @pytest.mark.parametrize("offset", [0, -1, -2, -5])
 def test_every_month_agrees_with_the_month_view(sample_db: Database, offset: int) -> None:
     month = Month.of(AS_OF).plus(offset)

@@ -71,14 +71,6 @@ def queue_rows(db: Database, as_of: date = AS_OF) -> list[tuple[str, str, str, s
 # ---------------------------------------------------------------- the queue, sample data
 
 
-@pytest.fixture
-def sample_db(db: Database) -> Database:
-    from retainer_tui.services.sample import load_sample_data
-
-    load_sample_data(db, as_of=AS_OF)
-    return db
-
-
 def test_sample_queue_as_of_2026_11_20(sample_db: Database) -> None:
     """Hand-computed from the sample's story on 2026-11-20:
 

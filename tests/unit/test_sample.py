@@ -103,12 +103,6 @@ def _count(db: Database, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-@pytest.fixture
-def sample_db(db: Database, as_of: date) -> Database:
-    assert load_sample_data(db, as_of=as_of) == 9
-    return db
-
-
 def test_november_statuses(sample_db: Database, as_of: date) -> None:
     view = load_month(sample_db, month=M, as_of=as_of)
     assert _summary(view) == EXPECTED_NOVEMBER
