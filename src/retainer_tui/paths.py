@@ -72,15 +72,10 @@ def db_target(explicit: str | None = None, configured: str = "") -> Path | str:
 def make_data_dir() -> Path:
     """Create the default data folder (and any missing parent) owner-only, whatever the
     umask; a folder that already exists is left as it is."""
+    from retainer_tui.services.output_file import make_private_folder
+
     folder = data_dir()
-    missing: list[Path] = []
-    probe = folder
-    while not probe.exists() and probe != probe.parent:
-        missing.append(probe)
-        probe = probe.parent
-    for part in reversed(missing):
-        part.mkdir(mode=0o700, exist_ok=True)
-        part.chmod(0o700)
+    make_private_folder(folder)
     return folder
 
 

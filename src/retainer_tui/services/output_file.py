@@ -127,7 +127,9 @@ def resolve_output(
     return Output(text, real, "new")
 
 
-def _make_folder(folder: Path) -> None:
+def make_private_folder(folder: Path) -> None:
+    """Create the folder and any missing parent, each owner-only (0700) whatever the
+    umask; a folder that already exists is left as it is."""
     missing: list[Path] = []
     probe = folder
     while not probe.exists() and probe != probe.parent:
@@ -135,7 +137,7 @@ def _make_folder(folder: Path) -> None:
         probe = probe.parent
     for part in reversed(missing):
         part.mkdir(mode=0o700, exist_ok=True)
-        part.chmod(0o700)  # whatever the umask: what the app exports is private
+        part.chmod(0o700)  # mkdir's mode is masked by the umask; chmod is not
 
 
 def _copy(data: str | bytes | Path, fh: BinaryIO) -> None:
@@ -184,7 +186,7 @@ def write_output(
                 _copy(data, fh)
             return out.real
         if make_folder is not None and out.real.parent == make_folder.expanduser().resolve():
-            _make_folder(out.real.parent)
+            make_private_folder(out.real.parent)
         _replace(out.real, data, overwrite=overwrite, shown=shown)
     except OutputRefused:
         raise
