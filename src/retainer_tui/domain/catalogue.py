@@ -24,6 +24,8 @@ BUILTIN_KEYS = frozenset(m.key for m in BUILTIN_METRICS)
 
 @dataclass(frozen=True, slots=True)
 class TierDef:
+    """A tier's terms: a built-in one here, or a stored one as the client page shows it."""
+
     name: str
     monthly_fee_cents: int
     included_hours: int

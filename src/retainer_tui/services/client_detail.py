@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.engine import Database
+from retainer_tui.domain.catalogue import TierDef
 from retainer_tui.domain.clients import ClientStatus, billable, first_tracked, in_service
 from retainer_tui.domain.goals import is_tracked, target_in_force
 from retainer_tui.domain.hours import over_included
@@ -22,6 +23,7 @@ from retainer_tui.domain.month import Month, months_between
 from retainer_tui.domain.payments import PaymentState, owed_months, payment_state, still_owed
 from retainer_tui.domain.reports import ReportState, is_owed, report_state
 from retainer_tui.domain.status import MetricStatus, metric_status, worst_status
+from retainer_tui.services.client_read import ClientContact
 from retainer_tui.services.month_view import MetricInfo, read_currency, read_metrics
 
 if TYPE_CHECKING:
@@ -31,15 +33,6 @@ if TYPE_CHECKING:
 
 # How many of the latest changes the client page lists.
 LAST_CHANGES = 5
-
-
-@dataclass(frozen=True, slots=True)
-class TierSummary:
-    name: str
-    monthly_fee_cents: int
-    included_hours: int
-    services: tuple[str, ...]
-    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +70,9 @@ class HistoryMonth:
 
 
 @dataclass(frozen=True, slots=True)
-class ClientDetail:
-    id: int
-    name: str
-    company: str
-    decision_maker: str
-    email: str
-    phone: str
-    service_type: str
+class ClientDetail(ClientContact):
     status: ClientStatus
-    tier: TierSummary | None
+    tier: TierDef | None
     monthly_fee_cents: int
     fee_override_cents: int | None
     billing_day: int
@@ -162,13 +148,13 @@ def _month_or_none(text: str | None) -> Month | None:
     return Month.stored(text) if text else None
 
 
-def _tier(row: Any) -> TierSummary | None:
+def _tier(row: Any) -> TierDef | None:
     name, fee, included, services, description = row[18:23]
     if name is None:
         return None
     # The JSON column gives the list; text only from a database read some other way.
     listed = tuple(json.loads(services)) if isinstance(services, str) else tuple(services or ())
-    return TierSummary(name, fee, included, listed, description or "")
+    return TierDef(name, fee, included, listed, description or "")
 
 
 def _owed(

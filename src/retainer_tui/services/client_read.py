@@ -58,8 +58,9 @@ DRAFT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ClientDraft))
 
 
 @dataclass(frozen=True, slots=True)
-class ClientRecord:
-    """A stored client, clean values, with its tier's name and fees resolved."""
+class ClientContact:
+    """A stored client's id and contact, as each read model of it (the form's record, the
+    client page, a prospect) begins."""
 
     id: int
     name: str
@@ -68,6 +69,12 @@ class ClientRecord:
     email: str
     phone: str
     service_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRecord(ClientContact):
+    """A stored client, clean values, with its tier's name and fees resolved."""
+
     tier_id: int | None
     tier: str | None
     tier_fee_cents: int | None

@@ -17,6 +17,7 @@ from retainer_tui.domain.pipeline import (
     is_overdue,
 )
 from retainer_tui.services.catalog import TierInfo
+from retainer_tui.services.client_read import ClientContact
 from retainer_tui.services.errors import ServiceError
 from retainer_tui.services.undo import Change
 
@@ -47,16 +48,9 @@ class ObjectionInfo:
 
 
 @dataclass(frozen=True, slots=True)
-class Prospect:
+class Prospect(ClientContact):
     """One prospect with everything the pipeline shows about it."""
 
-    id: int
-    name: str
-    company: str
-    decision_maker: str
-    email: str
-    phone: str
-    service_type: str
     status: ClientStatus
     stage: Stage
     next_action: str
