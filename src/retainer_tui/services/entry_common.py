@@ -8,17 +8,21 @@ SQLAlchemy is imported inside the functions: the app's start-up path imports thi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
+from retainer_tui.services.edit_guard import EditVersion, check_unchanged
 from retainer_tui.services.errors import FormInvalid, NotFound
+from retainer_tui.services.undo import Recorder
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from retainer_tui.db.engine import Database
     from retainer_tui.db.statements import RawConnection
 
 T = TypeVar("T")
@@ -65,6 +69,22 @@ def client_name(session: Session, client_id: int) -> str:
     if name is None:
         raise NotFound("That client no longer exists")
     return str(name)
+
+
+@contextmanager
+def month_row_write(
+    db: Database, table: str, client_id: int, month: Month, expected: EditVersion | None = None
+) -> Iterator[tuple[Session, str, Recorder]]:
+    """One write transaction on the client's `table` row for the month: the Session, the
+    client's name (NotFound when it no longer exists) and a Recorder that has touched the
+    row, after `expected` is checked (EditConflict, nothing written, when it changed)."""
+    with db.writing() as conn:
+        session = block_session(conn)
+        name = client_name(session, client_id)
+        check_unchanged(conn, expected)
+        rec = Recorder(conn)
+        rec.touch(table, (client_id, str(month)))
+        yield session, name, rec
 
 
 def metric_label(session: Session, key: str) -> str:

@@ -16,7 +16,7 @@ from retainer_tui.domain.money import format_money
 from retainer_tui.domain.month import Month
 from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
 from retainer_tui.services.entry_common import block_session as _session
-from retainer_tui.services.entry_common import client_name as _client_name
+from retainer_tui.services.entry_common import month_row_write
 from retainer_tui.services.entry_common import not_future as _not_future
 from retainer_tui.services.entry_common import read_month as _month
 from retainer_tui.services.errors import FormInvalid, NotFound
@@ -159,12 +159,7 @@ def unmark_payment(
     from retainer_tui.db.models import Payment
 
     m = _month(month)
-    with db.writing() as conn:
-        session = _session(conn)
-        name = _client_name(session, client_id)
-        check_unchanged(conn, expected)
-        rec = Recorder(conn)
-        rec.touch("payment", (client_id, str(m)))
+    with month_row_write(db, "payment", client_id, m, expected) as (session, name, rec):
         session.execute(
             delete(Payment).where(col(Payment.client_id) == client_id, col(Payment.month) == str(m))
         )

@@ -12,13 +12,12 @@ from datetime import date
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
-from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
-from retainer_tui.services.entry_common import block_session as _session
-from retainer_tui.services.entry_common import client_name as _client_name
+from retainer_tui.services.edit_guard import EditVersion, opened, watch
+from retainer_tui.services.entry_common import month_row_write
 from retainer_tui.services.entry_common import not_future as _not_future
 from retainer_tui.services.entry_common import read_field as _field
 from retainer_tui.services.entry_common import read_month as _month
-from retainer_tui.services.undo import Change, Recorder, UndoStack, record
+from retainer_tui.services.undo import Change, UndoStack, record
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +74,7 @@ def mark_report_sent(
         return day
 
     day = _field("sent_on", read_day)
-    with db.writing() as conn:
-        session = _session(conn)
-        name = _client_name(session, client_id)
-        check_unchanged(conn, expected)
-        rec = Recorder(conn)
-        rec.touch("report", (client_id, str(m)))
+    with month_row_write(db, "report", client_id, m, expected) as (session, name, rec):
         session.execute(
             upsert(session, Report, keys=["client_id", "month"], update=["sent_on"]),
             {"client_id": client_id, "month": str(m), "sent_on": day, "highlights": ""},
@@ -105,12 +99,7 @@ def unmark_report(
 
     m = _month(month)
     this_month = (col(Report.client_id) == client_id, col(Report.month) == str(m))
-    with db.writing() as conn:
-        session = _session(conn)
-        name = _client_name(session, client_id)
-        check_unchanged(conn, expected)
-        rec = Recorder(conn)
-        rec.touch("report", (client_id, str(m)))
+    with month_row_write(db, "report", client_id, m, expected) as (session, name, rec):
         session.execute(update(Report).where(*this_month).values(sent_on=None))
         session.execute(delete(Report).where(*this_month, col(Report.highlights) == ""))
         change = rec.finish(f"unmarking {name}'s {m.short_label()} report")

@@ -13,7 +13,7 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
 from retainer_tui.services.entry_common import block_session as _session
-from retainer_tui.services.entry_common import client_name as _client_name
+from retainer_tui.services.entry_common import month_row_write
 from retainer_tui.services.entry_common import read_field as _field
 from retainer_tui.services.entry_common import read_month as _month
 from retainer_tui.services.errors import FormInvalid, NotFound
@@ -157,11 +157,7 @@ def _write_hours(
     from retainer_tui.db.models import Hours
     from retainer_tui.db.statements import upsert
 
-    with db.writing() as conn:
-        session = _session(conn)
-        name = _client_name(session, client_id)
-        rec = Recorder(conn)
-        rec.touch("hours", (client_id, str(m)))
+    with month_row_write(db, "hours", client_id, m) as (session, name, rec):
         if value is None:
             session.execute(
                 delete(Hours).where(col(Hours.client_id) == client_id, col(Hours.month) == str(m))
