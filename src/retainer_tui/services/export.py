@@ -213,6 +213,12 @@ def _client_documents(session: Session, conn: Connection) -> Iterator[dict[str, 
         yield from _chunk_documents(session, conn, chunk, ids, rank)
 
 
+def _given(doc: dict[str, Any], **values: Any) -> None:
+    """Add the values the client has, in the order given: the file leaves out a field
+    that is None or empty text."""
+    doc.update((key, value) for key, value in values.items() if value is not None and value != "")
+
+
 def _chunk_documents(
     session: Session, conn: Connection, chunk: list[Any], ids: list[int], rank: dict[str, int]
 ) -> Iterator[dict[str, Any]]:
@@ -273,38 +279,17 @@ def _chunk_documents(
         notes,
     ) in chunk:
         doc: dict[str, Any] = {"name": name}
-        if tier is not None:
-            doc["tier"] = tier
-        if fee_override is not None:
-            doc["monthly_fee"] = decimal_string(fee_override)
+        fee = None if fee_override is None else decimal_string(fee_override)
+        _given(doc, tier=tier, monthly_fee=fee)
         doc["status"] = status
-        if start:
-            doc["start"] = start
-        if end:
-            doc["end"] = end
-        if tracked_from:
-            doc["tracked_from"] = tracked_from
+        _given(doc, start=start, end=end, tracked_from=tracked_from)
         doc["billing_day"] = billing_day
         doc["report_due_day"] = report_due_day
-        for key, value in (
-            ("company", company),
-            ("decision_maker", decision_maker),
-            ("email", email),
-            ("phone", phone),
-        ):
-            if value:
-                doc[key] = value
+        _given(doc, company=company, decision_maker=decision_maker, email=email, phone=phone)
         doc["service_type"] = service_type
-        if stage:
-            doc["stage"] = stage
-        if next_action:
-            doc["next_action"] = next_action
-        if next_action_on:
-            doc["next_action_on"] = date.fromisoformat(next_action_on)
-        if objections:
-            doc["objections"] = objections
-        if notes:
-            doc["notes"] = notes
+        on = date.fromisoformat(next_action_on) if next_action_on else None
+        _given(doc, stage=stage, next_action=next_action, next_action_on=on)
+        _given(doc, objections=objections, notes=notes)
         goals = _by_month(goals_of[client_id], rank)
         if goals:
             doc["goals"] = goals
