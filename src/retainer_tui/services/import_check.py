@@ -233,11 +233,18 @@ class Validator(RowReader):
         seen.add(key)
         return name
 
+    def named_entry(
+        self, section: str, index: int, raw: dict[str, Any], allowed: tuple[str, ...]
+    ) -> tuple[str, Any]:
+        """A tier's or client's place in the file and its name checked (BAD when refused);
+        a key it may not have is a problem."""
+        place = entry_place(section, index, raw)
+        self.unknown_keys(place, raw, allowed)
+        return place, self.check(f"{place}.name", v.name, raw.get("name", ""), "name")
+
     def tier(self, index: int, raw: dict[str, Any], seen: set[str]) -> None:
-        place = entry_place("tiers", index, raw)
-        self.unknown_keys(place, raw, TIER_KEYS)
+        place, name = self.named_entry("tiers", index, raw, TIER_KEYS)
         check = self.check
-        name = check(f"{place}.name", v.name, raw.get("name", ""), "name")
         key = name_key(name) if name is not BAD else ""
         if name is not BAD:
             name = self.named_once(place, name, key, seen)
@@ -323,10 +330,7 @@ class Validator(RowReader):
         return BAD
 
     def client(self, index: int, raw: dict[str, Any], seen: set[str]) -> None:
-        place = entry_place("clients", index, raw)
-        self.unknown_keys(place, raw, CLIENT_KEYS)
-        check = self.check
-        name = check(f"{place}.name", v.name, raw.get("name", ""), "name")
+        place, name = self.named_entry("clients", index, raw, CLIENT_KEYS)
         stored: Any = None
         if name is not BAD:
             key = name_key(name)
