@@ -23,7 +23,7 @@ from retainer_tui.domain.month import Month, months_between
 from retainer_tui.domain.payments import PaymentState, owed_months, payment_state, still_owed
 from retainer_tui.domain.reports import ReportState, is_owed, report_state
 from retainer_tui.domain.status import MetricStatus, metric_status, worst_status
-from retainer_tui.services.client_read import ClientContact
+from retainer_tui.services.client_read import ClientContact, contact_columns, contact_of
 from retainer_tui.services.month_view import MetricInfo, read_currency, read_metrics
 
 if TYPE_CHECKING:
@@ -114,13 +114,7 @@ def _client_row(session: Session, client_id: int) -> Any:
 
     return session.execute(
         select(
-            col(Client.id),
-            col(Client.name),
-            col(Client.company),
-            col(Client.decision_maker),
-            col(Client.email),
-            col(Client.phone),
-            col(Client.service_type),
+            *contact_columns(),
             col(Client.status),
             col(Client.fee_override_cents),
             col(Client.billing_day),
@@ -339,13 +333,7 @@ def _load(
 
     fee_override = row[8]
     return ClientDetail(
-        id=row[0],
-        name=row[1],
-        company=row[2],
-        decision_maker=row[3],
-        email=row[4],
-        phone=row[5],
-        service_type=row[6],
+        **contact_of(row)[0],
         status=status,
         tier=tier,
         monthly_fee_cents=fee,

@@ -7,6 +7,7 @@ the app imports this module on its start-up path, and its first frame must not w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
@@ -69,6 +70,25 @@ class ClientContact:
     email: str
     phone: str
     service_type: str
+
+
+CONTACT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ClientContact))
+
+
+def contact_columns() -> list[Any]:
+    """The client table's columns of ClientContact's fields, in their order: a read
+    selects them first and contact_of(row) gives them back by name."""
+    from sqlmodel import col
+
+    from retainer_tui.db.models import Client
+
+    return [col(getattr(Client, name)) for name in CONTACT_FIELDS]
+
+
+def contact_of(row: Sequence[Any]) -> tuple[dict[str, Any], Sequence[Any]]:
+    """The ClientContact fields of a row that selected contact_columns() first, and the
+    row's other values."""
+    return dict(zip(CONTACT_FIELDS, row, strict=False)), row[len(CONTACT_FIELDS) :]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,26 +157,20 @@ def _select() -> Select[*tuple[Any, ...]]:
     from retainer_tui.db.models import Tier as T
 
     columns = (
-        C.id, C.name, C.company, C.decision_maker, C.email, C.phone, C.service_type,
-        C.tier_id, T.name, T.monthly_fee_cents, T.included_hours, C.fee_override_cents,
-        C.billing_day, C.report_due_day, C.start_month, C.end_month, C.status, C.notes,
-        C.stage, C.next_action, C.next_action_on, C.objections, C.tracked_from,
+        *contact_columns(), C.tier_id, T.name, T.monthly_fee_cents, T.included_hours,
+        C.fee_override_cents, C.billing_day, C.report_due_day, C.start_month, C.end_month,
+        C.status, C.notes, C.stage, C.next_action, C.next_action_on, C.objections,
+        C.tracked_from,
     )  # fmt: skip
     return select(*map(col, columns)).outerjoin(T, col(T.id) == col(C.tier_id))
 
 
 def _record(row: Any) -> ClientRecord:
-    (cid, name, company, dm, email, phone, service, tier_id, tier, tier_fee, included,
-     override, billing, report_day, start, end, status, notes, stage, next_action,
-     next_on, objections, tracked) = row  # fmt: skip
+    contact, rest = contact_of(row)
+    (tier_id, tier, tier_fee, included, override, billing, report_day, start, end, status,
+     notes, stage, next_action, next_on, objections, tracked) = rest  # fmt: skip
     return ClientRecord(
-        id=cid,
-        name=name,
-        company=company,
-        decision_maker=dm,
-        email=email,
-        phone=phone,
-        service_type=service,
+        **contact,
         tier_id=tier_id,
         tier=tier,
         tier_fee_cents=tier_fee,

@@ -29,6 +29,7 @@ from retainer_tui.domain.pipeline import (
 )
 from retainer_tui.services.catalog import TierInfo, read_tiers
 from retainer_tui.services.catalog import database_currency as _currency
+from retainer_tui.services.client_read import contact_columns, contact_of
 from retainer_tui.services.errors import NotFound
 from retainer_tui.services.pipeline_models import (
     MetricRef,
@@ -79,13 +80,7 @@ def _prospect_select() -> Select:
     ct, rt, xt = (aliased(Tier, name=n) for n in ("ct", "rt", "xt"))
     # A list typed Any: mypy sees each field's Python type, not its column.
     columns: list[Any] = [
-        Client.id,
-        Client.name,
-        Client.company,
-        Client.decision_maker,
-        Client.email,
-        Client.phone,
-        Client.service_type,
+        *contact_columns(),
         Client.status,
         Client.stage,
         Client.next_action,
@@ -168,11 +163,11 @@ def _targets(raw: Any) -> tuple[tuple[str, int], ...]:
 
 
 def _prospect(row: Sequence[Any], objections: tuple[ObjectionInfo, ...] = ()) -> Prospect:
-    (cid, name, company, dm, email, phone, service, status, stage_text, next_action,
-     next_on, objection_notes, billing_day, start, tier_id, tier, fee,
-     workload, goals, targets, extras, rec_id, rec, rec_fee, chosen_id, chosen, chosen_fee,
-     sent_on, subject, body, markdown, trial_fee, trial_start, trial_end, criteria, outcome,
-     retained_on, lost_reason, lost_from, lost_on) = row  # fmt: skip
+    contact, rest = contact_of(row)
+    (status, stage_text, next_action, next_on, objection_notes, billing_day, start, tier_id,
+     tier, fee, workload, goals, targets, extras, rec_id, rec, rec_fee, chosen_id, chosen,
+     chosen_fee, sent_on, subject, body, markdown, trial_fee, trial_start, trial_end,
+     criteria, outcome, retained_on, lost_reason, lost_from, lost_on) = rest  # fmt: skip
     lost_stage = None
     if lost_from:
         try:
@@ -181,13 +176,7 @@ def _prospect(row: Sequence[Any], objections: tuple[ObjectionInfo, ...] = ()) ->
             lost_stage = None
     extras_list = _json(extras, [])
     return Prospect(
-        id=cid,
-        name=name,
-        company=company,
-        decision_maker=dm,
-        email=email,
-        phone=phone,
-        service_type=service,
+        **contact,
         status=ClientStatus(status),
         stage=stored_stage(stage_text, status),
         next_action=next_action,
