@@ -1,8 +1,7 @@
 """Goals: targets set from a month on (carried forward), a tier's defaults applied, the
 history of a client's targets and the targets in force in a month.
 
-SQLAlchemy is imported inside the functions: the app's start-up path imports this module
-(through services.entries) and must not wait for it.
+Like every entry module it imports SQLAlchemy inside its functions (services.entries).
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """Metrics: a user-defined metric added at the end of the catalogue.
 
-SQLAlchemy is imported inside the functions: the app's start-up path imports this module
-(through services.entries) and must not wait for it.
+Like every entry module it imports SQLAlchemy inside its functions (services.entries).
 """
 
 from __future__ import annotations

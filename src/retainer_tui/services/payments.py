@@ -1,7 +1,6 @@
 """Payments: money received for a month's retainer (in instalments), unmarked, read back.
 
-SQLAlchemy is imported inside the functions: the app's start-up path imports this module
-(through services.entries) and must not wait for it.
+Like every entry module it imports SQLAlchemy inside its functions (services.entries).
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
 """Report marks: a month's report marked sent (or not after all), and the date it was sent.
 
-SQLAlchemy is imported inside the functions: the app's start-up path imports this module
-(through services.entries) and must not wait for it.
+Like every entry module it imports SQLAlchemy inside its functions (services.entries).
 """
 
 from __future__ import annotations
