@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import string
 import tempfile
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,10 @@ names = (
     .map("".join)
     .map(str.strip)
     .filter(lambda s: bool(s) and "\t" not in s and len(s) <= 200)
-    # Invisible characters are refused in names (see domain/names.py).
+    # Invisible characters are refused in names (see domain/names.py), and so is a name
+    # of only accents (domain.validation.name).
     .filter(lambda s: invisible_character(s) is None)
+    .filter(lambda s: not all(unicodedata.category(ch).startswith(("M", "Z")) for ch in s))
 )
 texts = (
     st.lists(st.one_of(_PRINTABLE, _TRICKY, st.just("\n")), max_size=30)
