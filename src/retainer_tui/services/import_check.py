@@ -263,7 +263,8 @@ class Validator(RowReader):
                 f"{place}.included_hours", v.count, raw.get("included_hours", 0), "included hours"
             )
         if whole or "services" in raw:
-            values["services"] = self.services(f"{place}.services", raw.get("services", []))
+            services = self.names(f"{place}.services", raw.get("services", []), "a service")
+            values["services"] = services if services is BAD else json.dumps(services)
         if whole or "description" in raw:
             values["description"] = check(
                 f"{place}.description", v.long_text, raw.get("description"), "description"
@@ -274,19 +275,21 @@ class Validator(RowReader):
         if name is not BAD and goals is not BAD and BAD not in values.values():
             self.plan.tiers.append(TierPlan(name, key, values, goals))
 
-    def services(self, place: str, raw: object) -> str | Any:
+    def names(self, place: str, raw: object, what: str) -> list[str] | Any:
+        """A list of texts each read as a name (`what` is one, in a problem): a tier's
+        services, a prospect's extra services; BAD when it is not a list or any is refused."""
         if not isinstance(raw, list):
             self.problem(place, "must be a list of texts")
             return BAD
-        services: list[str] = []
+        names: list[str] = []
         refused = False
         for number, item in enumerate(raw, start=1):
-            service = self.check(f"{place}[{number}]", v.name, item, "a service")
-            if service is BAD:
+            name = self.check(f"{place}[{number}]", v.name, item, what)
+            if name is BAD:
                 refused = True
             else:
-                services.append(service)
-        return BAD if refused else json.dumps(services)
+                names.append(name)
+        return BAD if refused else names
 
     def tier_goals(self, place: str, raw: object) -> list[tuple[str, int]] | Any:
         """goals = { metric = default target, ... } on a tier; None when absent, BAD when

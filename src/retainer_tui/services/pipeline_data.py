@@ -169,7 +169,7 @@ def prospect_document(
 
 
 class Checker(Protocol):
-    """What the importer's validator offers (services/importer.py _Validator)."""
+    """What the importer's validator offers (services.import_check.Validator)."""
 
     tier_names: set[str]
     metric_keys: set[str]
@@ -181,6 +181,8 @@ class Checker(Protocol):
     def unknown_keys(self, place: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None: ...
 
     def tables(self, place: str, raw: object) -> list[tuple[int, dict[str, Any]]]: ...
+
+    def names(self, place: str, raw: object, what: str) -> list[str] | Any: ...
 
 
 @dataclass(slots=True)
@@ -277,19 +279,10 @@ def read_prospect(checker: Checker, place: str, raw: object) -> tuple[ProspectPl
             plan.values["targets"] = json.dumps(clean)
     extras = raw.get("extra_services")
     if extras is not None:
-        if not isinstance(extras, list):
-            checker.problem(f"{place}.extra_services", "must be a list of texts")
+        names = checker.names(f"{place}.extra_services", extras, "an extra service")
+        if _refused(names):
             ok = False
         else:
-            names = []
-            for number, item in enumerate(extras, start=1):
-                name = checker.check(
-                    f"{place}.extra_services[{number}]", v.name, item, "an extra service"
-                )
-                if _refused(name):
-                    ok = False
-                else:
-                    names.append(name)
             plan.values["extra_services"] = json.dumps(names, ensure_ascii=False)
     for index, entry in checker.tables(f"{place}.objections", raw.get("objections")):
         where = f"{place}.objections[{index}]"
