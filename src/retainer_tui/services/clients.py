@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
@@ -32,6 +32,8 @@ from retainer_tui.services.undo import (
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from retainer_tui.services.pipeline_prospect import ProspectDraft
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in ClientStatus)
 SERVICE_TYPES: tuple[str, ...] = tuple(s.value for s in ServiceType)
@@ -84,28 +86,11 @@ def _tier_id(session: Session, name: str) -> int | None:
     return id_named(session, "tier", name, None)
 
 
-class Contact(Protocol):
-    """The fields a client's form and a prospect's share, as typed."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def company(self) -> str: ...
-    @property
-    def decision_maker(self) -> str: ...
-    @property
-    def email(self) -> str: ...
-    @property
-    def phone(self) -> str: ...
-    @property
-    def service_type(self) -> str: ...
-
-
 def clean_contact(
-    session: Session, draft: Contact, client_id: int | None
+    session: Session, draft: ClientDraft | ProspectDraft, client_id: int | None
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """The contact's column values (a name no other client has, by name_key), and the
-    messages of the fields that were refused."""
+    """The contact fields a client's form and a prospect's share: their column values (a
+    name no other client has, by name_key), and the messages of those refused."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
 
@@ -134,13 +119,13 @@ def _clean(
     """Column values from a draft, and the messages of the fields that were refused."""
     values, errors = clean_contact(session, draft, client_id)
 
-    def check(field: str, column: str, read: object) -> None:
+    def check(field: str, read: Callable[[], object], column: str = "") -> None:
         try:
-            values[column] = read()  # type: ignore[operator]
+            values[column or field] = read()
         except v.InvalidValue as exc:
             errors[field] = str(exc)
 
-    check("status", "status", lambda: v.choice(draft.status, list(STATUSES), "status"))
+    check("status", lambda: v.choice(draft.status, list(STATUSES), "status"))
     try:
         tier_name = v.optional_line(draft.tier, "tier")
         if tier_name:
@@ -154,25 +139,17 @@ def _clean(
         errors["tier"] = str(exc)
     override = draft.fee_override.strip() if isinstance(draft.fee_override, str) else ""
     if override:
-        check("fee_override", "fee_override_cents", lambda: v.money(override, "fee override"))
+        check("fee_override", lambda: v.money(override, "fee override"), "fee_override_cents")
     else:
         values["fee_override_cents"] = None
-    check("billing_day", "billing_day", lambda: v.day_of_month(draft.billing_day, "billing day"))
-    check(
-        "report_due_day",
-        "report_due_day",
-        lambda: v.day_of_month(draft.report_due_day, "report day"),
-    )
-    check("start_month", "start_month", lambda: v.optional_month(draft.start_month, "start month"))
-    check("end_month", "end_month", lambda: v.optional_month(draft.end_month, "end month"))
+    check("billing_day", lambda: v.day_of_month(draft.billing_day, "billing day"))
+    check("report_due_day", lambda: v.day_of_month(draft.report_due_day, "report day"))
+    check("start_month", lambda: v.optional_month(draft.start_month, "start month"))
+    check("end_month", lambda: v.optional_month(draft.end_month, "end month"))
     start, end = values.get("start_month"), values.get("end_month")
     if isinstance(start, Month) and isinstance(end, Month) and end < start:
         errors["end_month"] = f"end month must not be before the start month ({start})"
-    check(
-        "tracked_from",
-        "tracked_from",
-        lambda: v.optional_month(draft.tracked_from, "tracked-from month"),
-    )
+    check("tracked_from", lambda: v.optional_month(draft.tracked_from, "tracked-from month"))
     tracked = values.get("tracked_from")
     if isinstance(start, Month) and isinstance(tracked, Month):
         if tracked < start:
@@ -188,15 +165,11 @@ def _clean(
         and values.get("end_month") is None
     ):
         errors["end_month"] = "an ended client needs its last month of service (YYYY-MM)"
-    check("notes", "notes", lambda: v.long_text(draft.notes, "notes"))
-    check("stage", "stage", lambda: v.optional_line(draft.stage, "stage"))
-    check("next_action", "next_action", lambda: v.optional_line(draft.next_action, "next action"))
-    check(
-        "next_action_on",
-        "next_action_on",
-        lambda: v.optional_date(draft.next_action_on, "next action date"),
-    )
-    check("objections", "objections", lambda: v.long_text(draft.objections, "objections"))
+    check("notes", lambda: v.long_text(draft.notes, "notes"))
+    check("stage", lambda: v.optional_line(draft.stage, "stage"))
+    check("next_action", lambda: v.optional_line(draft.next_action, "next action"))
+    check("next_action_on", lambda: v.optional_date(draft.next_action_on, "next action date"))
+    check("objections", lambda: v.long_text(draft.objections, "objections"))
     # Months are stored as 'YYYY-MM' text; next_action_on stays a date for its Date column.
     for column in ("start_month", "end_month", "tracked_from"):
         value = values.get(column)
