@@ -1,6 +1,6 @@
 """What the entry modules share: a typed value read or refused as FormInvalid on its
 field (or its refusal kept with the form's others), the Session of a db.write() block,
-and the names a change is described by.
+the names a change is described by, and the opening of a write on a client's month row.
 
 SQLAlchemy is imported inside the functions: the app's start-up path imports this module
 (through services.entries) and must not wait for it.
