@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
-from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
+from retainer_tui.services.edit_guard import (
+    EditVersion,
+    Watch,
+    check_unchanged,
+    opened,
+    watch,
+)
 from retainer_tui.services.entry_common import block_session as _session
 from retainer_tui.services.entry_common import client_name as _client_name
 from retainer_tui.services.entry_common import metric_label as _metric_label
@@ -275,6 +281,14 @@ def goal_history(
     db: Database, *, client_id: int, metric: str | None = None
 ) -> tuple[GoalStep, ...]:
     """Every target change, per metric in catalogue order, oldest month first."""
+    with db.reading() as session:
+        return read_history(session, client_id, metric)
+
+
+def read_history(
+    session: Session, client_id: int, metric: str | None = None
+) -> tuple[GoalStep, ...]:
+    """goal_history() inside the caller's unit of work."""
     from sqlalchemy import select
     from sqlmodel import col
 
@@ -288,8 +302,7 @@ def goal_history(
     if metric is not None:
         stmt = stmt.where(col(Goal.metric_key) == metric)
     stmt = stmt.order_by(col(Metric.position), col(Metric.key), col(Goal.month))
-    with db.reading() as session:
-        rows = session.execute(stmt).all()
+    rows = session.execute(stmt).all()
     steps: list[GoalStep] = []
     previous: dict[str, int] = {}
     for key, month, target in rows:
@@ -302,12 +315,26 @@ def targets_in_force(
     db: Database, *, client_id: int, month: Month | str
 ) -> dict[str, TargetInForce]:
     """The target for each metric in a month (carry-forward), 0 targets included."""
-    m = _month(month)
     with db.reading() as session:
-        rows = _in_force(session, client_id, m)
+        return read_targets(session, client_id, _month(month))
+
+
+def read_targets(session: Session, client_id: int, month: Month) -> dict[str, TargetInForce]:
+    """targets_in_force() inside the caller's unit of work."""
+    rows = _in_force(session, client_id, month)
     return {key: TargetInForce(key, target, Month.stored(set_in)) for key, target, set_in in rows}
+
+
+def read_tier_defaults(session: Session, client_id: int) -> TierDefaults | None:
+    """tier_defaults() inside the caller's unit of work."""
+    return _tier_defaults(session, client_id)
+
+
+def goals_watch(client_id: int) -> Watch:
+    """The rows the goals form edits: every target of the client."""
+    return watch("goal", client_id=client_id)
 
 
 def goals_version(db: Database, *, client_id: int) -> EditVersion:
     """Every target of the client as the goals form opens, for set_goals(expected=)."""
-    return opened(db, watch("goal", client_id=client_id))
+    return opened(db, goals_watch(client_id))

@@ -13,7 +13,13 @@ from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.month import Month
-from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
+from retainer_tui.services.edit_guard import (
+    EditVersion,
+    Watch,
+    check_unchanged,
+    opened,
+    watch,
+)
 from retainer_tui.services.entry_common import block_session as _session
 from retainer_tui.services.entry_common import month_row_write
 from retainer_tui.services.entry_common import not_future as _not_future
@@ -168,21 +174,30 @@ def unmark_payment(
 
 def payment_for(db: Database, *, client_id: int, month: Month | str) -> tuple[int, date] | None:
     """(amount in cents, received date) when the month's retainer was received."""
+    with db.reading() as session:
+        return read_payment(session, client_id, _month(month))
+
+
+def read_payment(session: Session, client_id: int, month: Month) -> tuple[int, date] | None:
+    """payment_for() inside the caller's unit of work."""
     from sqlalchemy import select
     from sqlmodel import col
 
     from retainer_tui.db.models import Payment
 
-    m = _month(month)
-    with db.reading() as session:
-        row = session.execute(
-            select(col(Payment.amount_cents), col(Payment.received_on)).where(
-                col(Payment.client_id) == client_id, col(Payment.month) == str(m)
-            )
-        ).first()
+    row = session.execute(
+        select(col(Payment.amount_cents), col(Payment.received_on)).where(
+            col(Payment.client_id) == client_id, col(Payment.month) == str(month)
+        )
+    ).first()
     return (int(row[0]), row[1]) if row else None
+
+
+def payment_watch(client_id: int, month: Month) -> Watch:
+    """The rows the payment form edits: the month's payment."""
+    return watch("payment", client_id=client_id, month=str(month))
 
 
 def payment_version(db: Database, *, client_id: int, month: Month | str) -> EditVersion:
     """The month's payment as a form opens it, for mark_payment(expected=)."""
-    return opened(db, watch("payment", client_id=client_id, month=str(_month(month))))
+    return opened(db, payment_watch(client_id, _month(month)))

@@ -12,6 +12,15 @@ None of them imports SQLAlchemy at module level, so neither does this one.
 from __future__ import annotations
 
 from retainer_tui.services.catalog import TierInfo
+from retainer_tui.services.pipeline_forms import (
+    ProspectForm,
+    TierPickForm,
+    TrialForm,
+    discovery_form,
+    prospect_form,
+    tier_pick_form,
+    trial_form,
+)
 from retainer_tui.services.pipeline_models import (
     MetricRef,
     ObjectionInfo,
@@ -66,6 +75,13 @@ from retainer_tui.services.pipeline_stages import (
 )
 
 __all__ = [
+    "ProspectForm",
+    "TierPickForm",
+    "TrialForm",
+    "discovery_form",
+    "prospect_form",
+    "tier_pick_form",
+    "trial_form",
     "discovery_version",
     "prospect_version",
     "MAX_EXTRA_SERVICES",

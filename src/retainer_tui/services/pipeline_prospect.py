@@ -22,7 +22,13 @@ from retainer_tui.domain.pipeline import (
     default_next_action,
 )
 from retainer_tui.services.clients import clean_contact
-from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
+from retainer_tui.services.edit_guard import (
+    EditVersion,
+    Watch,
+    check_unchanged,
+    opened,
+    watch,
+)
 from retainer_tui.services.entry_common import check_field as _check
 from retainer_tui.services.errors import FormInvalid, NotFound
 from retainer_tui.services.pipeline_models import PipelineChange, Prospect
@@ -337,13 +343,23 @@ def save_objections(
     )
 
 
+def prospect_watch(client_id: int) -> Watch:
+    """The rows the prospect form edits: the client's contact and next action."""
+    columns = tuple(f.name for f in fields(ProspectDraft))
+    return watch("client", columns=columns, id=client_id)
+
+
+def discovery_watch(client_id: int) -> Watch:
+    """The rows the discovery form edits: the prospect's discovery notes."""
+    columns = ("workload", "goals", "targets", "extra_services")
+    return watch("prospect", columns=columns, client_id=client_id)
+
+
 def prospect_version(db: Database, *, client_id: int) -> EditVersion:
     """The prospect's contact and next action as the form opens, for save_prospect(expected=)."""
-    columns = tuple(f.name for f in fields(ProspectDraft))
-    return opened(db, watch("client", columns=columns, id=client_id))
+    return opened(db, prospect_watch(client_id))
 
 
 def discovery_version(db: Database, *, client_id: int) -> EditVersion:
     """The discovery notes as the form opens, for save_discovery(expected=)."""
-    columns = ("workload", "goals", "targets", "extra_services")
-    return opened(db, watch("prospect", columns=columns, client_id=client_id))
+    return opened(db, discovery_watch(client_id))

@@ -7,16 +7,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from retainer_tui.db.engine import Database
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
-from retainer_tui.services.edit_guard import EditVersion, opened, watch
+from retainer_tui.services.edit_guard import (
+    EditVersion,
+    Watch,
+    opened,
+    watch,
+)
 from retainer_tui.services.entry_common import month_row_write
 from retainer_tui.services.entry_common import not_future as _not_future
 from retainer_tui.services.entry_common import read_field as _field
 from retainer_tui.services.entry_common import read_month as _month
 from retainer_tui.services.undo import Change, UndoStack, record
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,18 +38,22 @@ class ReportSaved:
 
 def report_sent_on(db: Database, *, client_id: int, month: Month | str) -> date | None:
     """The day the month's report was marked sent; None when it was not."""
+    with db.reading() as session:
+        return read_sent_on(session, client_id, _month(month))
+
+
+def read_sent_on(session: Session, client_id: int, month: Month) -> date | None:
+    """report_sent_on() inside the caller's unit of work."""
     from sqlalchemy import select
     from sqlmodel import col
 
     from retainer_tui.db.models import Report
 
-    m = _month(month)
-    with db.reading() as session:
-        sent: date | None = session.execute(
-            select(col(Report.sent_on)).where(
-                col(Report.client_id) == client_id, col(Report.month) == str(m)
-            )
-        ).scalar()
+    sent: date | None = session.execute(
+        select(col(Report.sent_on)).where(
+            col(Report.client_id) == client_id, col(Report.month) == str(month)
+        )
+    ).scalar()
     return sent
 
 
@@ -105,7 +118,11 @@ def unmark_report(
     return ReportSaved(client_id, m, None, record(undo, change))
 
 
+def report_watch(client_id: int, month: Month) -> Watch:
+    """The rows the report form edits: the month's mark (its sent date)."""
+    return watch("report", columns=("sent_on",), client_id=client_id, month=str(month))
+
+
 def report_version(db: Database, *, client_id: int, month: Month | str) -> EditVersion:
     """The month's report mark (its sent date) as a form opens it, for expected=."""
-    m = str(_month(month))
-    return opened(db, watch("report", columns=("sent_on",), client_id=client_id, month=m))
+    return opened(db, report_watch(client_id, _month(month)))

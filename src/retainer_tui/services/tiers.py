@@ -20,7 +20,13 @@ from retainer_tui.services.catalog import (
     name_taken,
     read_tiers,
 )
-from retainer_tui.services.edit_guard import EditVersion, check_unchanged, opened, watch
+from retainer_tui.services.edit_guard import (
+    EditVersion,
+    Watch,
+    check_unchanged,
+    opened,
+    watch,
+)
 from retainer_tui.services.entry_common import check_field
 from retainer_tui.services.errors import FormInvalid, InUse, NotFound
 from retainer_tui.services.undo import Change, Recorder, UndoStack, record, touch_dependents
@@ -368,6 +374,11 @@ def move_tier(db: Database, *, tier_id: int, offset: int, undo: UndoStack | None
     return record(undo, change)
 
 
+def tier_watches(tier_id: int) -> tuple[Watch, ...]:
+    """The rows the tier form edits: the tier and its default goals."""
+    return watch("tier", id=tier_id), watch("tier_goal", tier_id=tier_id)
+
+
 def tier_version(db: Database, *, tier_id: int) -> EditVersion:
     """The tier and its goals as the tier form opens, for save_tier(expected=)."""
-    return opened(db, watch("tier", id=tier_id), watch("tier_goal", tier_id=tier_id))
+    return opened(db, *tier_watches(tier_id))

@@ -36,6 +36,10 @@ STUCK_AFTER = 2.0
 # showing what it refused): long enough for any save on a loaded machine, short enough
 # that a database locked by another process never takes the keyboard with it.
 SAVE_HOLD = 0.5
+# Keys typed as a form opens wait this long at most for what it shows to fill its fields
+# (a read takes milliseconds); a database that does not answer hands the keys to the
+# fields already drawn, which keep what is typed in them when the data comes.
+LOAD_HOLD = 1.0
 
 
 class TrackedKey(events.Key):
@@ -88,7 +92,8 @@ class KeysInOrder(App[Any]):
         self._key_paused = 0
         # Screens still placing the focus after a dialog closed (keys_held).
         self._key_holds = 0
-        # Saves whose outcome the next key still waits for (keys_held_for_save).
+        # Saves (and form loads) the next key still waits for (keys_held_for_save,
+        # keys_held_for_load).
         self._key_saves = 0
         self._key_since = monotonic()
 
@@ -195,6 +200,17 @@ def keys_held_for_save(app: App[Any]) -> Callable[[], None]:
     """Hold the keys typed after a save until its outcome has drawn (ctrl+s then the
     next field's value, typed at once, go to the screen the save leads to), for at most
     SAVE_HOLD; returns the release, to call once the outcome is shown (twice is fine)."""
+    return _keys_held_until_released(app, SAVE_HOLD)
+
+
+def keys_held_for_load(app: App[Any]) -> Callable[[], None]:
+    """Hold the keys typed as a form opens until what it shows has filled its fields (a
+    burst typed into a form lands on the stored values, not under them), for at most
+    LOAD_HOLD; returns the release, to call once the fields are filled (twice is fine)."""
+    return _keys_held_until_released(app, LOAD_HOLD)
+
+
+def _keys_held_until_released(app: App[Any], at_most: float) -> Callable[[], None]:
     if not isinstance(app, KeysInOrder):
         return lambda: None
     app._key_saves += 1
@@ -212,5 +228,5 @@ def keys_held_for_save(app: App[Any]) -> Callable[[], None]:
         app._key_since = monotonic()
         app.call_later(lambda: app.screen.call_after_refresh(app.call_later, app._resume_typed))
 
-    timer = app.set_timer(SAVE_HOLD, release)
+    timer = app.set_timer(at_most, release)
     return release

@@ -15,9 +15,10 @@ from retainer_tui.domain.clients import ClientStatus
 from retainer_tui.domain.money import format_money
 from retainer_tui.domain.month import Month, MonthError
 from retainer_tui.services.catalog import TierInfo
-from retainer_tui.services.client_read import ClientRecord, get_client
+from retainer_tui.services.client_read import ClientRecord
 from retainer_tui.services.clients import (
     STATUSES,
+    ClientData,
     ClientDeleted,
     ClientDraft,
     ClientSaved,
@@ -28,10 +29,10 @@ from retainer_tui.services.clients import (
 )
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
-from retainer_tui.services.tiers import list_tiers
+from retainer_tui.services.form_data import ClientForm, client_form
 from retainer_tui.tui.entry_keys import CLIENT_FORM_KEYS
 from retainer_tui.tui.keys import bindings
-from retainer_tui.tui.screens.form_base import FormScreen, Write
+from retainer_tui.tui.screens.form_base import FormScreen, Read, Write
 from retainer_tui.tui.widgets.form_field import FormField, service_type_field, text_input
 
 NO_TIER = "No tier"
@@ -75,19 +76,16 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
         self.today = today
         self.client_id = client_id
         self.currency = currency
-        self.tiers = list_tiers(db)
-        self.record: ClientRecord | None = (
-            get_client(db, client_id=client_id) if client_id is not None else None
-        )
-        if client_id is not None and self.record is None:
-            raise DatabaseError("That client no longer exists; the dashboard was out of date")
-        if self.record is not None:
-            self.draft = self.record.draft()
+        # Read by load(): the tiers to pick from, and the client edited.
+        self.tiers: tuple[TierInfo, ...] = ()
+        self.record: ClientRecord | None = None
+        if client_id is not None:
+            self.draft = ClientDraft()  # the fields stay blank until the client is read
         else:
             self.draft = ClientDraft(
                 start_month=str(Month.of(today)), report_due_day=str(default_report_day)
             )
-        self.TITLE_TEXT = f"Edit {self.record.name}" if self.record else "New client"
+        self.TITLE_TEXT = "Edit client" if client_id is not None else "New client"
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -177,7 +175,7 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
             with Horizontal(classes="form-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-                if self.record is not None:
+                if self.client_id is not None:
                     yield Button("Archive", id="archive", variant="warning", compact=True)
                     yield Button("Delete…", id="delete", variant="error", compact=True)
         yield Footer()
@@ -185,6 +183,37 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#name", Input).focus()
+
+    def load(self) -> Read:
+        db, client_id = self.db, self.client_id
+        return lambda: client_form(db, client_id=client_id)
+
+    def loaded(self, data: ClientForm) -> None:
+        self.tiers = data.tiers
+        self.query_one("#tier", Select).set_options(
+            [(tier_option(t, self.currency), t.name) for t in self.tiers]
+        )
+        if data.record is None:
+            return
+        self.record, self.draft = data.record, data.record.draft()
+        self.TITLE_TEXT = f"Edit {data.record.name}"
+        self.query_one("#client-dialog").border_title = self.TITLE_TEXT
+        d = self.draft
+        known_tier = any(t.name == d.tier for t in self.tiers)
+        self.fill(
+            {
+                **{f: str(getattr(d, f)) for f in _SHOWN},
+                "tier": d.tier if known_tier else "",
+                "status": d.status if d.status in STATUSES else "active",
+            }
+        )
+        self.query_one("#field-tracked_from", FormField).display = self._offers_tracked_from(
+            self.query_one("#start_month", Input).value
+        )
+        self.query_one("#field-fee_override .field-hint", Label).update(
+            self._fee_hint(self.query_one("#field-tier", FormField).value)
+        )
+        self.refresh_bindings()
 
     def _offers_tracked_from(self, start_text: str) -> bool:
         """Tracked from is offered whenever the start month lies in the past (and kept in
@@ -332,6 +361,13 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
         self.app.push_screen(DeleteClientScreen(self.db, record=record), deleted)
 
 
+# The client's fields as the form shows them (tier and status are picked from lists).
+_SHOWN = (
+    "name", "company", "decision_maker", "email", "phone", "service_type", "fee_override",
+    "billing_day", "report_due_day", "start_month", "end_month", "tracked_from", "notes",
+)  # fmt: skip
+
+
 class DeleteClientScreen(FormScreen[ClientDeleted | None]):
     """Deleting asks for the client's name and says what goes with it."""
 
@@ -345,16 +381,13 @@ class DeleteClientScreen(FormScreen[ClientDeleted | None]):
     def __init__(self, db: Database, *, record: ClientRecord) -> None:
         super().__init__(db)
         self.record = record
-        self.data = client_data(db, client_id=record.id)
+        self.data: ClientData | None = None  # read by load(): what goes with the client
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm-dialog", id="delete-dialog") as dialog:
             dialog.border_title = f"Delete {self.record.name}?"
             yield Label(
-                f"This deletes {self.record.name} and, with it, {self.data.describe()}. "
-                "To keep the history, archive the client instead (f7 in the form).",
-                classes="dialog-message",
-                markup=False,
+                self._message(), id="delete-message", classes="dialog-message", markup=False
             )
             yield FormField(
                 "Type the client's name to delete it",
@@ -365,8 +398,23 @@ class DeleteClientScreen(FormScreen[ClientDeleted | None]):
                 yield Button("Delete", id="delete", variant="error", compact=True)
                 yield Button("Back", id="back", compact=True)
 
+    def _message(self) -> str:
+        goes = self.data.describe() if self.data is not None else "what goes with it (counting…)"
+        return (
+            f"This deletes {self.record.name} and, with it, {goes}. "
+            "To keep the history, archive the client instead (f7 in the form)."
+        )
+
     def on_mount(self) -> None:
         self.query_one("#confirm", Input).focus()
+
+    def load(self) -> Read:
+        db, client_id = self.db, self.record.id
+        return lambda: client_data(db, client_id=client_id)
+
+    def loaded(self, data: ClientData) -> None:
+        self.data = data
+        self.query_one("#delete-message", Label).update(self._message())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

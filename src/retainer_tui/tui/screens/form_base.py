@@ -1,45 +1,41 @@
-"""What every data-entry form shares: ctrl+s saves, escape cancels (asking first when
-something was typed), messages at the fields, the session's undo stack, and a reload of
-the app's data after each write."""
+"""What every data-entry form shares: what it shows read in a worker as it opens
+(form_load), ctrl+s saves, escape cancels (asking first when something was typed),
+messages at the fields, the session's undo stack, and a reload of the app's data after
+each write."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
-from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button
 
 from retainer_tui.services.database import DatabaseBusy, DatabaseError, ServerUnreachable
 from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
 from retainer_tui.services.undo import UndoStack
 from retainer_tui.tui.key_order import keys_held_for_save
-from retainer_tui.tui.widgets.form_field import FormField
+from retainer_tui.tui.screens.form_load import RETRY_SECONDS, FormLoading, Read, ResultT
 
 if TYPE_CHECKING:
-    from textual import getters
     from textual.timer import Timer
 
     from retainer_tui.services.database import Database
     from retainer_tui.services.edit_guard import EditVersion
-    from retainer_tui.tui.app import RetainerApp
 
-ResultT = TypeVar("ResultT")
+__all__ = ["RETRY_SECONDS", "FormScreen", "Read", "Write"]
+
 # What a form's save() hands the worker: the write, with the typed values closed over.
 Write = Callable[[], ResultT]
-
-# How often a form whose save found the server gone (or the file locked) tries again.
-RETRY_SECONDS = 2.0
 # A save taking longer than this says so in a toast (the button already says "Saving…").
 SLOW_SECONDS = 1.0
 
 
-class FormScreen(ModalScreen[ResultT]):
+class FormScreen(FormLoading[ResultT]):
     """A modal form. Subclasses build FormFields and implement `save()`.
+
+    What it shows is read by `load()` in a worker as it mounts (FormLoading).
 
     `save()` returns the value to dismiss with, or raises FormInvalid (messages shown at
     the fields, the form stays open with what was typed, nothing written).
@@ -52,48 +48,16 @@ class FormScreen(ModalScreen[ResultT]):
     """
 
     KEY_SCOPE = "form"
-    TITLE_TEXT = "Form"
-
-    # self.app is the RetainerApp. Declared for the type checker only, the way Textual
-    # declares MessagePump.app: importing app.py here at run time would be circular.
-    if TYPE_CHECKING:
-        app = getters.app(RetainerApp)
 
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
-        self._initial: dict[str, str] | None = None
         # Saving again every few seconds while the server cannot be reached.
         self._retry: Timer | None = None
         self._saving = False
         self._slow: Timer | None = None
-        self._button_label: str | None = None
         self._keys_back: Callable[[], None] = lambda: None
         self.version: EditVersion | None = None
-
-    # -- fields ----------------------------------------------------------------------------
-
-    @property
-    def form_fields(self) -> dict[str, FormField]:
-        return {f.field: f for f in self.query(FormField)}
-
-    def values(self) -> dict[str, str]:
-        return {name: f.value for name, f in self.form_fields.items()}
-
-    def on_mount(self) -> None:
-        # tab and shift+tab move between the fields only: the scrolling body around them
-        # is no stop of its own (focusing a field scrolls it into view).
-        for body in self.query(VerticalScroll):
-            body.can_focus = False
-        self.call_after_refresh(self._remember_initial)
-
-    def _remember_initial(self) -> None:
-        self._initial = self.values()
-
-    @property
-    def dirty(self) -> bool:
-        """Whether anything was typed since the form opened."""
-        return self._initial is not None and self.values() != self._initial
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Messages at their fields (others cleared); focus the first refused field."""
@@ -117,10 +81,6 @@ class FormScreen(ModalScreen[ResultT]):
                 timeout=4,
             )
 
-    def clear_errors(self) -> None:
-        for field in self.form_fields.values():
-            field.show_error(None)
-
     # -- saving and cancelling -------------------------------------------------------------
 
     def save(self) -> Write[ResultT]:
@@ -132,9 +92,22 @@ class FormScreen(ModalScreen[ResultT]):
     def saved_message(self, result: ResultT) -> str:
         return "Saved."
 
-    def action_save(self) -> None:
+    def ready_to_save(self) -> bool:
+        """False (and says why) while the form is still loading or saving."""
+        if self._loading:
+            self.notify(
+                "Still loading what the form shows: save again once it is filled in.",
+                title=self.TITLE_TEXT,
+                timeout=3,
+            )
+            return False
         if self.saving:
             self.notify("Still saving: a moment.", title=self.TITLE_TEXT, timeout=3)
+            return False
+        return True
+
+    def action_save(self) -> None:
+        if not self.ready_to_save():
             return
         try:
             write = self.save()
@@ -169,7 +142,7 @@ class FormScreen(ModalScreen[ResultT]):
         UI thread after. Refusals are shown here; a busy database or an unreachable server
         keeps the edit in the form and tries `retry` again every few seconds."""
         self._saving = True
-        self._show_saving(True)
+        self._show_busy("Saving…")
         self._slow = self.set_timer(SLOW_SECONDS, self._say_slow)
         self._keys_back = keys_held_for_save(self.app)
         self._work(work, FormScreen.Finished(then, retry))
@@ -191,7 +164,7 @@ class FormScreen(ModalScreen[ResultT]):
 
     def _show_outcome(self, message: FormScreen.Finished) -> None:
         self._saving = False
-        self._show_saving(False)
+        self._show_busy(None)
         if self._slow is not None:
             self._slow.stop()
             self._slow = None
@@ -216,15 +189,6 @@ class FormScreen(ModalScreen[ResultT]):
             self.notify(str(exc), severity="error", title=self.TITLE_TEXT, timeout=8)
         else:
             raise exc  # a bug: fail as loudly as it would have on the UI thread
-
-    def _show_saving(self, saving: bool) -> None:
-        for button in self.query("#save").results(Button):
-            if saving:
-                self._button_label = str(button.label)
-                button.label = "Saving…"
-            elif self._button_label is not None:
-                button.label = self._button_label
-            button.disabled = saving
 
     def _say_slow(self) -> None:
         self._slow = None
@@ -280,38 +244,9 @@ class FormScreen(ModalScreen[ResultT]):
                 self.version = exc.version
                 retry()
             elif choice == RELOAD:
-                try:
-                    self.reload_stored()
-                except (ServiceError, DatabaseError) as error:
-                    self.notify(str(error), severity="error", title=self.TITLE_TEXT)
-                    return
-                self.clear_errors()
-                self._remember_initial()
-                self.notify("The form shows what is stored now.", title=self.TITLE_TEXT)
+                self.reload_stored()
 
         self.app.push_screen(EditConflictScreen(exc), answered)
-
-    def reload_stored(self) -> None:
-        """Read the record again (its version first) into the fields; forms that keep a
-        version define it."""
-        raise TypeError(f"{type(self).__name__} must define reload_stored()")
-
-    def set_values(self, values: dict[str, str]) -> None:
-        """Put values into the fields of those names (inputs, selects, text areas)."""
-        from textual.widgets import Input, Select, TextArea
-
-        fields = self.form_fields
-        for name, value in values.items():
-            field = fields.get(name)
-            if field is None:
-                continue
-            control = field.control
-            if isinstance(control, Input):
-                control.value = value
-            elif isinstance(control, Select):
-                control.value = value if value else Select.NULL
-            elif isinstance(control, TextArea):
-                control.load_text(value)
 
     def action_cancel(self) -> None:
         if self._saving:  # a write under way cannot be taken back half done

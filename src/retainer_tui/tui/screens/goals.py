@@ -15,15 +15,16 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from retainer_tui.domain import validation as v
 from retainer_tui.domain.month import Month
 from retainer_tui.services import entries
-from retainer_tui.services.client_read import get_client
-from retainer_tui.services.database import Database, DatabaseError
-from retainer_tui.services.entries import GoalsSet, MetricAdded, TargetInForce
+from retainer_tui.services.database import Database
+from retainer_tui.services.entries import GoalsSet, GoalStep, MetricAdded, TargetInForce
 from retainer_tui.services.errors import EditConflict, FormInvalid
-from retainer_tui.services.month_view import MetricInfo, read_metrics
+from retainer_tui.services.form_data import GoalsForm, goals_form
+from retainer_tui.services.goals import TierDefaults
+from retainer_tui.services.month_view import MetricInfo
 from retainer_tui.tui.entry_keys import GOALS_KEYS, METRIC_FORM_KEYS
 from retainer_tui.tui.key_order import keys_held
 from retainer_tui.tui.keys import bindings
-from retainer_tui.tui.screens.form_base import FormScreen, Write
+from retainer_tui.tui.screens.form_base import FormScreen, Read, Write
 from retainer_tui.tui.widgets.form_field import FormField
 
 
@@ -43,18 +44,14 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
 
     def __init__(self, db: Database, *, client_id: int, month: Month) -> None:
         super().__init__(db)
-        record = get_client(db, client_id=client_id)
-        if record is None:
-            raise DatabaseError("That client no longer exists; the dashboard was out of date")
         self.client_id = client_id
-        self.client_name = record.name
         self.month = month
-        with db.reading() as conn:
-            self.metrics: list[MetricInfo] = list(read_metrics(conn))
-        self.version = entries.goals_version(db, client_id=client_id)
-        self.in_force = entries.targets_in_force(db, client_id=client_id, month=month)
-        self.defaults = entries.tier_defaults(db, client_id=client_id)
-        self.TITLE_TEXT = f"Goals — {record.name}"
+        # Read by load(): a row per metric is mounted once the metrics are known.
+        self.client_name = ""
+        self.metrics: list[MetricInfo] = []
+        self.in_force: dict[str, TargetInForce] = {}
+        self.defaults: TierDefaults | None = None
+        self.TITLE_TEXT = "Goals"
 
     @property
     def tier_targets(self) -> dict[str, int]:
@@ -64,37 +61,69 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form-dialog", id="goals-dialog") as dialog:
             dialog.border_title = self.TITLE_TEXT
-            dialog.border_subtitle = (
-                "ctrl+s save · ctrl+g tier defaults · ctrl+n new metric · escape cancel"
-                if self.tier_targets
-                else "ctrl+s save · ctrl+n new metric · escape cancel"
-            )
+            dialog.border_subtitle = "ctrl+s save · ctrl+n new metric · escape cancel"
             yield FormField(
                 "From month (targets apply from this month on; earlier months keep theirs)",
                 Input(str(self.month), placeholder="YYYY-MM", id="month", compact=True),
                 field="month",
             )
-            head = [
-                Label("Metric", classes="goal-metric field-label"),
-                Label("In force that month", classes="goal-now field-label"),
-            ]
-            new = "New target (blank keeps, 0 stops)"
-            if self.tier_targets:
-                head.append(Label("Tier default", classes="goal-default field-label"))
-                new = "New (blank keeps, 0 stops)"
-            head.append(Label(new, classes="field-label"))
-            yield Horizontal(*head, classes="goal-row goal-head")
-            with VerticalScroll(id="goal-rows", classes="form-body"):
-                for metric in self.metrics:
-                    yield self._row(metric)
+            yield Horizontal(*self._head(), classes="goal-row goal-head")
+            yield VerticalScroll(id="goal-rows", classes="form-body")
             yield Static(id="goal-history")
             with Horizontal(classes="form-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
-                if self.tier_targets:
-                    yield Button("Tier defaults", id="tier-defaults", compact=True)
                 yield Button("New metric…", id="new-metric", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
         yield Footer()
+
+    def _head(self) -> list[Widget]:
+        head: list[Widget] = [
+            Label("Metric", classes="goal-metric field-label"),
+            Label("In force that month", classes="goal-now field-label"),
+        ]
+        new = "New target (blank keeps, 0 stops)"
+        if self.tier_targets:
+            head.append(Label("Tier default", classes="goal-default field-label"))
+            new = "New (blank keeps, 0 stops)"
+        head.append(Label(new, classes="field-label"))
+        return head
+
+    def load(self) -> Read:
+        db, client_id, month = self.db, self.client_id, self.month
+        return lambda: goals_form(db, client_id=client_id, month=month)
+
+    async def loaded(self, data: GoalsForm) -> None:
+        """The rows are mounted on the first load; a reload (after an edit conflict)
+        shows the targets as stored now and clears the new ones typed."""
+        first = not self.metrics
+        self.client_name, self.version = data.client, data.version
+        self.defaults, self.in_force = data.defaults, data.in_force
+        self.TITLE_TEXT = f"Goals — {data.client}"
+        dialog = self.query_one("#goals-dialog")
+        dialog.border_title = self.TITLE_TEXT
+        if first:
+            self.metrics = list(data.metrics)
+            if self.tier_targets:
+                dialog.border_subtitle = (
+                    "ctrl+s save · ctrl+g tier defaults · ctrl+n new metric · escape cancel"
+                )
+                head = self.query_one(".goal-head", Horizontal)
+                await head.remove_children()
+                await head.mount_all(self._head())
+                await self.query_one(".form-buttons", Horizontal).mount(
+                    Button("Tier defaults", id="tier-defaults", compact=True),
+                    before="#new-metric",
+                )
+            rows = self.query_one("#goal-rows", VerticalScroll)
+            await rows.mount_all(self._row(metric) for metric in self.metrics)
+            self.refresh_bindings()
+        else:
+            for metric in self.metrics:
+                self.query_one(f"#now-{metric.key}", Label).update(self._now_text(metric))
+            self.fill({_field(m.key): "" for m in self.metrics})
+        self._show_history(data.history)
+        if data.month != self.month:  # another month typed while the form was loading
+            self._show_in_force(self.month)
 
     def _row(self, metric: MetricInfo) -> Horizontal:
         cells: list[Widget] = [
@@ -124,17 +153,11 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self._show_history()
         # The top field first: a month typed at once lands in "From month".
         self.query_one("#month", Input).focus()
 
-    def _show_history(self) -> None:
+    def _show_history(self, steps: tuple[GoalStep, ...]) -> None:
         labels = {m.key: m.label for m in self.metrics}
-        try:
-            steps = entries.goal_history(self.db, client_id=self.client_id)
-        except DatabaseError as exc:
-            self.notify(str(exc), severity="error")
-            return
         lines = ["History of target changes:"]
         for step in steps[-40:]:
             was = "" if step.previous is None else f" (was {step.previous:,})"
@@ -153,12 +176,17 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
         if month == self.month:
             return
         self.month = month
-        try:
-            self.in_force = entries.targets_in_force(self.db, client_id=self.client_id, month=month)
-        except DatabaseError:
-            return
-        for metric in self.metrics:
-            self.query_one(f"#now-{metric.key}", Label).update(self._now_text(metric))
+        self._show_in_force(month)
+
+    def _show_in_force(self, month: Month) -> None:
+        db, client_id = self.db, self.client_id
+
+        def show(in_force: dict[str, TargetInForce]) -> None:
+            self.in_force = in_force
+            for metric in self.metrics:
+                self.query_one(f"#now-{metric.key}", Label).update(self._now_text(metric))
+
+        self.look_up(lambda: entries.targets_in_force(db, client_id=client_id, month=month), show)
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -197,17 +225,6 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
                 ) from None
 
         return write
-
-    def reload_stored(self) -> None:
-        """The targets in force as stored now; the new targets typed are cleared."""
-        self.version = entries.goals_version(self.db, client_id=self.client_id)
-        self.in_force = entries.targets_in_force(
-            self.db, client_id=self.client_id, month=self.month
-        )
-        for metric in self.metrics:
-            self.query_one(f"#now-{metric.key}", Label).update(self._now_text(metric))
-        self.set_values({_field(m.key): "" for m in self.metrics})
-        self._show_history()
 
     def saved_message(self, result: GoalsSet | None) -> str:
         assert result is not None

@@ -15,13 +15,14 @@ from retainer_tui.domain.money import decimal_string, format_money
 from retainer_tui.domain.month import Month
 from retainer_tui.domain.payments import payment_due_date
 from retainer_tui.services import entries
-from retainer_tui.services.client_read import get_client
+from retainer_tui.services.client_read import ClientRecord
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.entries import PaymentSaved
 from retainer_tui.services.errors import EditConflict, ServiceError
+from retainer_tui.services.form_data import PaymentForm, payment_form
 from retainer_tui.tui.entry_keys import PAYMENT_KEYS
 from retainer_tui.tui.keys import bindings
-from retainer_tui.tui.screens.form_base import FormScreen, Write
+from retainer_tui.tui.screens.form_base import FormScreen, Read, Write
 from retainer_tui.tui.widgets.form_field import FormField
 
 
@@ -38,20 +39,48 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
         self, db: Database, *, client_id: int, month: Month, today: date, currency: str = "USD"
     ) -> None:
         super().__init__(db)
-        record = get_client(db, client_id=client_id)
-        if record is None:
-            raise DatabaseError("That client no longer exists; the dashboard was out of date")
-        self.record = record
         self.client_id = client_id
         self.month = month
         self.today = today
         self.currency = currency
-        self.version = entries.payment_version(db, client_id=client_id, month=month)
-        self.existing = entries.payment_for(db, client_id=client_id, month=month)
-        self.TITLE_TEXT = f"Payment — {record.name}"
+        # Read by load(): the client (its fee, billing day) and the month's payment.
+        self.record: ClientRecord | None = None
+        self.existing: tuple[int, date] | None = None
+        self.TITLE_TEXT = "Payment"
 
     def compose(self) -> ComposeResult:
-        record = self.record
+        with Vertical(classes="dialog form-dialog -small", id="payment-dialog") as dialog:
+            dialog.border_title = f"{self.month.label()} retainer"
+            dialog.border_subtitle = "ctrl+s received · f8 not received · escape cancel"
+            yield Label("", id="payment-state", classes="dialog-message", markup=False)
+            yield FormField(
+                "Received on",
+                Input(placeholder="YYYY-MM-DD", id="received_on", compact=True),
+                field="received_on",
+            )
+            yield FormField(
+                "Amount",
+                Input(placeholder="2000", id="amount", compact=True),
+                field="amount",
+            )
+            with Horizontal(classes="form-buttons"):
+                yield Button("Received", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer()
+
+    def load(self) -> Read:
+        db, client_id, month = self.db, self.client_id, self.month
+        return lambda: payment_form(db, client_id=client_id, month=month)
+
+    def loaded(self, data: PaymentForm) -> None:
+        """The fee and when it is expected; the payment's date and amount (today and the
+        fee when the month is not received yet)."""
+        record = self.record = data.record
+        self.existing, self.version = data.existing, data.version
+        self.TITLE_TEXT = f"Payment — {record.name}"
+        self.query_one(
+            "#payment-dialog"
+        ).border_title = f"{self.month.label()} retainer — {record.name}"
         fee = record.monthly_fee_cents
         due = payment_due_date(self.month, record.billing_day)
         if self.existing:
@@ -60,33 +89,26 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
         else:
             amount, received = fee, self.today
             state = "Not received yet."
-        with Vertical(classes="dialog form-dialog -small", id="payment-dialog") as dialog:
-            dialog.border_title = f"{self.month.label()} retainer — {record.name}"
-            dialog.border_subtitle = "ctrl+s received · f8 not received · escape cancel"
-            yield Label(
-                f"Fee {format_money(fee, self.currency)} · expected {due.isoformat()} "
-                f"(billing day {record.billing_day}). {state}",
-                classes="dialog-message",
-                markup=False,
+        self.query_one("#payment-state", Label).update(
+            f"Fee {format_money(fee, self.currency)} · expected {due.isoformat()} "
+            f"(billing day {record.billing_day}). {state}"
+        )
+        self.fill(
+            {
+                "received_on": received.isoformat(),
+                "amount": decimal_string(amount) if amount else "",
+            }
+        )
+        buttons = self.query_one(".form-buttons", Horizontal)
+        unmark = buttons.query("#unmark")
+        if self.existing and not unmark:
+            buttons.mount(
+                Button("Not received", id="unmark", variant="warning", compact=True),
+                before="#cancel",
             )
-            yield FormField(
-                "Received on",
-                Input(received.isoformat(), placeholder="YYYY-MM-DD", id="received_on",
-                      compact=True),
-                field="received_on",
-            )  # fmt: skip
-            yield FormField(
-                "Amount",
-                Input(decimal_string(amount) if amount else "", placeholder="2000", id="amount",
-                      compact=True),
-                field="amount",
-            )  # fmt: skip
-            with Horizontal(classes="form-buttons"):
-                yield Button("Received", id="save", variant="primary", compact=True)
-                if self.existing:
-                    yield Button("Not received", id="unmark", variant="warning", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-        yield Footer()
+        elif not self.existing:
+            unmark.remove()
+        self.refresh_bindings()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -110,37 +132,16 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
             expected=expected,
         )
 
-    def reload_stored(self) -> None:
-        """The month's payment as stored now: its date and amount (or today and the fee)."""
-        self.version = entries.payment_version(self.db, client_id=self.client_id, month=self.month)
-        self.existing = entries.payment_for(self.db, client_id=self.client_id, month=self.month)
-        amount, received = self.existing or (self.record.monthly_fee_cents, self.today)
-        self.set_values(
-            {
-                "received_on": received.isoformat(),
-                "amount": decimal_string(amount) if amount else "",
-            }
-        )
-        buttons = self.query_one(".form-buttons", Horizontal)
-        unmark = buttons.query("#unmark")
-        if self.existing and not unmark:
-            buttons.mount(
-                Button("Not received", id="unmark", variant="warning", compact=True),
-                before="#cancel",
-            )
-        elif not self.existing:
-            unmark.remove()
-        self.refresh_bindings()
-
     def saved_message(self, result: PaymentSaved | None) -> str:
         assert result is not None and result.amount_cents is not None
+        assert self.record is not None
         return (
             f"{self.record.name}: {self.month.short_label()} retainer received "
             f"{format_money(result.amount_cents, self.currency)} on {result.received_on}."
         )
 
     def action_unmark(self) -> None:
-        if self.existing is None:
+        if self.existing is None or self.record is None:
             return
         try:
             result = entries.unmark_payment(

@@ -17,8 +17,9 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 from retainer_tui.domain.money import format_money
 from retainer_tui.services.catalog import TierInfo
 from retainer_tui.services.database import Database, DatabaseError
-from retainer_tui.services.errors import FormInvalid, NotFound, ServiceError
-from retainer_tui.services.month_view import MetricInfo, read_metrics
+from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.form_data import TierForm, tier_form
+from retainer_tui.services.month_view import MetricInfo
 from retainer_tui.services.tiers import (
     GOAL_FIELD,
     TierDraft,
@@ -30,14 +31,13 @@ from retainer_tui.services.tiers import (
     list_tiers,
     move_tier,
     save_tier,
-    tier_version,
     validate_tier,
 )
 from retainer_tui.tui.cells import shown
 from retainer_tui.tui.entry_keys import TIER_FORM_KEYS, TIERS_KEYS
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.screens.confirm import Choice, ChoiceScreen, ConfirmScreen
-from retainer_tui.tui.screens.form_base import FormScreen
+from retainer_tui.tui.screens.form_base import FormScreen, Read
 from retainer_tui.tui.widgets.form_field import FormField
 from retainer_tui.tui.widgets.service_list import ServiceList
 
@@ -281,16 +281,13 @@ class TierFormScreen(FormScreen[TierSaved | None]):
         self, db: Database, *, tier: TierInfo | None = None, currency: str = "USD"
     ) -> None:
         super().__init__(db)
+        # The tier as the tiers screen listed it, shown at once; load() reads it again as
+        # stored, with its version, and the metrics its default goals are for.
         self.tier = tier
         self.currency = currency
-        if tier is not None:
-            self.version = tier_version(db, tier_id=tier.id)
-            tier = get_tier(db, tier_id=tier.id) or tier  # as stored with that version
-            self.tier = tier
         self.draft = tier.draft() if tier else TierDraft(included_hours="0")
         self.TITLE_TEXT = f"Edit {tier.name}" if tier else "New tier"
-        with db.reading() as conn:
-            self.metrics: tuple[MetricInfo, ...] = read_metrics(conn)
+        self.metrics: tuple[MetricInfo, ...] = ()
 
     def compose(self) -> ComposeResult:
         d = self.draft
@@ -329,20 +326,7 @@ class TierFormScreen(FormScreen[TierSaved | None]):
                     classes="field-label",
                     id="tier-goals-title",
                 )
-                goals = d.goals or {}
-                with Grid(classes="form-grid tier-goals"):
-                    for metric in self.metrics:
-                        yield FormField(
-                            metric.label,
-                            Input(
-                                str(goals.get(metric.key, "")),
-                                placeholder="none",
-                                id=_goal_field(metric.key),
-                                classes="tier-goal",
-                                compact=True,
-                            ),
-                            field=_goal_field(metric.key),
-                        )
+                yield Grid(classes="form-grid tier-goals", id="tier-goals")
             with Horizontal(classes="form-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
@@ -351,6 +335,47 @@ class TierFormScreen(FormScreen[TierSaved | None]):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#name", Input).focus()
+
+    def load(self) -> Read:
+        db, tier_id = self.db, self.tier.id if self.tier else None
+        return lambda: tier_form(db, tier_id=tier_id)
+
+    async def loaded(self, data: TierForm) -> None:
+        """A default-goal field per metric (mounted on the first load), and the tier as
+        stored in every field not typed in yet (in every field, for Reload)."""
+        if not self.metrics:
+            self.metrics = data.metrics
+            await self.query_one("#tier-goals", Grid).mount_all(
+                FormField(
+                    metric.label,
+                    Input(
+                        placeholder="none",
+                        id=_goal_field(metric.key),
+                        classes="tier-goal",
+                        compact=True,
+                    ),
+                    field=_goal_field(metric.key),
+                )
+                for metric in self.metrics
+            )
+        if data.tier is not None:
+            self.tier, self.draft, self.version = data.tier, data.tier.draft(), data.version
+        d = self.draft
+        goals = d.goals or {}
+        self.fill(
+            {
+                "name": d.name,
+                "monthly_fee": d.monthly_fee,
+                "included_hours": str(d.included_hours),
+                "description": d.description,
+                **{_goal_field(m.key): str(goals.get(m.key, "")) for m in self.metrics},
+            }
+        )
+        services = self.query_one(ServiceList)
+        if data.tier is not None and (
+            self._replacing or services.value_text() == self._composed.get("services")
+        ):
+            services.set_services(d.services)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -398,8 +423,7 @@ class TierFormScreen(FormScreen[TierSaved | None]):
 
     def action_save(self) -> None:
         """Saving a new fee for a tier clients pay asks whether they follow it."""
-        if self.saving:
-            self.notify("Still saving: a moment.", title=self.TITLE_TEXT, timeout=3)
+        if not self.ready_to_save():
             return
         draft, tier, version = self.current_draft(), self.tier, self.version
 
@@ -448,27 +472,6 @@ class TierFormScreen(FormScreen[TierSaved | None]):
             ),
             answered,
         )
-
-    def reload_stored(self) -> None:
-        """The tier, its services and default goals as stored now, in every field."""
-        assert self.tier is not None
-        self.version = tier_version(self.db, tier_id=self.tier.id)
-        tier = get_tier(self.db, tier_id=self.tier.id)
-        if tier is None:
-            raise NotFound("That tier no longer exists")
-        self.tier, self.draft = tier, tier.draft()
-        d = self.draft
-        goals = d.goals or {}
-        self.set_values(
-            {
-                "name": d.name,
-                "monthly_fee": d.monthly_fee,
-                "included_hours": str(d.included_hours),
-                "description": d.description,
-                **{_goal_field(m.key): str(goals.get(m.key, "")) for m in self.metrics},
-            }
-        )
-        self.query_one(ServiceList).set_services(d.services)
 
     def _finish(self, draft: TierDraft, *, clients_follow: bool) -> None:
         tier_id = self.tier.id if self.tier else None

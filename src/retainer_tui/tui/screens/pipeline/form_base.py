@@ -68,6 +68,11 @@ class PipelineForm(FormScreen[pl.PipelineChange | None]):
             box.add_class("-small")
         return box
 
+    def retitle(self, title: str) -> None:
+        """The title once the prospect is read (its name)."""
+        self.TITLE_TEXT = title
+        self.query_one(".dialog", Vertical).border_title = title
+
     def buttons(self) -> ComposeResult:
         with Horizontal(classes="form-buttons"):
             yield Button("Save", id="save", variant="primary", compact=True)

@@ -22,7 +22,7 @@ from retainer_tui.services import pipeline as pl
 from retainer_tui.services.database import Database
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import OBJECTION_KEYS
-from retainer_tui.tui.screens.form_base import Write
+from retainer_tui.tui.screens.form_base import Read, Write
 from retainer_tui.tui.screens.pipeline.form_base import PipelineForm
 from retainer_tui.tui.widgets.form_field import FormField, text_input
 
@@ -42,12 +42,9 @@ class ObjectionsScreen(PipelineForm):
     def __init__(self, db: Database, *, client_id: int) -> None:
         super().__init__(db)
         self.client_id = client_id
-        prospect = pl.get_prospect(db, client_id=client_id)
-        self.TITLE_TEXT = f"Objections: {prospect.name}"
         self._offers_discount = False
-        self.rows: list[pl.ObjectionDraft] = [
-            pl.ObjectionDraft(o.kind.value, o.text, o.answer) for o in prospect.objections
-        ] or [pl.ObjectionDraft()]
+        # One blank row to type into until load() has read the objections recorded.
+        self.rows: list[pl.ObjectionDraft] = [pl.ObjectionDraft()]
 
     def compose(self) -> ComposeResult:
         with self.dialog(self.TITLE_TEXT, "objections-dialog"):
@@ -66,6 +63,20 @@ class ObjectionsScreen(PipelineForm):
     @on(Mount)
     async def _build_rows(self) -> None:
         await self._rebuild(focus=0)
+
+    def load(self) -> Read:
+        db, client_id = self.db, self.client_id
+        return lambda: pl.get_prospect(db, client_id=client_id)
+
+    async def loaded(self, data: pl.Prospect) -> None:
+        """A row per objection recorded; a row typed in meanwhile is kept after them."""
+        self.retitle(f"Objections: {data.name}")
+        stored = [pl.ObjectionDraft(o.kind.value, o.text, o.answer) for o in data.objections]
+        if not stored:
+            return
+        typed = [row for row in self._read_rows() if row.text.strip() or row.answer.strip()]
+        self.rows = [*stored, *typed]
+        await self._rebuild(focus=len(stored) if typed else 0)
 
     async def _rebuild(self, *, focus: int | None = None) -> None:
         box = self.query_one("#objection-rows", VerticalScroll)

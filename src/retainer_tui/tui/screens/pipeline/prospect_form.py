@@ -11,7 +11,7 @@ from textual.widgets import Footer, Input, Label, TextArea
 
 from retainer_tui.services import pipeline as pl
 from retainer_tui.services.database import Database
-from retainer_tui.tui.screens.form_base import Write
+from retainer_tui.tui.screens.form_base import Read, Write
 from retainer_tui.tui.screens.pipeline.form_base import PipelineForm, area
 from retainer_tui.tui.widgets.form_field import FormField, service_type_field, text_input
 
@@ -39,10 +39,8 @@ class ProspectFormScreen(PipelineForm):
             self.draft = pl.ProspectDraft(next_action="Call the decision maker")
             self.TITLE_TEXT = "New prospect"
         else:
-            self.version = pl.prospect_version(db, client_id=client_id)
-            prospect = pl.get_prospect(db, client_id=client_id)
-            self.draft = pl.prospect_draft(prospect)
-            self.TITLE_TEXT = f"Edit {prospect.name}"
+            self.draft = pl.ProspectDraft()  # blank until load() has read the prospect
+            self.TITLE_TEXT = "Edit prospect"
 
     def compose(self) -> ComposeResult:
         d = self.draft
@@ -75,6 +73,17 @@ class ProspectFormScreen(PipelineForm):
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
 
+    def load(self) -> Read | None:
+        db, client_id = self.db, self.client_id
+        if client_id is None:
+            return None
+        return lambda: pl.prospect_form(db, client_id=client_id)
+
+    def loaded(self, data: pl.ProspectForm) -> None:
+        self.version, self.draft = data.version, pl.prospect_draft(data.prospect)
+        self.retitle(f"Edit {data.prospect.name}")
+        self.fill({k: str(getattr(self.draft, k)) for k in _DRAFT_FIELDS})
+
     def save(self) -> Write[pl.PipelineChange]:
         v = self.values()
         draft = pl.ProspectDraft(**{k: v.get(k, getattr(self.draft, k)) for k in _DRAFT_FIELDS})
@@ -88,13 +97,6 @@ class ProspectFormScreen(PipelineForm):
             undo=undo,
             expected=expected,
         )
-
-    def reload_stored(self) -> None:
-        """The prospect's contact and next action as stored now, in every field."""
-        assert self.client_id is not None
-        self.version = pl.prospect_version(self.db, client_id=self.client_id)
-        self.draft = pl.prospect_draft(pl.get_prospect(self.db, client_id=self.client_id))
-        self.set_values({k: str(getattr(self.draft, k)) for k in _DRAFT_FIELDS})
 
 
 _DRAFT_FIELDS = pl.ProspectDraft.__slots__
@@ -112,39 +114,30 @@ class DiscoveryFormScreen(PipelineForm):
     def __init__(self, db: Database, *, client_id: int) -> None:
         super().__init__(db)
         self.client_id = client_id
-        self.version = pl.discovery_version(db, client_id=client_id)
-        self.prospect = pl.get_prospect(db, client_id=client_id)
-        self.metrics = pl.list_metrics(db)
-        self.draft = pl.discovery_draft(self.prospect)
-        self.TITLE_TEXT = f"Discovery: {self.prospect.name}"
+        # Read by load(): the notes, and the metrics a target field is mounted for.
+        self.metrics: tuple[pl.MetricRef, ...] = ()
+        self.TITLE_TEXT = "Discovery"
 
     def compose(self) -> ComposeResult:
-        d = self.draft
         with self.dialog(self.TITLE_TEXT, "discovery-dialog"), VerticalScroll(classes="form-body"):
             yield FormField(
                 "Expected workload",
-                area(d.workload, "workload", "How much work over the next 3–6 months?"),
+                area("", "workload", "How much work over the next 3–6 months?"),
                 field="workload",
             )
             yield FormField(
                 "Goals for the next 3–6 months",
-                area(d.goals, "goals", "One goal a line"),
+                area("", "goals", "One goal a line"),
                 field="goals",
             )
             yield Label(
                 "Monthly targets (the trial's success criteria, then the retainer's goals)",
                 classes="field-label",
             )
-            with Grid(classes="form-grid targets-grid"):
-                for metric in self.metrics:
-                    yield FormField(
-                        metric.label,
-                        text_input(str(d.targets.get(metric.key, "")), f"target-{metric.key}"),
-                        field=f"target-{metric.key}",
-                    )
+            yield Grid(classes="form-grid targets-grid", id="targets-grid")
             yield FormField(
                 "Extra services to suggest",
-                area(d.extra_services, "extra_services", "One a line, e.g. SEO blog posts"),
+                area("", "extra_services", "One a line, e.g. SEO blog posts"),
                 field="extra_services",
             )
             yield from self.buttons()
@@ -152,6 +145,35 @@ class DiscoveryFormScreen(PipelineForm):
 
     def on_mount(self) -> None:
         self.query_one("#workload", TextArea).focus()
+
+    def load(self) -> Read:
+        db, client_id = self.db, self.client_id
+        return lambda: pl.discovery_form(db, client_id=client_id)
+
+    async def loaded(self, data: pl.ProspectForm) -> None:
+        """A target field per metric (mounted on the first load), the notes as stored in
+        every field not typed in yet (in every field, for Reload)."""
+        if not self.metrics:
+            self.metrics = data.metrics
+            await self.query_one("#targets-grid", Grid).mount_all(
+                FormField(
+                    metric.label,
+                    text_input("", f"target-{metric.key}"),
+                    field=f"target-{metric.key}",
+                )
+                for metric in self.metrics
+            )
+        self.version = data.version
+        self.retitle(f"Discovery: {data.prospect.name}")
+        d = pl.discovery_draft(data.prospect)
+        self.fill(
+            {
+                "workload": d.workload,
+                "goals": d.goals,
+                "extra_services": d.extra_services,
+                **{f"target-{m.key}": str(d.targets.get(m.key, "")) for m in self.metrics},
+            }
+        )
 
     def save(self) -> Write[pl.PipelineChange]:
         v = self.values()
@@ -168,18 +190,4 @@ class DiscoveryFormScreen(PipelineForm):
             draft=draft,
             undo=undo,
             expected=expected,
-        )
-
-    def reload_stored(self) -> None:
-        """The discovery notes as stored now, in every field."""
-        self.version = pl.discovery_version(self.db, client_id=self.client_id)
-        self.prospect = pl.get_prospect(self.db, client_id=self.client_id)
-        d = self.draft = pl.discovery_draft(self.prospect)
-        self.set_values(
-            {
-                "workload": d.workload,
-                "goals": d.goals,
-                "extra_services": d.extra_services,
-                **{f"target-{m.key}": str(d.targets.get(m.key, "")) for m in self.metrics},
-            }
         )

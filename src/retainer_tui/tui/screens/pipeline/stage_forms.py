@@ -15,8 +15,8 @@ from retainer_tui.domain.pipeline import (
     default_start_month,
 )
 from retainer_tui.services import pipeline as pl
-from retainer_tui.services.database import Database, DatabaseError
-from retainer_tui.tui.screens.form_base import Write
+from retainer_tui.services.database import Database
+from retainer_tui.tui.screens.form_base import Read, Write
 from retainer_tui.tui.screens.pipeline.form_base import PipelineForm, area, tier_select
 from retainer_tui.tui.widgets.form_field import FormField, text_input
 
@@ -33,10 +33,8 @@ class TrialFormScreen(PipelineForm):
         self.client_id = client_id
         self.today = today
         self.currency = currency
-        self.prospect = pl.get_prospect(db, client_id=client_id)
-        labels = {m.key: m.label for m in pl.list_metrics(db)}
-        self.draft = pl.trial_draft(self.prospect, today, labels)
-        self.TITLE_TEXT = f"Paid trial: {self.prospect.name}"
+        self.draft = pl.TrialDraft()  # blank until load() has read the prospect
+        self.TITLE_TEXT = "Paid trial"
 
     def compose(self) -> ComposeResult:
         d = self.draft
@@ -68,6 +66,16 @@ class TrialFormScreen(PipelineForm):
     def on_mount(self) -> None:
         self.query_one("#fee", Input).focus()
 
+    def load(self) -> Read:
+        db, client_id = self.db, self.client_id
+        return lambda: pl.trial_form(db, client_id=client_id)
+
+    def loaded(self, data: pl.TrialForm) -> None:
+        """The trial recorded, else one from today with criteria from the goals."""
+        self.retitle(f"Paid trial: {data.prospect.name}")
+        d = self.draft = pl.trial_draft(data.prospect, self.today, data.labels)
+        self.fill({"fee": d.fee, "start": d.start, "end": d.end, "criteria": d.criteria})
+
     def save(self) -> Write[pl.PipelineChange]:
         v = self.values()
         draft = pl.TrialDraft(fee=v["fee"], start=v["start"], end=v["end"], criteria=v["criteria"])
@@ -89,11 +97,40 @@ class _TierPickForm(PipelineForm):
         super().__init__(db)
         self.client_id = client_id
         self.today = today
-        self.prospect = pl.get_prospect(db, client_id=client_id)
-        self.tiers = pl.list_tiers(db)
-        self.income, self.currency = pl.income_now(db)
-        if not self.tiers:
-            raise DatabaseError("Add a tier first (T on the dashboard)")
+        # Read by load(); the tier list is mounted once the tiers are known.
+        self.form: pl.TierPickForm | None = None
+
+    def tier_placeholder(self) -> Static:
+        return Static("Loading the tiers…", id="tier-loading", classes="field-label")
+
+    def load(self) -> Read:
+        db, client_id = self.db, self.client_id
+        return lambda: pl.tier_pick_form(db, client_id=client_id)
+
+    async def loaded(self, data: pl.TierPickForm) -> None:
+        self.form = data
+        p = data.prospect
+        self.retitle(self.title_for(p))
+        chosen = p.chosen_tier_id or pl.default_recommendation(p, data.tiers)
+        field = FormField(
+            "Tier",
+            tier_select(data.tiers, data.currency, chosen),
+            field="tier",
+            hint=self.tier_hint(p),
+        )
+        placeholder = self.query_one("#tier-loading", Static)
+        await placeholder.parent.mount(field, before=placeholder)  # type: ignore[union-attr]
+        await placeholder.remove()
+        # The tier first, as the form always opened; unless a start month is being typed.
+        typed = self.values().get("start_month") != self._composed.get("start_month")
+        if not typed:
+            self.query_one("#tier", Select).focus()
+
+    def title_for(self, p: pl.Prospect) -> str:
+        raise NotImplementedError
+
+    def tier_hint(self, p: pl.Prospect) -> str:
+        return ""
 
     def picked_tier(self) -> int:
         """The tier picked in the form; FormInvalid at the field when none is."""
@@ -110,25 +147,17 @@ class ChooseTierScreen(_TierPickForm):
 
     TITLE_TEXT = "Tier chosen"
 
-    def __init__(self, db: Database, *, client_id: int, today: date) -> None:
-        super().__init__(db, client_id=client_id, today=today)
-        self.TITLE_TEXT = f"{self.prospect.name} chose"
-
     def compose(self) -> ComposeResult:
-        p = self.prospect
-        chosen = p.chosen_tier_id or pl.default_recommendation(p, self.tiers)
         with self.dialog(self.TITLE_TEXT, "choose-dialog"):
-            yield FormField(
-                "Tier",
-                tier_select(self.tiers, self.currency, chosen),
-                field="tier",
-                hint=f"Recommended: {p.recommended_tier}" if p.recommended_tier else "",
-            )
+            yield self.tier_placeholder()
             yield from self.buttons()
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.query_one("#tier", Select).focus()
+    def title_for(self, p: pl.Prospect) -> str:
+        return f"{p.name} chose"
+
+    def tier_hint(self, p: pl.Prospect) -> str:
+        return f"Recommended: {p.recommended_tier}" if p.recommended_tier else ""
 
     def save(self) -> Write[pl.PipelineChange]:
         tier_id, undo = self.picked_tier(), self.app.undo_stack
@@ -142,44 +171,50 @@ class RetainFormScreen(_TierPickForm):
 
     TITLE_TEXT = "Retain"
 
-    def __init__(self, db: Database, *, client_id: int, today: date) -> None:
-        super().__init__(db, client_id=client_id, today=today)
-        self.TITLE_TEXT = f"Retain {self.prospect.name}"
-
     def compose(self) -> ComposeResult:
-        p = self.prospect
-        tier = p.chosen_tier_id or pl.default_recommendation(p, self.tiers)
-        start = default_start_month(self.today, p.trial_end if p.has_trial else None)
-        goals = len(p.targets)
         with self.dialog(self.TITLE_TEXT, "retain-dialog"):
-            yield FormField("Tier", tier_select(self.tiers, self.currency, tier), field="tier")
+            yield self.tier_placeholder()
             yield FormField(
                 "Start month",
-                text_input(str(start), "start_month", "YYYY-MM"),
+                text_input("", "start_month", "YYYY-MM"),
                 field="start_month",
-                hint=f"The first month paid in advance; {goals} goal"
-                f"{'s' if goals != 1 else ''} carried over",
+                hint="The first month paid in advance",
             )
             yield Static("", id="retain-income")
             yield from self.buttons()
         yield Footer()
 
-    def on_mount(self) -> None:
+    def title_for(self, p: pl.Prospect) -> str:
+        return f"Retain {p.name}"
+
+    async def loaded(self, data: pl.TierPickForm) -> None:
+        """The tier list, the start month (after the trial, else next month) and the
+        goals carried over, then the income the tier picked adds."""
+        await super().loaded(data)
+        p = data.prospect
+        start = default_start_month(self.today, p.trial_end if p.has_trial else None)
+        self.fill({"start_month": str(start)})
+        goals = len(p.targets)
+        self.query_one("#field-start_month .field-hint", Static).update(
+            f"The first month paid in advance; {goals} goal{'s' if goals != 1 else ''} carried over"
+        )
         self._show_income()
-        self.query_one("#tier", Select).focus()
 
     @on(Select.Changed, "#tier")
     def _show_income(self) -> None:
+        data = self.form
+        if data is None:
+            return
         value = self.query_one("#tier", Select).value
-        tier = next((t for t in self.tiers if t.id == value), None)
+        tier = next((t for t in data.tiers if t.id == value), None)
         if tier is None:
             return
-        after = self.income + tier.monthly_fee_cents
-        if self.prospect.stage is Stage.RETAINED:
-            after = self.income
-        money = lambda c: format_money(c, self.currency, cents_shown=c % 100 != 0)  # noqa: E731
+        after = data.income + tier.monthly_fee_cents
+        if data.prospect.stage is Stage.RETAINED:
+            after = data.income
+        money = lambda c: format_money(c, data.currency, cents_shown=c % 100 != 0)  # noqa: E731
         self.query_one("#retain-income", Static).update(
-            f"Guaranteed monthly income: {money(self.income)} → {money(after)}"
+            f"Guaranteed monthly income: {money(data.income)} → {money(after)}"
         )
 
     def save(self) -> Write[pl.PipelineChange]:
@@ -205,8 +240,7 @@ class LostFormScreen(PipelineForm):
         super().__init__(db)
         self.client_id = client_id
         self.today = today
-        self.prospect = pl.get_prospect(db, client_id=client_id)
-        self.TITLE_TEXT = f"{self.prospect.name} lost"
+        self.TITLE_TEXT = "Lost"
 
     def compose(self) -> ComposeResult:
         with self.dialog(self.TITLE_TEXT, "lost-dialog"):
@@ -221,6 +255,13 @@ class LostFormScreen(PipelineForm):
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
+
+    def load(self) -> Read:
+        db, client_id = self.db, self.client_id
+        return lambda: pl.get_prospect(db, client_id=client_id)
+
+    def loaded(self, data: pl.Prospect) -> None:
+        self.retitle(f"{data.name} lost")
 
     @on(Input.Submitted, "#reason")
     def _submitted(self) -> None:
