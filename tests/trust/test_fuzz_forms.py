@@ -197,7 +197,9 @@ class Run:
         self.app.show_dashboard()
         screen = opener(self.app, self.ids)
         await self.app.push_screen(screen, wait_for_dismiss=False)
-        await self.pilot.pause()
+        # What the form shows is read in a worker: every field (a goal row per metric)
+        # is there, and filled, once it is done.
+        await settle(self.app, self.pilot)
         assert self.app.screen is screen
         return screen
 
