@@ -12,7 +12,7 @@ from textual import work
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button
+from textual.widgets import Button, Input
 
 from retainer_tui.services.database import DatabaseBusy, DatabaseError, ServerUnreachable
 from retainer_tui.services.errors import ServiceError
@@ -141,8 +141,6 @@ class FormLoading(ModalScreen[ResultT]):
         if not self._replacing:
             # The field focused as the form opened selects its value, as focusing a
             # filled field does: typed at once, a date replaces the default one.
-            from textual.widgets import Input
-
             focused = self.focused
             if isinstance(focused, Input) and focused.select_on_focus:
                 name = next((n for n, f in self.form_fields.items() if f.control is focused), "")
