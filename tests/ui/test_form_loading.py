@@ -32,7 +32,13 @@ from retainer_tui.domain.month import Month
 from retainer_tui.services.client_read import get_client
 from retainer_tui.services.clients import ClientDraft, delete_client, save_client
 from retainer_tui.services.database import Database, DatabaseBusy
-from retainer_tui.services.entries import payment_for, set_goals
+from retainer_tui.services.entries import (
+    mark_payment,
+    mark_report_sent,
+    payment_for,
+    report_sent_on,
+    set_goals,
+)
 from retainer_tui.services.tiers import list_tiers
 from retainer_tui.tui.app import RetainerApp
 from retainer_tui.tui.screens import form_base, form_load, payment_form
@@ -418,3 +424,34 @@ async def test_a_client_deleted_before_the_read_closes_the_form(
         await settle(app, pilot)
         assert app.screen is not form
         assert any("no longer exists" in n for n in notes(app)), notes(app)
+
+
+async def test_the_forms_other_writes_run_in_the_worker_too(
+    db: Database, make_app: AppMaker, as_of: date
+) -> None:
+    """Not received (payment), not sent (report) and archive write off the event loop,
+    as ctrl+s does, and land."""
+    ids = Ids(db)
+    october = NOV.previous()
+    mark_payment(db, client_id=ids.client, month=NOV, today=as_of, received_on="2026-11-03")
+    mark_report_sent(db, client_id=ids.client, month=october, today=as_of, sent_on="2026-11-04")
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        forms: list[tuple[Screen[Any], tuple[str, ...]]] = [
+            (PaymentFormScreen(db, client_id=ids.client, month=NOV, today=as_of), ("f8",)),
+            (ReportMarkScreen(db, client_id=ids.client, month=NOV, today=as_of), ("f8",)),
+            (ClientFormScreen(db, today=as_of, client_id=ids.client), ("f7", "y")),
+        ]
+        for form, keys in forms:
+            app.push_screen(form)
+            await settle(app, pilot)
+            with reads_on_the_loop(db) as found:
+                await pilot.press(*keys)
+                await settle(app, pilot)
+            assert app.screen is not form, type(form).__name__
+            assert found == [], f"{type(form).__name__} wrote on the event loop: {found}"
+    assert payment_for(db, client_id=ids.client, month=NOV) is None
+    assert report_sent_on(db, client_id=ids.client, month=october) is None
+    record = get_client(db, client_id=ids.client)
+    assert record is not None and record.status.value == "ended"

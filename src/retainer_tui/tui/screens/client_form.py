@@ -27,8 +27,8 @@ from retainer_tui.services.clients import (
     delete_client,
     save_client,
 )
-from retainer_tui.services.database import Database, DatabaseError
-from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
+from retainer_tui.services.database import Database
+from retainer_tui.services.errors import EditConflict, FormInvalid
 from retainer_tui.services.form_data import ClientForm, client_form
 from retainer_tui.tui.entry_keys import CLIENT_FORM_KEYS
 from retainer_tui.tui.keys import bindings
@@ -331,19 +331,24 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
         if self.dirty:
             message += " What you typed in the form is not saved."
 
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                result = archive_client(
-                    self.db, client_id=record.id, today=self.today, undo=self.app.undo_stack
-                )
-            except (ServiceError, DatabaseError) as exc:
-                self.notify(str(exc), severity="error")
-                return
+        db, today, undo = self.db, self.today, self.app.undo_stack
+
+        def archived(result: ClientSaved) -> None:
             self.app.notify(f"Archived {result.name} (ended). ctrl+z undoes.", title="Saved")
             self.app.reload_data()
             self.dismiss(result)
+
+        def archive() -> None:
+            # Written in the worker, as a save is (and tried again while the database is busy).
+            self.in_background(
+                lambda: archive_client(db, client_id=record.id, today=today, undo=undo),
+                archived,
+                retry=archive,
+            )
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.ready_to_save():
+                archive()
 
         self.app.push_screen(
             ConfirmScreen(f"Archive {record.name}?", message, yes="Archive", no="Back"), answered

@@ -16,9 +16,8 @@ from retainer_tui.domain.month import Month
 from retainer_tui.domain.payments import payment_due_date
 from retainer_tui.services import entries
 from retainer_tui.services.client_read import ClientRecord
-from retainer_tui.services.database import Database, DatabaseError
+from retainer_tui.services.database import Database
 from retainer_tui.services.entries import PaymentSaved
-from retainer_tui.services.errors import EditConflict, ServiceError
 from retainer_tui.services.form_data import PaymentForm, payment_form
 from retainer_tui.tui.entry_keys import PAYMENT_KEYS
 from retainer_tui.tui.keys import bindings
@@ -141,28 +140,29 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
         )
 
     def action_unmark(self) -> None:
-        if self.existing is None or self.record is None:
+        """Not received after all: written in the worker, as a save is."""
+        record = self.record
+        if self.existing is None or record is None or not self.ready_to_save():
             return
-        try:
-            result = entries.unmark_payment(
-                self.db,
-                client_id=self.client_id,
-                month=self.month,
-                undo=self.app.undo_stack,
-                expected=self.version,
+        client_id, month, undo, expected = (
+            self.client_id, self.month, self.app.undo_stack, self.version,
+        )  # fmt: skip
+
+        def unmarked(result: PaymentSaved) -> None:
+            self.app.notify(
+                f"{record.name}: {month.short_label()} retainer marked not received.",
+                title="Saved",
             )
-        except EditConflict as exc:
-            self.edit_conflict(exc, self.action_unmark)
-            return
-        except (ServiceError, DatabaseError) as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.app.notify(
-            f"{self.record.name}: {self.month.short_label()} retainer marked not received.",
-            title="Saved",
+            self.app.reload_data()
+            self.dismiss(result)
+
+        self.in_background(
+            lambda: entries.unmark_payment(
+                self.db, client_id=client_id, month=month, undo=undo, expected=expected
+            ),
+            unmarked,
+            retry=self.action_unmark,
         )
-        self.app.reload_data()
-        self.dismiss(result)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

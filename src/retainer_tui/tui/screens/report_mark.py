@@ -16,10 +16,10 @@ from retainer_tui.domain.month import Month
 from retainer_tui.domain.reports import report_due_date
 from retainer_tui.services import entries
 from retainer_tui.services.client_read import ClientRecord
-from retainer_tui.services.database import Database, DatabaseError
+from retainer_tui.services.database import Database
 from retainer_tui.services.edit_guard import EditVersion
 from retainer_tui.services.entries import ReportSaved
-from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
+from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.form_data import ReportForm, report_form, report_sent
 from retainer_tui.tui.entry_keys import REPORT_MARK_KEYS
 from retainer_tui.tui.keys import bindings
@@ -162,25 +162,23 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
         if self._sent[month] is None:
             self.notify(f"The {month.label()} report is not marked sent.", title="Report")
             return
-        try:
-            result = entries.unmark_report(
-                self.db,
-                client_id=self.client_id,
-                month=month,
-                undo=self.app.undo_stack,
-                expected=self._expected(month),
-            )
-        except EditConflict as exc:
-            self.edit_conflict(exc, self.action_unmark)
-            return
-        except (ServiceError, DatabaseError) as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.app.notify(
-            f"{self.record.name}: {month.label()} report marked not sent.", title="Saved"
+        record, client_id, undo = self.record, self.client_id, self.app.undo_stack
+        expected = self._expected(month)
+
+        def unmarked(result: ReportSaved) -> None:
+            said = f"{record.name}: {month.label()} report marked not sent."
+            self.app.notify(said, title="Saved")
+            self.app.reload_data()
+            self.dismiss(result)
+
+        # Written in the worker, as a save is.
+        self.in_background(
+            lambda: entries.unmark_report(
+                self.db, client_id=client_id, month=month, undo=undo, expected=expected
+            ),
+            unmarked,
+            retry=self.action_unmark,
         )
-        self.app.reload_data()
-        self.dismiss(result)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
