@@ -192,8 +192,11 @@ class FormLoading(ModalScreen[ResultT]):
         if message.replace:  # Reload: the form stays, with what it showed
             self.notify(str(exc), severity="error", title=self.TITLE_TEXT)
             return
-        # The client was deleted meanwhile, there is no tier to pick yet…
-        self.app.notify(str(exc), severity="error", title=self.TITLE_TEXT, timeout=6)
+        # The client was deleted meanwhile, there is no tier to pick yet, the file is gone…
+        if isinstance(exc, DatabaseError):
+            self.app.show_error(exc)
+        else:
+            self.app.notify(str(exc), severity="warning", title=self.TITLE_TEXT, timeout=8)
         self.dismiss(cast(ResultT, None))
 
     async def _show_loaded(self, message: FormLoading.Loaded) -> None:
