@@ -37,9 +37,10 @@ STUCK_AFTER = 2.0
 # that a database locked by another process never takes the keyboard with it.
 SAVE_HOLD = 0.5
 # Keys typed as a form opens wait this long at most for what it shows to fill its fields
-# (a read takes milliseconds); a database that does not answer hands the keys to the
-# fields already drawn, which keep what is typed in them when the data comes.
-LOAD_HOLD = 1.0
+# (its first read also imports SQLAlchemy: up to half a second on a loaded machine), as
+# long as a key waits for a screen to draw; a database that does not answer hands the
+# keys to the fields already drawn, which keep what is typed in them when the data comes.
+LOAD_HOLD = STUCK_AFTER
 
 
 class TrackedKey(events.Key):

@@ -39,10 +39,10 @@ class FormLoading(ModalScreen[ResultT]):
     """What the form shows is read off the UI thread: `load()` returns the read (one
     service call), the worker runs it as the form mounts, `loaded(data)` shows the result
     (`fill` puts values into the fields). Until then the Save button says "Loading…" and
-    ctrl+s waits for it; keys typed meanwhile wait too (at most LOAD_HOLD), and a field
-    typed in before the data came keeps what was typed. A client deleted meanwhile
-    (NotFound) closes the form with a toast; a busy database or a server gone is read
-    again every RETRY_SECONDS."""
+    ctrl+s says so and saves nothing; keys typed meanwhile wait (at most LOAD_HOLD, or
+    until the read finds the database busy), and a field typed in before the data came
+    keeps what was typed. A client deleted meanwhile (NotFound) closes the form with a
+    toast; a busy database or a server gone is read again every RETRY_SECONDS."""
 
     TITLE_TEXT = "Form"
 
@@ -222,6 +222,7 @@ class FormLoading(ModalScreen[ResultT]):
     def _read_when_back(self, exc: DatabaseError, message: FormLoading.Loaded) -> None:
         """The database is busy or the server gone: the form stays open, says why, and
         reads again every few seconds (escape still closes it)."""
+        self._load_keys()  # the keys typed meanwhile go to the fields drawn, not wait on
         if not self._load_waited:
             self._load_waited = True
             busy = isinstance(exc, DatabaseBusy)
