@@ -289,6 +289,8 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
     # -- custom metrics --------------------------------------------------------------------
 
     def action_new_metric(self) -> None:
+        if not self.ready_to_save():  # its row goes among the rows the read mounts
+            return
         self.app.push_screen(MetricFormScreen(self.db), self._metric_added)
 
     async def _metric_added(self, added: MetricAdded | None) -> None:
