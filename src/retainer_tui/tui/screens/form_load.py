@@ -124,6 +124,12 @@ class FormLoading(ModalScreen[ResultT]):
         loading indicator, not this)."""
         return self._loading
 
+    @property
+    def reloading(self) -> bool:
+        """Whether loaded() runs for Reload after an edit conflict (every field takes the
+        stored value; the fields the first load mounted are there already)."""
+        return self._replacing
+
     def fill(self, values: dict[str, str]) -> None:
         """Put stored values into the fields (from loaded()). On the form's first load a
         field typed in before the data came keeps what was typed; the stored value stays

@@ -95,13 +95,12 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
     async def loaded(self, data: GoalsForm) -> None:
         """The rows are mounted on the first load; a reload (after an edit conflict)
         shows the targets as stored now and clears the new ones typed."""
-        first = not self.metrics
         self.client_name, self.version = data.client, data.version
         self.defaults, self.in_force = data.defaults, data.in_force
         self.TITLE_TEXT = f"Goals — {data.client}"
         dialog = self.query_one("#goals-dialog")
         dialog.border_title = self.TITLE_TEXT
-        if first:
+        if not self.reloading:
             self.metrics = list(data.metrics)
             if self.tier_targets:
                 dialog.border_subtitle = (

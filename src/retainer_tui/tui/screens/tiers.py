@@ -343,7 +343,7 @@ class TierFormScreen(FormScreen[TierSaved | None]):
     async def loaded(self, data: TierForm) -> None:
         """A default-goal field per metric (mounted on the first load), and the tier as
         stored in every field not typed in yet (in every field, for Reload)."""
-        if not self.metrics:
+        if not self.reloading:
             self.metrics = data.metrics
             await self.query_one("#tier-goals", Grid).mount_all(
                 FormField(
@@ -373,7 +373,7 @@ class TierFormScreen(FormScreen[TierSaved | None]):
         )
         services = self.query_one(ServiceList)
         if data.tier is not None and (
-            self._replacing or services.value_text() == self._composed.get("services")
+            self.reloading or services.value_text() == self._composed.get("services")
         ):
             services.set_services(d.services)
 

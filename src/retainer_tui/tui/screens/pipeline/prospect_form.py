@@ -153,7 +153,7 @@ class DiscoveryFormScreen(PipelineForm):
     async def loaded(self, data: pl.ProspectForm) -> None:
         """A target field per metric (mounted on the first load), the notes as stored in
         every field not typed in yet (in every field, for Reload)."""
-        if not self.metrics:
+        if not self.reloading:
             self.metrics = data.metrics
             await self.query_one("#targets-grid", Grid).mount_all(
                 FormField(
