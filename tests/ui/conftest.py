@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import date
 
@@ -13,11 +13,21 @@ from textual.worker import WorkerCancelled, WorkerState
 from retainer_tui.config import Settings
 from retainer_tui.db.engine import Database
 from retainer_tui.tui.app import RetainerApp, build_app
+from tests.ui.loop_guard import LoopGuard
 
 SIZE = (120, 36)
 
 
 AppMaker = Callable[..., RetainerApp]
+
+
+@pytest.fixture(autouse=True)
+def no_database_on_the_event_loop() -> Iterator[LoopGuard]:
+    """Fails the test when the app ran a statement on the event loop's thread (see
+    tests/ui/loop_guard.py): every read and write of a screen runs in a worker."""
+    with LoopGuard() as guard:
+        yield guard
+    guard.check()
 
 
 @pytest.fixture
