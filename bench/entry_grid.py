@@ -119,6 +119,9 @@ async def _one_run(clients: int) -> Run:
                 await pilot.press(*keys)
                 await pilot.pause()
                 wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+                # The saves land on a worker thread, after the keys: wait for the last.
+                await app.workers.wait_for_complete()
+                await pilot.pause()
                 saved = screen.saved_count
         finally:
             ResultsGrid.on_key = original_on_key  # type: ignore[method-assign]

@@ -11,6 +11,9 @@ import sys
 from datetime import date
 
 import pytest
+from rich.style import Style
+from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import Button
 
@@ -18,8 +21,10 @@ from retainer_tui.db.engine import BUSY_TIMEOUT_MS
 from retainer_tui.db.postgres import WRITE_LOCK
 from retainer_tui.services.database import Database
 from retainer_tui.services.entries import payment_for
+from retainer_tui.services.results_grid import load_grid
 from retainer_tui.tui.app import RetainerApp
 from retainer_tui.tui.screens.payment_form import PaymentFormScreen
+from retainer_tui.tui.screens.results_grid import ResultsGridScreen
 from tests.raw import db_arg
 from tests.ui.conftest import SIZE, AppMaker, settle
 
@@ -182,3 +187,125 @@ async def test_undo_waits_on_the_lock_while_the_keys_work(
         await settle(app, pilot)
         assert any(n.startswith("Undone:") for n in notes(app)), notes(app)
     assert payment_for(sample_db, client_id=client_id, month=month) == before
+
+
+async def results_grid(app: RetainerApp, pilot: Pilot[None]) -> ResultsGridScreen:
+    """r on the dashboard: the results grid, loaded, the cursor on the first metric."""
+    await settle(app, pilot)
+    await pilot.press("r")
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, ResultsGridScreen)
+    assert screen.grid.data is not None and screen.grid.data.rows
+    return screen
+
+
+def _italic(text: Text) -> bool:
+    return any(isinstance(s.style, Style) and s.style.italic for s in text.spans)
+
+
+def stored_results(db: Database, screen: ResultsGridScreen) -> dict[tuple[int, str], int]:
+    month = screen.month
+    return {
+        (row.client_id, key): actual
+        for row in load_grid(db, month=month).rows
+        for key, actual in row.actuals.items()
+    }
+
+
+async def test_grid_cells_typed_while_locked_move_at_once_and_land_in_order(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    """7, right, 8, enter while another process writes: the cursor moves with each key,
+    both cells say they are saving, and both land after the lock, in the order typed
+    (the undo stack too)."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await results_grid(app, pilot)
+        grid = screen.grid
+        start = grid.cursor_coordinate
+        first, second = grid.current(), None
+        assert first is not None
+        before = stored_results(sample_db, screen)
+        locker = hold_write_lock(sample_db)
+        try:
+            await pilot.press("7", "right")
+            second = grid.current()
+            await pilot.press("8", "enter")
+            while app.keys_pending and locker.poll() is None:
+                await pilot.pause(0.05)
+            assert locker.poll() is None, "the lock was let go before the keys were handled"
+            assert second is not None and second[1] != first[1]
+            assert grid.cursor_coordinate == (start.row + 1, start.column + 1)
+            assert grid.saving(*first) and grid.saving(*second)
+            drawn = grid.get_cell_at(Coordinate(start.row, start.column))
+            assert drawn.plain.startswith("7") and _italic(drawn), "the cell says it is saving"
+            assert grid.values[first] == 7 and grid.values[second] == 8
+            assert stored_results(sample_db, screen) == before
+        finally:
+            locker.wait(timeout=30)
+        await settle(app, pilot)
+        assert not grid.saving(*first) and not grid.saving(*second)
+        assert not _italic(grid.get_cell_at(Coordinate(start.row, start.column)))
+        assert screen.saved_count == 2
+        stored = stored_results(sample_db, screen)
+        assert (stored[first], stored[second]) == (7, 8)
+        newest, older = app.undo_stack.labels[:2]
+        assert " 8 in " in newest and " 7 in " in older, app.undo_stack.labels
+
+
+async def test_escape_from_the_grid_waits_for_the_saves_under_way(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    """Leaving the grid while a save waits on the lock: the grid stays, says so, and
+    closes by itself once the value is stored; nothing typed is lost."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await results_grid(app, pilot)
+        cell = screen.grid.current()
+        assert cell is not None
+        locker = hold_write_lock(sample_db)
+        try:
+            await pilot.press(*"55", "enter", "escape")
+            while app.keys_pending and locker.poll() is None:
+                await pilot.pause(0.05)
+            assert locker.poll() is None, "the lock was let go before the keys were handled"
+            assert app.screen is screen
+            assert any(n.startswith("Saving 1 cell") for n in notes(app)), notes(app)
+        finally:
+            locker.wait(timeout=30)
+        for _ in range(300):
+            if app.screen is not screen:
+                break
+            await pilot.pause(0.1)
+        await settle(app, pilot)
+        assert app.screen is app.dashboard
+    assert stored_results(sample_db, screen)[cell] == 55
+
+
+@pytest.mark.sqlite_only("SQLite gives up after its busy timeout; a PostgreSQL write waits")
+async def test_a_grid_save_past_the_busy_timeout_is_retried_in_the_background(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await results_grid(app, pilot)
+        grid = screen.grid
+        cell = grid.current()
+        assert cell is not None
+        locker = hold_write_lock(sample_db, seconds=BUSY_TIMEOUT_MS / 1000 + 2)
+        try:
+            await pilot.press(*"42", "enter")
+            while locker.poll() is None and not any("Waiting" in t for t in titles(app)):
+                await pilot.pause(0.1)
+            assert locker.poll() is None, "the busy database was never said"
+            row = grid.cursor_row
+            await pilot.press("down")  # the keys keep working while it waits
+            while app.keys_pending:
+                await pilot.pause(0.05)
+            assert grid.cursor_row == row + 1 and grid.saving(*cell)
+        finally:
+            locker.wait(timeout=30)
+        await settle(app, pilot)
+        assert not grid.saving(*cell) and grid.values[cell] == 42
+    assert stored_results(sample_db, screen)[cell] == 42

@@ -16,9 +16,10 @@ from retainer_tui.domain.month import Month
 from retainer_tui.domain.status import elapsed_fraction
 from retainer_tui.services import entries
 from retainer_tui.services.database import Database, DatabaseError
-from retainer_tui.services.errors import FormInvalid, ServiceError
-from retainer_tui.services.kept_connection import keep_connection
+from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.results_grid import GridData, load_grid
+from retainer_tui.services.undo import UndoStack
+from retainer_tui.tui.background_writes import BackgroundWrites
 from retainer_tui.tui.cells import STATUS_GLYPHS, hours_label
 from retainer_tui.tui.cells import shown as escaped
 from retainer_tui.tui.entry_keys import GRID_KEYS
@@ -73,9 +74,11 @@ class ResultsGridScreen(Screen[None]):
         self.tolerance = tolerance
         self.focus_client = client_id
         self.saved_count = 0
-        # Saves go through one connection kept open while the grid is up: a new connection
-        # per save re-reads the schema and may checkpoint the WAL on close (0.5-20 ms).
-        self.writer, self._kept = keep_connection(db)
+        # Saves run in order on a worker thread, through one connection kept open for a
+        # burst: a new connection per save re-reads the schema and may checkpoint the WAL
+        # on close (0.5-20 ms).
+        self.writes = BackgroundWrites(self, db, title=self.TITLE_TEXT, keep=True)
+        self._leaving = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="grid-title")
@@ -106,7 +109,7 @@ class ResultsGridScreen(Screen[None]):
         self.load()
 
     def on_unmount(self) -> None:
-        self._kept.close()
+        self.writes.detach()
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -152,40 +155,38 @@ class ResultsGridScreen(Screen[None]):
 
     # -- saving ----------------------------------------------------------------------------
 
-    def save_cell(self, client_id: int, column: str, text: str | None) -> CellOutcome:
-        """The grid's saver: one short transaction, recorded for undo."""
-        stack = self.app.undo_stack
-        db = self.writer
-        try:
-            if column == HOURS:
-                if text is None:
-                    saved = entries.clear_hours(
-                        db, client_id=client_id, month=self.month, undo=stack
-                    )
-                else:
-                    saved = entries.set_hours(
-                        db, client_id=client_id, month=self.month, hours=text, undo=stack
-                    )
-                return CellOutcome(saved.hours_x100, None, saved.change.label)
-            if text is None:
-                result = entries.clear_result(
-                    db, client_id=client_id, metric=column, month=self.month, undo=stack
-                )
+    def save_cell(self, client_id: int, column: str, text: str | None) -> None:
+        """The grid's saver: the write queued behind the ones before it (one short
+        transaction each, recorded for undo); the grid is told how it went."""
+        month, stack, grid = self.month, self.app.undo_stack, self.grid
+        name = grid.rows_by_id[client_id].name
+        label = self._column_label(column)
+
+        def refused(exc: Exception) -> None:
+            if isinstance(exc, FormInvalid):
+                reason = next(iter(exc.errors.values()), str(exc))
             else:
-                result = entries.set_result(
-                    db,
-                    client_id=client_id,
-                    metric=column,
-                    month=self.month,
-                    actual=text,
-                    undo=stack,
-                )
-            return CellOutcome(result.actual, None, result.change.label)
-        except FormInvalid as exc:
-            message = next(iter(exc.errors.values()), str(exc))
-            return CellOutcome(None, message[:1].upper() + message[1:])
-        except (ServiceError, DatabaseError) as exc:
-            return CellOutcome(None, str(exc))
+                reason = str(exc)
+            self.grid.not_saved(month, client_id, column)
+            self._leaving = False  # stay: what was typed was not stored
+            self._show_refusal(f"{name} · {label}: {reason}", late=True)
+
+        self.writes.submit(
+            lambda db: _write_cell(db, month, client_id, column, text, stack),
+            lambda outcome: self._stored(month, client_id, column, outcome),
+            refused=refused,
+            label=f"{name} · {label}",
+        )
+
+    def _stored(self, month: Month, client_id: int, column: str, outcome: CellOutcome) -> None:
+        self.grid.saved(month, client_id, column, outcome)
+        self._show_info()
+
+    def _column_label(self, column: str) -> str:
+        data = self.grid.data
+        if column == HOURS or data is None:
+            return "Hours"
+        return next((m.label for m in data.metrics if m.key == column), column)
 
     @on(ResultsGrid.CellSaved)
     def _cell_saved(self, message: ResultsGrid.CellSaved) -> None:
@@ -210,10 +211,17 @@ class ResultsGridScreen(Screen[None]):
 
     @on(ResultsGrid.CellRefused)
     def _cell_refused(self, message: ResultsGrid.CellRefused) -> None:
+        self._show_refusal(message.message)
+
+    def _show_refusal(self, message: str, *, late: bool = False) -> None:
+        """In the info line (kept while the refused typing is still there); one the
+        database sent after the cursor moved on is also a toast."""
         info = self.query_one("#cell-info", Static)
         info.add_class("-error")
-        info.update(f"Not saved: {message.message}")
+        info.update(f"Not saved: {message}")
         self.app.bell()
+        if late:
+            self.notify(f"Not saved: {message}", severity="error", title="Results", timeout=8)
 
     @on(ResultsGrid.EditChanged)
     def _edit_changed(self) -> None:
@@ -248,13 +256,14 @@ class ResultsGridScreen(Screen[None]):
         editing = grid.editing
         typed = editing.text if editing and (editing.client_id, editing.column) == cell else None
         saved = grid.values.get(cell)
+        saving = grid.saving(client_id, column)
         target = grid.target_of(client_id, column)
         if column == HOURS:
             text.append(
                 f" · included {target // 100} h" if target is not None else " · no tier hours"
             )
             shown = "–" if saved is None else hours_label(saved)
-            text.append(f" · saved {shown} h")
+            text.append(f" · {'saving' if saving else 'saved'} {shown} h")
         else:
             if target:
                 text.append(f" · target {target:,}")
@@ -263,7 +272,8 @@ class ResultsGridScreen(Screen[None]):
                     text.append(f" · expected by now {_number(expected)}")
             else:
                 text.append(" · no target this month (press g on the dashboard to set one)")
-            text.append(f" · saved {'–' if saved is None else f'{saved:,}'}")
+            shown = "–" if saved is None else f"{saved:,}"
+            text.append(f" · {'saving' if saving else 'saved'} {shown}")
             status = grid.status_of(client_id, column, saved)
             if status is not None:
                 text.append(f" {STATUS_GLYPHS[status]} {status.label}", style=colors.status(status))
@@ -348,7 +358,23 @@ class ResultsGridScreen(Screen[None]):
         if grid.editing is not None:
             grid.cancel_edit()
             return
+        if self.writes.pending:  # nothing typed is left behind: close once it is stored
+            self._leaving = True
+            count = self.writes.pending
+            self.notify(
+                f"Saving {count} cell{'s' if count != 1 else ''}: the grid closes when "
+                f"{'they are' if count != 1 else 'it is'} saved.",
+                title=self.TITLE_TEXT,
+                timeout=4,
+            )
+            self.writes.when_done(self._leave_if_asked)
+            return
         self.dismiss(None)
+
+    def _leave_if_asked(self) -> None:
+        if self._leaving and self.is_attached:
+            self._leaving = False
+            self.dismiss(None)
 
     def action_save_cell(self) -> None:
         self.grid.commit()
@@ -369,5 +395,27 @@ class ResultsGridScreen(Screen[None]):
         if grid.editing is not None:
             grid.cancel_edit()
             return
-        # The undo publishes data_changed, which reloads this screen too.
-        self.app.undo_last_change()
+        # The undo publishes data_changed, which reloads this screen too; it waits for
+        # the saves under way, so that it takes back the newest of them.
+        self.writes.when_done(self.app.undo_last_change)
+
+
+def _write_cell(
+    db: Database, month: Month, client_id: int, column: str, text: str | None, stack: UndoStack
+) -> CellOutcome:
+    """On the writer thread: the cell's value stored (or cleared), recorded for undo."""
+    if column == HOURS:
+        if text is None:
+            hours = entries.clear_hours(db, client_id=client_id, month=month, undo=stack)
+        else:
+            hours = entries.set_hours(db, client_id=client_id, month=month, hours=text, undo=stack)
+        return CellOutcome(hours.hours_x100, hours.change.label)
+    if text is None:
+        result = entries.clear_result(
+            db, client_id=client_id, metric=column, month=month, undo=stack
+        )
+    else:
+        result = entries.set_result(
+            db, client_id=client_id, metric=column, month=month, actual=text, undo=stack
+        )
+    return CellOutcome(result.actual, result.change.label)

@@ -1,9 +1,12 @@
 """ResultsGrid: clients × metrics (plus hours) for one month, typed into like a spreadsheet.
 
 Typing a number replaces the cell (shown with its target and the status it would have),
-enter saves it at once (the cell flashes), delete clears it, escape drops the typing,
-arrows / tab / shift+tab save what was typed and move. Saving goes through `saver`, a
-callable the screen provides, synchronously, so a refused value keeps the cursor there.
+enter saves it (the cell flashes once stored), delete clears it, escape drops the typing,
+arrows / tab / shift+tab save what was typed and move. What was typed is checked here, at
+once, so a refused value keeps the cursor on its cell; the write goes to `saver`, which
+the screen runs in the background, and the cell shows the new value in italics until
+the screen says it is stored (`saved`) or refused by the database (`not_saved`: the cell
+goes back to what is stored).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from retainer_tui.services.results_grid import GridData, GridRow
 from retainer_tui.tui import cells
 from retainer_tui.tui.cells import STATUS_GLYPHS, compact_number, hours_label
 from retainer_tui.tui.theme_colors import ThemeColors
+from retainer_tui.tui.widgets.pending_cells import PendingCells
 
 HOURS = "__hours"  # metric keys start with a letter, so this never clashes
 NAME_WIDTH = 22
@@ -37,15 +41,14 @@ _START_CHARS = set("0123456789.-")
 
 @dataclass(frozen=True, slots=True)
 class CellOutcome:
-    """What the saver did: the stored value (None when cleared) or the refusal message."""
+    """A save stored: the value (None when cleared) and the change's label."""
 
     value: int | None = None
-    error: str | None = None
     label: str = ""
 
 
-# (client_id, column, typed text or None to clear) -> outcome
-Saver = Callable[[int, str, str | None], CellOutcome]
+# (client_id, column, typed text or None to clear): the write, started in the background.
+Saver = Callable[[int, str, str | None], None]
 
 
 @dataclass(slots=True)
@@ -69,12 +72,14 @@ class ResultsGrid(DataTable[Text]):
             super().__init__()
 
     class CellRefused(Message):
-        """A typed value was refused; nothing was written."""
+        """A typed value was refused; nothing was written. late: by the database, after
+        the cursor moved on (the cell went back to what is stored)."""
 
-        def __init__(self, client_id: int, column: str, message: str) -> None:
+        def __init__(self, client_id: int, column: str, message: str, late: bool = False):
             self.client_id = client_id
             self.column = column
             self.message = message
+            self.late = late
             super().__init__()
 
     class EditChanged(Message):
@@ -103,6 +108,8 @@ class ResultsGrid(DataTable[Text]):
         self._status_styles: dict[MetricStatus, Style] = {}
         self._column_keys: list[str] = []
         self._flashing: set[tuple[int, str]] = set()
+        self._pending = PendingCells()
+        self._pending_style = Style(italic=True, dim=True)
 
     # -- filling ---------------------------------------------------------------------------
 
@@ -144,6 +151,7 @@ class ResultsGrid(DataTable[Text]):
         )
         if old is None or old.month != data.month:
             self._statuses = {}
+            self._pending.clear()
         self.data = data
         self.rows_by_id = {r.client_id: r for r in data.rows}
         self._column_keys = [m.key for m in data.metrics] + [HOURS]
@@ -152,6 +160,7 @@ class ResultsGrid(DataTable[Text]):
             for metric in data.metrics:
                 values[(row.client_id, metric.key)] = row.actuals.get(metric.key)
             values[(row.client_id, HOURS)] = row.hours_x100
+        self._pending.reloaded(values, self.values)
         if same_shape:
             changed = [k for k, val in values.items() if self.values.get(k) != val]
             self.values = values
@@ -268,6 +277,7 @@ class ResultsGrid(DataTable[Text]):
                 text.append(f" {glyph}", style=self.status_style(status) if status else colors.bad)
             return text
         flash = (client_id, column) in self._flashing
+        saving = (client_id, column) in self._pending
         if column == HOURS:
             if value is None:
                 text.append("–" if target is None else f"–/{target // 100}", style=colors.muted)
@@ -288,6 +298,8 @@ class ResultsGrid(DataTable[Text]):
                 text.append(f" {STATUS_GLYPHS[status]}", style=self.status_style(status))
             elif value is None:
                 text = Text("·", style=colors.muted, justify="right")
+        if saving:
+            text.stylize(self._pending_style)
         if flash:
             text.stylize(Style(reverse=True, bold=True))
         return text
@@ -366,17 +378,48 @@ class ResultsGrid(DataTable[Text]):
         self._save(cell[0], cell[1], None)
 
     def _save(self, client_id: int, column: str, text: str | None) -> bool:
-        outcome = self.saver(client_id, column, text)
-        if outcome.error is not None:
-            self.post_message(self.CellRefused(client_id, column, outcome.error))
-            self.post_message(self.EditChanged())
-            return False
+        value: int | None = None
+        if text is not None:
+            try:
+                value = self.parse(column, text)
+            except v.InvalidValue as exc:
+                message = str(exc)
+                refusal = message[:1].upper() + message[1:]
+                self.post_message(self.CellRefused(client_id, column, refusal))
+                self.post_message(self.EditChanged())
+                return False
+        key = (client_id, column)
+        self._pending.start(key, self.values.get(key))
         self.editing = None
-        self.values[(client_id, column)] = outcome.value
-        self._flash(client_id, column)
-        self.post_message(self.CellSaved(client_id, column, outcome.value, outcome.label))
+        self.values[key] = value
+        self._paint_cell(client_id, column)
+        self.saver(client_id, column, text)
         self.post_message(self.EditChanged())
         return True
+
+    def saving(self, client_id: int, column: str) -> bool:
+        """Whether a save of the cell is under way (not yet stored nor refused)."""
+        return (client_id, column) in self._pending
+
+    def saved(self, month: Month, client_id: int, column: str, outcome: CellOutcome) -> None:
+        """The database stored a save (of the month shown, or one left since)."""
+        key = (client_id, column)
+        if month != self.month or client_id not in self.rows_by_id:
+            return
+        if self._pending.saved(key, outcome.value):
+            self.values[key] = outcome.value
+        self._flash(client_id, column)
+        self.post_message(self.CellSaved(client_id, column, outcome.value, outcome.label))
+
+    def not_saved(self, month: Month, client_id: int, column: str) -> None:
+        """The database refused a save: the cell shows again what is stored (unless
+        another save of it is still under way)."""
+        key = (client_id, column)
+        if month != self.month or client_id not in self.rows_by_id:
+            return
+        self.values[key] = self._pending.refused(key, self.values.get(key))
+        if self.editing is None or (self.editing.client_id, self.editing.column) != key:
+            self._paint_cell(client_id, column)
 
     def _flash(self, client_id: int, column: str) -> None:
         key = (client_id, column)
