@@ -22,9 +22,11 @@ from retainer_tui.db.postgres import WRITE_LOCK
 from retainer_tui.services.database import Database
 from retainer_tui.services.entries import payment_for
 from retainer_tui.services.results_grid import load_grid
+from retainer_tui.services.tiers import TierDraft, list_tiers, save_tier
 from retainer_tui.tui.app import RetainerApp
 from retainer_tui.tui.screens.payment_form import PaymentFormScreen
 from retainer_tui.tui.screens.results_grid import ResultsGridScreen
+from retainer_tui.tui.screens.tiers import TiersScreen
 from tests.raw import db_arg
 from tests.ui.conftest import SIZE, AppMaker, settle
 
@@ -309,3 +311,36 @@ async def test_a_grid_save_past_the_busy_timeout_is_retried_in_the_background(
         await settle(app, pilot)
         assert not grid.saving(*cell) and grid.values[cell] == 42
     assert stored_results(sample_db, screen)[cell] == 42
+
+
+async def test_a_tier_deleted_while_locked_keys_work_and_it_goes_after(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    """d, y on an unused tier while another process writes: the list keeps moving, the
+    tier is gone once the lock is let go (and ctrl+z can bring it back)."""
+    unused = save_tier(sample_db, draft=TierDraft(name="Unused", monthly_fee="10")).id
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("T")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, TiersScreen)
+        ids = [t.id for t in screen.tiers]
+        screen.table.move_cursor(row=ids.index(unused))
+        await pilot.pause()
+        locker = hold_write_lock(sample_db)
+        try:
+            await pilot.press("d", "y", "up")
+            while app.keys_pending and locker.poll() is None:
+                await pilot.pause(0.05)
+            assert locker.poll() is None, "the lock was let go before the keys were handled"
+            assert app.screen is screen and screen.writes.pending == 1
+            assert screen.table.cursor_row == ids.index(unused) - 1, "up was handled"
+            assert unused in [t.id for t in list_tiers(sample_db)]
+        finally:
+            locker.wait(timeout=30)
+        await settle(app, pilot)
+        assert unused not in [t.id for t in screen.tiers]
+        assert any(n.startswith("Deleted Unused") for n in notes(app)), notes(app)
+    assert unused not in [t.id for t in list_tiers(sample_db)]

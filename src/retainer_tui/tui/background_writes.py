@@ -111,6 +111,18 @@ class BackgroundWrites:
         else:
             self._drained.append(callback)
 
+    def leave(self) -> None:
+        """The screen's escape: it closes now, or (saying so) once its writes are made."""
+        if self._jobs:
+            self.screen.notify(
+                "Still saving: the screen closes when it is saved.", title=self.title, timeout=4
+            )
+        self.when_done(self._dismiss)
+
+    def _dismiss(self) -> None:
+        if self._attached and self.screen.is_attached:
+            self.screen.dismiss(None)
+
     def detach(self) -> None:
         """The screen has closed (call from its on_unmount): the writes still waiting are
         made all the same, and only their refusals are told, by the app."""

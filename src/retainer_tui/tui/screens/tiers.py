@@ -7,21 +7,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from retainer_tui.domain.money import format_money
 from retainer_tui.services.catalog import TierInfo
 from retainer_tui.services.database import Database, DatabaseError
-from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.form_data import TierForm, tier_form
 from retainer_tui.services.month_view import MetricInfo
 from retainer_tui.services.tiers import (
     GOAL_FIELD,
+    TierDeleted,
     TierDraft,
     TierSaved,
     clean_goals,
@@ -33,6 +35,7 @@ from retainer_tui.services.tiers import (
     save_tier,
     validate_tier,
 )
+from retainer_tui.tui.background_writes import BackgroundWrites
 from retainer_tui.tui.cells import shown
 from retainer_tui.tui.entry_keys import TIER_FORM_KEYS, TIERS_KEYS
 from retainer_tui.tui.keys import bindings
@@ -65,6 +68,7 @@ class TiersScreen(Screen[None]):
         self.db = db
         self.currency = currency
         self.tiers: tuple[TierInfo, ...] = ()
+        self.writes = BackgroundWrites(self, db, title=self.TITLE_TEXT)
 
     def compose(self) -> ComposeResult:
         yield Static("Tiers", id="tiers-title")
@@ -100,13 +104,27 @@ class TiersScreen(Screen[None]):
         self.load()
         table.focus()
 
+    class Loaded(Message):
+        def __init__(self, tiers: tuple[TierInfo, ...], highlight: int | None) -> None:
+            super().__init__()
+            self.tiers, self.highlight = tiers, highlight
+
     def load(self, *, highlight: int | None = None) -> None:
+        """Read the tiers again, in a worker (the keys keep working)."""
+        self._load(highlight)
+
+    @work(thread=True, exclusive=True, group="tiers", exit_on_error=False)
+    def _load(self, highlight: int | None) -> None:
         try:
-            self.tiers = list_tiers(self.db)
+            self.post_message(self.Loaded(tuple(list_tiers(self.db)), highlight))
         except DatabaseError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self._draw(highlight if highlight is not None else self.highlighted_id())
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.tiers = message.tiers
+        keep = message.highlight
+        self._draw(keep if keep is not None else self.highlighted_id())
 
     def _draw(self, keep: int | None) -> None:
         table = self.table
@@ -181,8 +199,11 @@ class TiersScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------
 
+    def on_unmount(self) -> None:
+        self.writes.detach()
+
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.writes.leave()
 
     def action_new_tier(self) -> None:
         self.app.push_screen(TierFormScreen(self.db, currency=self.currency), self._form_closed)
@@ -214,16 +235,21 @@ class TiersScreen(Screen[None]):
             return
 
         def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                deleted = delete_tier(self.db, tier_id=tier.id, undo=self.app.undo_stack)
-            except (ServiceError, DatabaseError) as exc:
-                self.notify(str(exc), severity="error", title="Tier in use")
-                self.load()
-                return
-            self.notify(f"Deleted {deleted.name}. ctrl+z brings it back.", title="Saved")
+            if yes:
+                stack = self.app.undo_stack
+                self.writes.submit(
+                    lambda db: delete_tier(db, tier_id=tier.id, undo=stack),
+                    deleted,
+                    refused=refused,
+                    label=tier.name,
+                )
+
+        def deleted(done: TierDeleted) -> None:
+            self.notify(f"Deleted {done.name}. ctrl+z brings it back.", title="Saved")
             self.app.reload_data()
+
+        def refused(exc: Exception) -> None:
+            self.notify(str(exc), severity="error", title="Tier in use")
             self.load()
 
         self.app.push_screen(
@@ -234,13 +260,15 @@ class TiersScreen(Screen[None]):
         tier_id = self.highlighted_id()
         if tier_id is None:
             return
-        try:
-            move_tier(self.db, tier_id=tier_id, offset=step, undo=self.app.undo_stack)
-        except (ServiceError, DatabaseError) as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.app.reload_data()
-        self.load(highlight=tier_id)
+        stack = self.app.undo_stack
+
+        def moved(_result: object) -> None:
+            self.app.reload_data()
+            self.load(highlight=tier_id)
+
+        self.writes.submit(
+            lambda db: move_tier(db, tier_id=tier_id, offset=step, undo=stack), moved
+        )
 
     def action_undo(self) -> None:
         # The undo publishes data_changed, which reloads this screen too.
