@@ -47,7 +47,7 @@ Work = Callable[[Database], Any]
 @dataclass(slots=True)
 class _Job:
     work: Work
-    then: Callable[[Any], None]
+    then: Callable[[Any], object]
     refused: Callable[[Exception], None] | None
     label: str
     asked_at: float
@@ -85,7 +85,7 @@ class BackgroundWrites:
     def submit(
         self,
         work: Work,
-        then: Callable[[Any], None] = lambda _result: None,
+        then: Callable[[Any], object] = lambda _result: None,
         *,
         refused: Callable[[Exception], None] | None = None,
         label: str = "",

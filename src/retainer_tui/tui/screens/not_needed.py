@@ -15,9 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from retainer_tui.domain.month import Month
-from retainer_tui.services.database import Database, DatabaseError
-from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.database import Database
+from retainer_tui.services.errors import FormInvalid
 from retainer_tui.services.tracking import TrackedFromSet, set_tracked_from
+from retainer_tui.tui.background_writes import BackgroundWrites
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.report_keys import REPORT_DIALOG_KEYS
 
@@ -44,6 +45,7 @@ class NotNeededScreen(ModalScreen[TrackedFromSet | None]):
         self.client_id = client_id
         self.client = client
         self.today = today
+        self.writes = BackgroundWrites(self, db, title=self.TITLE_TEXT)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="report-dialog -small"):
@@ -63,24 +65,34 @@ class NotNeededScreen(ModalScreen[TrackedFromSet | None]):
             )
         yield Footer()
 
+    def on_unmount(self) -> None:
+        self.writes.detach()
+
     @on(Input.Submitted, "#tracked-month")
     def _submitted(self, event: Input.Submitted) -> None:
+        if self.writes.pending:
+            self.notify("Still saving: a moment.", title=self.TITLE_TEXT)
+            return
         error = self.query_one("#tracked-error", Static)
-        try:
-            result = set_tracked_from(
-                self.db,
-                client_id=self.client_id,
-                month=event.value,
-                latest=Month.of(self.today),
-                undo=self.app.undo_stack,
+        error.update("Saving…")
+        client_id, typed, latest = self.client_id, event.value, Month.of(self.today)
+        stack = self.app.undo_stack
+
+        def refused(exc: Exception) -> None:
+            error.update(
+                "; ".join(exc.errors.values()) if isinstance(exc, FormInvalid) else str(exc)
             )
-        except FormInvalid as exc:
-            error.update("; ".join(exc.errors.values()))
-            return
-        except (ServiceError, DatabaseError) as exc:
-            error.update(str(exc))
-            return
-        self.dismiss(result)
+
+        self.writes.submit(
+            lambda db: set_tracked_from(
+                db, client_id=client_id, month=typed, latest=latest, undo=stack
+            ),
+            self.dismiss,
+            refused=refused,
+        )
 
     def action_cancel(self) -> None:
+        if self.writes.pending:  # a write under way cannot be taken back half done
+            self.notify("Still saving: the dialog closes when it is saved.", title=self.TITLE_TEXT)
+            return
         self.dismiss(None)

@@ -6,11 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Markdown, Static, TextArea
 
@@ -22,6 +23,7 @@ from retainer_tui.domain.report_text import ReportData, render_report
 from retainer_tui.domain.reports import ReportState
 from retainer_tui.services import reports
 from retainer_tui.services.database import Database, DatabaseError
+from retainer_tui.tui.background_writes import BackgroundWrites
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.month_step import month_step
 from retainer_tui.tui.report_keys import HIGHLIGHTS_KEYS, REPORT_DIALOG_KEYS, REPORT_KEYS
@@ -212,6 +214,12 @@ class ReportPreviewScreen(Screen[None]):
         self.month = month
         self.data: ReportData | None = None
         self.text = ""
+        self.writes = BackgroundWrites(self, db, title=self.TITLE_TEXT)
+
+    class Loaded(Message):
+        def __init__(self, data: ReportData) -> None:
+            super().__init__()
+            self.data = data
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -223,11 +231,14 @@ class ReportPreviewScreen(Screen[None]):
         yield Static("", id="report-hint")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         self.sub_title = "Report"
         # Results typed elsewhere (or in another process) show here too.
-        self.app.data_changed.subscribe(self, lambda _: self.call_later(self.reload))
-        await self.reload()
+        self.app.data_changed.subscribe(self, lambda _: self.reload())
+        self.reload()
+
+    def on_unmount(self) -> None:
+        self.writes.detach()
 
     # ------------------------------------------------------------ loading
 
@@ -241,14 +252,25 @@ class ReportPreviewScreen(Screen[None]):
             tolerance=self.settings.tolerance,
         )
 
-    async def reload(self) -> None:
-        """Read the report again and redraw the preview."""
+    def reload(self) -> None:
+        """Read the report again (in a worker) and redraw the preview."""
+        self._read(self.month)
+
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
+    def _read(self, month: Month, quiet: bool = False) -> None:
         try:
-            data = self._load(self.month)
+            self.post_message(self.Loaded(self._load(month)))
         except (reports.ReportError, DatabaseError) as exc:
-            self.notify(str(exc), severity="error")
-            return
-        await self._show(data)
+            self.app.call_from_thread(self._not_read, str(exc), quiet)
+
+    def _not_read(self, message: str, quiet: bool) -> None:
+        self.notify(message, severity="information" if quiet else "error")
+        if self.data is not None:  # [ or ] went nowhere: the month shown stays
+            self.month = self.data.month
+
+    @on(Loaded)
+    async def _loaded(self, message: Loaded) -> None:
+        await self._show(message.data)
 
     async def _show(self, data: ReportData) -> None:
         self.data = data
@@ -271,33 +293,33 @@ class ReportPreviewScreen(Screen[None]):
     # ------------------------------------------------------------ actions
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.writes.leave()
+
+    def _written(self, message: str) -> None:
+        self.notify(message, title="Saved")
+        self.app.reload_data()  # this screen too
 
     def action_edit_highlights(self) -> None:
         if self.data is None:
             return
+        client_id, month, stack = self.client_id, self.data.month, self.app.undo_stack
 
-        async def saved(text: str | None) -> None:
+        def saved(text: str | None) -> None:
             if text is None:
                 return
-            try:
-                reports.set_highlights(
-                    self.db,
-                    client_id=self.client_id,
-                    month=self.month,
-                    text=text,
-                    undo=self.app.undo_stack,
-                )
-            except (validation.InvalidValue, DatabaseError) as exc:
+            try:  # refused at once, here; the write checks it again
+                validation.long_text(text, "highlights")
+            except validation.InvalidValue as exc:
                 self.notify(str(exc), severity="error")
                 return
-            await self.reload()
-            self.notify("Highlights saved. ctrl+z undoes.", title="Saved")
-            self.app.reload_data()
+            self.writes.submit(
+                lambda db: reports.set_highlights(
+                    db, client_id=client_id, month=month, text=text, undo=stack
+                ),
+                lambda _clean: self._written("Highlights saved. ctrl+z undoes."),
+            )
 
-        self.app.push_screen(
-            HighlightsScreen(self.data.client, self.month, self.data.highlights), saved
-        )
+        self.app.push_screen(HighlightsScreen(self.data.client, month, self.data.highlights), saved)
 
     def action_export(self) -> None:
         if self.data is None:
@@ -348,58 +370,42 @@ class ReportPreviewScreen(Screen[None]):
         if data.sent_on is not None:
             self.notify(f"Already marked sent on {data.sent_on.isoformat()} (u un-marks).")
             return
+        client_id, month, stack = self.client_id, data.month, self.app.undo_stack
 
-        async def chosen(on: date | None) -> None:
+        def chosen(on: date | None) -> None:
             if on is None:
                 return
-            try:
-                reports.mark_sent(
-                    self.db,
-                    client_id=self.client_id,
-                    month=self.month,
-                    on=on,
-                    undo=self.app.undo_stack,
-                )
-            except (reports.ReportError, DatabaseError) as exc:
-                self.notify(str(exc), severity="error")
-                return
-            await self.reload()
-            self.notify(
-                f"{data.client}: {self.month.label()} report marked sent on {on.isoformat()}. "
-                "ctrl+z undoes.",
-                title="Saved",
+            self.writes.submit(
+                lambda db: reports.mark_sent(
+                    db, client_id=client_id, month=month, on=on, undo=stack
+                ),
+                lambda _result: self._written(
+                    f"{data.client}: {month.label()} report marked sent on "
+                    f"{on.isoformat()}. ctrl+z undoes."
+                ),
             )
-            self.app.reload_data()
 
-        self.app.push_screen(SentDateScreen(data.client, self.month, self.today), chosen)
+        self.app.push_screen(SentDateScreen(data.client, month, self.today), chosen)
 
-    async def action_unmark_sent(self) -> None:
+    def action_unmark_sent(self) -> None:
         if self.data is None or self.data.sent_on is None:
             self.notify("This report is not marked sent.")
             return
-        try:
-            reports.unmark_sent(
-                self.db, client_id=self.client_id, month=self.month, undo=self.app.undo_stack
-            )
-        except DatabaseError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        await self.reload()
-        self.notify("No longer marked sent. ctrl+z undoes.", title="Saved")
-        self.app.reload_data()
+        client_id, month, stack = self.client_id, self.data.month, self.app.undo_stack
+        self.writes.submit(
+            lambda db: reports.unmark_sent(db, client_id=client_id, month=month, undo=stack),
+            lambda _result: self._written("No longer marked sent. ctrl+z undoes."),
+        )
 
-    async def _go(self, month: Month) -> None:
-        try:
-            data = self._load(month)
-        except (reports.ReportError, DatabaseError) as exc:
-            self.notify(str(exc))
-            return
-        await self._show(data)
-
-    async def action_previous_month(self) -> None:
+    def action_previous_month(self) -> None:
         if (month := month_step(self, self.month, -1)) is not None:
-            await self._go(month)
+            self._step(month)
 
-    async def action_next_month(self) -> None:
+    def action_next_month(self) -> None:
         if (month := month_step(self, self.month, 1)) is not None:
-            await self._go(month)
+            self._step(month)
+
+    def _step(self, month: Month) -> None:
+        # The month asked for at once, so that ]] typed fast goes two months on.
+        self.month = month
+        self._read(month, quiet=True)

@@ -19,6 +19,7 @@ from retainer_tui.services import reports
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.reports_queue import QueueItem, SentItem
 from retainer_tui.services.tracking import TrackedFromSet
+from retainer_tui.tui.background_writes import BackgroundWrites
 from retainer_tui.tui.cells import shown, status_text
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.report_keys import OPEN_REPORT, REPORTS_KEYS
@@ -98,6 +99,7 @@ class ReportsScreen(Screen[None]):
         self.queue: list[QueueItem] = []
         self.sent: list[SentItem] = []
         self._request = 0
+        self.writes = BackgroundWrites(self, db, title=self.TITLE_TEXT)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -246,27 +248,25 @@ class ReportsScreen(Screen[None]):
             return
         item = self.queue[min(max(table.cursor_row, 0), len(self.queue) - 1)]
 
+        stack = self.app.undo_stack
+
         def chosen(on: date | None) -> None:
-            if on is None:
-                return
-            try:
-                reports.mark_sent(
-                    self.db,
-                    client_id=item.client_id,
-                    month=item.month,
-                    on=on,
-                    undo=self.app.undo_stack,
+            if on is not None:
+                self.writes.submit(
+                    lambda db: reports.mark_sent(
+                        db, client_id=item.client_id, month=item.month, on=on, undo=stack
+                    ),
+                    lambda _result: marked(on),
+                    label=f"{item.client} · {item.month.label()}",
                 )
-            except (reports.ReportError, DatabaseError) as exc:
-                self.notify(str(exc), severity="error")
-                return
+
+        def marked(on: date) -> None:
             self.notify(
                 f"{item.client}: {item.month.label()} report marked sent on {on.isoformat()}. "
                 "ctrl+z undoes.",
                 title="Saved",
             )
-            self.load()
-            self.app.reload_data()
+            self.app.reload_data()  # this screen too
 
         self.app.push_screen(SentDateScreen(item.client, item.month, self.today), chosen)
 
@@ -300,5 +300,8 @@ class ReportsScreen(Screen[None]):
             done,
         )
 
+    def on_unmount(self) -> None:
+        self.writes.detach()
+
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.writes.leave()
