@@ -15,19 +15,21 @@ from rich.style import Style
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
-from textual.widgets import Button
+from textual.widgets import Button, DataTable
 
 from retainer_tui.db.engine import BUSY_TIMEOUT_MS
 from retainer_tui.db.postgres import WRITE_LOCK
+from retainer_tui.domain.month import Month
 from retainer_tui.services.database import Database
 from retainer_tui.services.entries import payment_for
 from retainer_tui.services.results_grid import load_grid
 from retainer_tui.services.tiers import TierDraft, list_tiers, save_tier
 from retainer_tui.tui.app import RetainerApp
 from retainer_tui.tui.screens.payment_form import PaymentFormScreen
+from retainer_tui.tui.screens.reports_queue import ReportsScreen
 from retainer_tui.tui.screens.results_grid import ResultsGridScreen
 from retainer_tui.tui.screens.tiers import TiersScreen
-from tests.raw import db_arg
+from tests.raw import db_arg, raw
 from tests.ui.conftest import SIZE, AppMaker, settle
 
 pytestmark = pytest.mark.both_engines
@@ -344,3 +346,44 @@ async def test_a_tier_deleted_while_locked_keys_work_and_it_goes_after(
         assert unused not in [t.id for t in screen.tiers]
         assert any(n.startswith("Deleted Unused") for n in notes(app)), notes(app)
     assert unused not in [t.id for t in list_tiers(sample_db)]
+
+
+async def test_a_report_marked_sent_while_locked_keys_work_and_it_lands_after(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    """m, enter in the reports queue while another process writes: the date dialog
+    closes, the queue keeps moving, and the mark lands once the lock is let go."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("R")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        first = screen.queue[0]
+        table = screen.query_one("#queue-table", DataTable)
+        await pilot.press("m")
+        await settle(app, pilot)
+        locker = hold_write_lock(sample_db)
+        try:
+            await pilot.press("enter", "down")
+            while app.keys_pending and locker.poll() is None:
+                await pilot.pause(0.05)
+            assert locker.poll() is None, "the lock was let go before the keys were handled"
+            assert app.screen is screen and screen.writes.pending == 1
+            assert table.cursor_row == 1, "down was handled"
+            assert report_sent_on(sample_db, first.client_id, first.month) is None
+        finally:
+            locker.wait(timeout=30)
+        await settle(app, pilot)
+        assert (first.client_id, first.month) not in [(i.client_id, i.month) for i in screen.queue]
+        assert any("marked sent" in n for n in notes(app)), notes(app)
+    assert report_sent_on(sample_db, first.client_id, first.month) is not None
+
+
+def report_sent_on(db: Database, client_id: int, month: Month) -> object:
+    with raw(db) as conn:
+        row = conn.execute(
+            "SELECT sent_on FROM report WHERE client_id = ? AND month = ?", (client_id, str(month))
+        ).fetchone()
+    return row[0] if row else None
