@@ -3,6 +3,7 @@ the pipeline's figures; one key moves a prospect on or back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,10 +19,13 @@ from textual.widgets import DataTable, Footer, Static
 
 from retainer_tui.config import Settings
 from retainer_tui.domain.pipeline import Stage, conversion_text
+from retainer_tui.domain.proposal import Sender
 from retainer_tui.domain.terminal_text import visible
 from retainer_tui.services import pipeline as pl
 from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import ServiceError
+from retainer_tui.tui.background_writes import BackgroundWrites
+from retainer_tui.tui.key_order import keys_held_for_save
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import PIPELINE_KEYS
 from retainer_tui.tui.theme_colors import ThemeColors
@@ -70,6 +74,8 @@ class PipelineScreen(Screen[None]):
         self._keep: int | None = None
         self._colors: ThemeColors | None = None
         self._narrow = False
+        self.writes = BackgroundWrites(self, db, title=self.TITLE_TEXT)
+        self._keys_back: Callable[[], None] = lambda: None
 
     @property
     def table(self) -> PipelineTable:
@@ -264,8 +270,11 @@ class PipelineScreen(Screen[None]):
             return
         self._open(screen, keep)
 
+    def on_unmount(self) -> None:
+        self.writes.detach()
+
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.writes.leave()
 
     def action_new_prospect(self) -> None:
         from retainer_tui.tui.screens.pipeline.prospect_form import ProspectFormScreen
@@ -297,15 +306,43 @@ class PipelineScreen(Screen[None]):
         if (p := self._current()) is not None:
             self._build(lambda: ObjectionsScreen(self.db, client_id=p.id), p.id)
 
+    class ProposalRead(Message):
+        def __init__(self, context: pl.ProposalContext | None, error: Exception | None):
+            super().__init__()
+            self.context, self.error = context, error
+
     def action_proposal(self) -> None:
-        from retainer_tui.tui.screens.pipeline.proposal import ProposalScreen, profile_sender
+        from retainer_tui.tui.screens.pipeline.proposal import profile_sender
 
         if (p := self._current()) is not None:
-            sender = profile_sender(self.app.settings)
+            # Keys typed meanwhile go to the proposal once it is open (half a second at most).
+            self._keys_back = keys_held_for_save(self.app)
+            self._read_proposal(p.id, profile_sender(self.app.settings))
+
+    @work(thread=True, exclusive=True, group="proposal", exit_on_error=False)
+    def _read_proposal(self, client_id: int, sender: Sender | None) -> None:
+        try:
+            context = pl.proposal_context(self.db, client_id=client_id, sender=sender)
+        except (ServiceError, DatabaseError) as exc:
+            self.post_message(self.ProposalRead(None, exc))
+            return
+        self.post_message(self.ProposalRead(context, None))
+
+    @on(ProposalRead)
+    def _proposal_read(self, message: ProposalRead) -> None:
+        from retainer_tui.tui.screens.pipeline.proposal import ProposalScreen
+
+        context = message.context
+        try:
+            if context is None:
+                self.notify(str(message.error), severity="warning")
+                return
             self._build(
-                lambda: ProposalScreen(self.db, client_id=p.id, today=self.today, sender=sender),
-                p.id,
+                lambda: ProposalScreen(self.db, context=context, today=self.today),
+                context.prospect.id,
             )
+        finally:
+            self._keys_back()
 
     def action_choose_tier(self) -> None:
         from retainer_tui.tui.screens.pipeline.stage_forms import ChooseTierScreen
@@ -356,18 +393,23 @@ class PipelineScreen(Screen[None]):
     def action_move(self, step: int) -> None:
         if (p := self._current()) is None:
             return
-        try:
-            change = pl.move_prospect(
-                self.db, client_id=p.id, step=step, today=self.today, undo=self.app.undo_stack
-            )
-        except pl.TrialDetailsNeeded:
-            self.notify("A paid trial needs its fee and dates: fill them in to start it.")
-            self.action_trial()
-            return
-        except (ServiceError, DatabaseError) as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        self.notify(change.message, title=change.stage.label)
-        self._keep = p.id
-        self.app.reload_data()
-        self.reload()
+        today, stack = self.today, self.app.undo_stack
+
+        def moved(change: pl.PipelineChange) -> None:
+            self.notify(change.message, title=change.stage.label)
+            self._keep = p.id
+            self.app.reload_data()  # this screen too
+
+        def refused(exc: Exception) -> None:
+            if isinstance(exc, pl.TrialDetailsNeeded):
+                self.notify("A paid trial needs its fee and dates: fill them in to start it.")
+                self.action_trial()
+            else:
+                self.notify(str(exc), severity="warning")
+
+        self.writes.submit(
+            lambda db: pl.move_prospect(db, client_id=p.id, step=step, today=today, undo=stack),
+            moved,
+            refused=refused,
+            label=p.name,
+        )

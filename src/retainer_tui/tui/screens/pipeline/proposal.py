@@ -3,6 +3,7 @@ marked sent. The recommended tier, the (edited) text and the date sent are store
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -18,8 +19,9 @@ from retainer_tui import paths
 from retainer_tui.config import Settings
 from retainer_tui.domain.proposal import ProposalEmail, Sender, proposal_document
 from retainer_tui.services import pipeline as pl
-from retainer_tui.services.database import Database, DatabaseError
-from retainer_tui.services.errors import FormInvalid, ServiceError
+from retainer_tui.services.database import Database
+from retainer_tui.services.errors import FormInvalid
+from retainer_tui.tui.background_writes import BackgroundWrites
 from retainer_tui.tui.keys import bindings
 from retainer_tui.tui.pipeline_keys import PROPOSAL_KEYS
 from retainer_tui.tui.screens.pipeline.form_base import tier_label
@@ -79,15 +81,15 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
     TITLE_TEXT = "Proposal"
     BINDINGS: ClassVar[list[BindingType]] = bindings(PROPOSAL_KEYS)
 
-    def __init__(
-        self, db: Database, *, client_id: int, today: date, sender: Sender | None = None
-    ) -> None:
+    def __init__(self, db: Database, *, context: pl.ProposalContext, today: date) -> None:
+        """context: read before (pl.proposal_context, in the board's worker)."""
         super().__init__()
         self.db = db
-        self.client_id = client_id
+        self.client_id = context.prospect.id
         self.today = today
-        self.sender = sender
-        self.context = pl.proposal_context(db, client_id=client_id, sender=sender)
+        self.sender = context.sender
+        self.context = context
+        self.writes = BackgroundWrites(self, db, title="Proposal")
         if not self.context.tiers:
             raise pl.TierNeeded("Add a tier first: a proposal offers tiers (T on the dashboard)")
         prospect = self.context.prospect
@@ -200,41 +202,57 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
         self._show(self.context.email(self.tier_id, markdown=self.markdown))
         self.notify("Written again from the prospect's notes (ctrl+s keeps it).")
 
-    def _save(self, *, sent_on: date | None = None) -> pl.PipelineChange | None:
-        try:
+    def _save(
+        self, then: Callable[[pl.PipelineChange], object], *, sent_on: date | None = None
+    ) -> None:
+        """The proposal as typed now saved (and read back) in the background; then(change)
+        once it is stored, the typing meanwhile kept."""
+        email = ProposalEmail(self.subject, self.body, self.markdown)
+        client_id, tier_id, today = self.client_id, self.tier_id, self.today
+        stack, sender = self.app.undo_stack, self.sender
+
+        def write(db: Database) -> tuple[pl.PipelineChange, pl.ProposalContext]:
             change = pl.save_proposal(
-                self.db,
-                client_id=self.client_id,
-                recommended_tier_id=self.tier_id,
-                subject=self.subject,
-                body=self.body,
-                markdown=self.markdown,
-                today=self.today,
+                db,
+                client_id=client_id,
+                recommended_tier_id=tier_id,
+                subject=email.subject,
+                body=email.body,
+                markdown=email.markdown,
+                today=today,
                 sent_on=sent_on,
-                undo=self.app.undo_stack,
+                undo=stack,
             )
-        except FormInvalid as exc:
-            self.notify("\n".join(exc.errors.values()), severity="error", title="Proposal")
-            return None
-        except (ServiceError, DatabaseError) as exc:
-            self.notify(str(exc), severity="error", title="Proposal")
-            return None
-        self.result = change
-        self.context = pl.proposal_context(self.db, client_id=self.client_id, sender=self.sender)
-        self.saved = self._state(ProposalEmail(self.subject, self.body, self.markdown))
-        self._show_state()
-        self.app.reload_data()
-        return change
+            return change, pl.proposal_context(db, client_id=client_id, sender=sender)
+
+        def stored(done: tuple[pl.PipelineChange, pl.ProposalContext]) -> None:
+            self.result, self.context = done
+            self.saved = (tier_id, email.subject.strip(), email.body.rstrip(), email.markdown)
+            self._show_state()
+            self.app.reload_data()
+            then(self.result)
+
+        def refused(exc: Exception) -> None:
+            why = "\n".join(exc.errors.values()) if isinstance(exc, FormInvalid) else str(exc)
+            self.notify(why, severity="error", title="Proposal")
+
+        self.writes.submit(write, stored, refused=refused)
+
+    def on_unmount(self) -> None:
+        self.writes.detach()
 
     def action_save(self) -> None:
-        change = self._save()
-        if change is not None:
-            self.notify(change.message, title="Saved")
+        self._save(lambda change: self.notify(change.message, title="Saved"))
 
     def action_mark_sent(self) -> None:
-        change = self._save(sent_on=self.today)
-        if change is not None:
-            self.notify(change.message, title="Proposal sent")
+        self._save(
+            lambda change: self.notify(change.message, title="Proposal sent"),
+            sent_on=self.today,
+        )
+
+    def _close_if_saved(self) -> None:
+        if self.is_attached and not self.dirty:
+            self.dismiss(self.result)
 
     def _document(self) -> str:
         return proposal_document(self.subject, self.body, markdown=self.markdown)
@@ -281,6 +299,10 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
         self.app.push_screen(ExportPathScreen(default), chosen)
 
     def action_back(self) -> None:
+        if self.writes.pending:  # closes once stored (the result is the change saved)
+            self.notify("Still saving: the proposal closes when it is saved.", title="Proposal")
+            self.writes.when_done(self._close_if_saved)
+            return
         if not self.dirty:
             self.dismiss(self.result)
             return
@@ -288,8 +310,7 @@ class ProposalScreen(Screen[pl.PipelineChange | None]):
 
         def answered(choice: str | None) -> None:
             if choice == "save":
-                if self._save() is not None:
-                    self.dismiss(self.result)
+                self._save(lambda _change: self.dismiss(self.result))
             elif choice == "discard":
                 self.dismiss(self.result)
 
