@@ -20,12 +20,15 @@ from textual.widgets import Button, DataTable
 from retainer_tui.db.engine import BUSY_TIMEOUT_MS
 from retainer_tui.db.postgres import WRITE_LOCK
 from retainer_tui.domain.month import Month
+from retainer_tui.domain.pipeline import Stage
+from retainer_tui.services import pipeline as pl
 from retainer_tui.services.database import Database
 from retainer_tui.services.entries import payment_for
 from retainer_tui.services.results_grid import load_grid
 from retainer_tui.services.tiers import TierDraft, list_tiers, save_tier
 from retainer_tui.tui.app import RetainerApp
 from retainer_tui.tui.screens.payment_form import PaymentFormScreen
+from retainer_tui.tui.screens.pipeline.board import PipelineScreen
 from retainer_tui.tui.screens.reports_queue import ReportsScreen
 from retainer_tui.tui.screens.results_grid import ResultsGridScreen
 from retainer_tui.tui.screens.tiers import TiersScreen
@@ -387,3 +390,47 @@ def report_sent_on(db: Database, client_id: int, month: Month) -> object:
             "SELECT sent_on FROM report WHERE client_id = ? AND month = ?", (client_id, str(month))
         ).fetchone()
     return row[0] if row else None
+
+
+async def test_a_prospect_moved_while_locked_keys_work_and_it_moves_after(
+    sample_db: Database, make_app: AppMaker, as_of: date
+) -> None:
+    """[ on a prospect while another process writes: the board keeps moving, the stage
+    changes once the lock is let go."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("P")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen)
+        table = screen.table
+        row = next(
+            i
+            for i, r in enumerate(table.rows_shown)
+            if r.prospect is not None and r.prospect.stage is Stage.PROPOSAL_SENT
+        )
+        table.move_cursor(row=row)
+        await pilot.pause()
+        prospect = table.highlighted()
+        assert prospect is not None
+        below = any(r.prospect is not None for r in table.rows_shown[row + 1 :])
+        locker = hold_write_lock(sample_db)
+        try:
+            await pilot.press("left_square_bracket", "down" if below else "up")
+            while app.keys_pending and locker.poll() is None:
+                await pilot.pause(0.05)
+            assert locker.poll() is None, "the lock was let go before the keys were handled"
+            assert app.screen is screen and screen.writes.pending == 1
+            assert table.cursor_row != row, "the cursor key was handled"
+            assert stage_of(sample_db, prospect.id, as_of) is Stage.PROPOSAL_SENT
+        finally:
+            locker.wait(timeout=30)
+        await settle(app, pilot)
+        assert any(n.startswith(prospect.name) or prospect.name in n for n in notes(app))
+    assert stage_of(sample_db, prospect.id, as_of) is Stage.NEEDS_DISCOVERED
+
+
+def stage_of(db: Database, client_id: int, as_of: date) -> Stage:
+    view = pl.load_pipeline(db, as_of=as_of)
+    return next(p.stage for p in view.prospects if p.id == client_id)
