@@ -434,3 +434,29 @@ async def test_a_prospect_moved_while_locked_keys_work_and_it_moves_after(
 def stage_of(db: Database, client_id: int, as_of: date) -> Stage:
     view = pl.load_pipeline(db, as_of=as_of)
     return next(p.stage for p in view.prospects if p.id == client_id)
+
+
+async def test_grid_saves_outlive_the_grid_closed_from_the_palette(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    """The command palette's "go to" closes the grid at once, saves under way or not:
+    they are made all the same, and their outcome is still taken in (none left pending)."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await results_grid(app, pilot)
+        cell = screen.grid.current()
+        assert cell is not None
+        locker = hold_write_lock(sample_db)
+        try:
+            await pilot.press(*"66", "enter")
+            while app.keys_pending and locker.poll() is None:
+                await pilot.pause(0.05)
+            app.show_dashboard()
+            await pilot.pause()
+            assert locker.poll() is None, "the lock was let go before the grid closed"
+            assert app.screen is app.dashboard and screen.writes.pending == 1
+        finally:
+            locker.wait(timeout=30)
+        await settle(app, pilot)
+        assert screen.writes.pending == 0
+    assert stored_results(sample_db, screen)[cell] == 66

@@ -65,6 +65,9 @@ class BackgroundWrites:
 
     def __init__(self, screen: Screen[Any], db: Database, *, title: str, keep: bool = False):
         self.screen = screen
+        # Taken now, on the UI thread: a worker thread finds no active app of its own, and
+        # a screen closed meanwhile no longer leads to it.
+        self.app = screen.app
         self.db = db
         self.title = title
         self.keep = keep
@@ -98,7 +101,7 @@ class BackgroundWrites:
             start = not self._running
             self._running = True
         if start:
-            self.screen.app.run_worker(
+            self.app.run_worker(
                 self._drain, thread=True, group="background-writes", exit_on_error=False
             )
         if self._slow is None:
@@ -150,7 +153,7 @@ class BackgroundWrites:
                     db, kept = keep_connection(self.db)
                 self._run(job, db)
                 try:
-                    self.screen.app.call_from_thread(self._finish, job)
+                    self.app.call_from_thread(self._finish, job)
                 except RuntimeError:  # the app has stopped: no one to tell
                     return
         finally:
@@ -171,7 +174,7 @@ class BackgroundWrites:
                 if worker.is_cancelled:
                     return
                 try:
-                    self.screen.app.call_from_thread(self._say_waiting, exc)
+                    self.app.call_from_thread(self._say_waiting, exc)
                 except RuntimeError:
                     return
                 threading.Event().wait(RETRY_SECONDS)
@@ -187,14 +190,14 @@ class BackgroundWrites:
             left = len(self._jobs)
         if self._waiting:
             self._waiting = False
-            self.screen.app.show_connection(True)  # type: ignore[attr-defined]
+            self.app.show_connection(True)  # type: ignore[attr-defined]
         if not left and self._attached:
             self._said_slow = False
             if self._slow is not None:
                 self._slow.stop()
                 self._slow = None
         exc = job.error
-        app = self.screen.app
+        app = self.app
         try:
             if not self._attached:
                 if isinstance(exc, (ServiceError, DatabaseError)):
@@ -223,7 +226,7 @@ class BackgroundWrites:
             return
         self._waiting = True
         busy = isinstance(exc, DatabaseBusy)
-        self.screen.app.notify(
+        self.app.notify(
             f"{exc} What you changed is kept and saved "
             f"{'when the database is free' if busy else 'when the server is back'}; "
             "keys keep working.",
@@ -232,7 +235,7 @@ class BackgroundWrites:
             timeout=12,
         )
         if not busy:
-            self.screen.app.show_connection(False)  # type: ignore[attr-defined]
+            self.app.show_connection(False)  # type: ignore[attr-defined]
 
     def _say_slow(self) -> None:
         self._slow = None
