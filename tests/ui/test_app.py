@@ -170,6 +170,57 @@ async def test_the_poll_notices_changes_by_itself(sample_db: Database, make_app:
         assert "Zeta Newcomer" in table_names(app)
 
 
+class SlowWatcher:
+    """A watcher whose every look takes a second: a server gone, its reconnect waiting
+    out the connect timeout."""
+
+    online = True
+
+    def __init__(self) -> None:
+        self.looking = False
+
+    def _slow(self) -> None:
+        self.looking = True
+        time.sleep(1.0)
+        self.looking = False
+
+    def changed(self) -> bool:
+        self._slow()
+        return False
+
+    def mark_seen(self) -> None:
+        self._slow()
+
+    def close(self) -> None:
+        pass
+
+
+async def test_a_slow_look_for_changes_never_holds_the_keys(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    """The poll looks in a worker: a key pressed while a look takes a second is handled
+    at once."""
+    app = make_app(sample_db, poll_seconds=0.1)
+    slow = SlowWatcher()
+    app._watcher = slow  # type: ignore[assignment]
+    async with app.run_test(size=SIZE) as pilot:
+        while app.dashboard.view is None:
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()  # the look the start-up asked for
+        deadline = time.monotonic() + 5
+        while not slow.looking and time.monotonic() < deadline:
+            await pilot.pause(0.01)
+        table = app.dashboard.table
+        row = table.cursor_row
+        start = time.monotonic()
+        await pilot.press("down")
+        while app.keys_pending:
+            await pilot.pause(0.01)
+        took = time.monotonic() - start
+        assert table.cursor_row == row + 1
+        assert slow.looking and took < 0.5, f"the key waited {took:.2f} s on the look"
+
+
 async def test_theme_change_is_saved(sample_db: Database, make_app: AppMaker) -> None:
     app = make_app(sample_db)
     async with app.run_test(size=SIZE) as pilot:

@@ -8,6 +8,7 @@ every other screen (each imported on first use, so the first frame waits for non
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar, Literal
@@ -108,6 +109,10 @@ class RetainerApp(KeysInOrder):
         self._directory: tuple[object, tuple[tuple[int, str, str], ...]] = (None, ())
         self.dashboard = DashboardScreen(month=Month.of(today))
         self._watcher = db.watcher()
+        # The poll's worker and the UI thread take turns at the watcher's connection.
+        self._watch_lock = threading.Lock()
+        self._looking = False
+        self._seen_wanted = False
         self.theme = settings.theme if settings.theme in self.available_themes else DEFAULT_THEME
         # Entries refused (unknown id or key, a key taken twice) keep their default keys.
         self.keymap_check = check_keymap(settings.keymap, source=str(config_file()))
@@ -135,9 +140,9 @@ class RetainerApp(KeysInOrder):
         for notice in self.notices:
             self.notify(notice, title="Backup", severity="warning", timeout=30)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        self._watcher.mark_seen()
+        self._mark_seen()
         if self.poll_seconds:
-            self.set_interval(self.poll_seconds, self.check_for_changes)
+            self.set_interval(self.poll_seconds, self._poll)
         if self.clock is not None:
             self.set_interval(DAY_CHECK_SECONDS, self.check_the_day)
 
@@ -196,13 +201,51 @@ class RetainerApp(KeysInOrder):
     # -- data changes ----------------------------------------------------------------------
 
     def check_for_changes(self) -> bool:
-        """The cheap poll: reload when the database changed since the last look."""
-        changed = self._watcher.changed()
-        self.show_connection(self._watcher.online)
+        """The cheap poll: reload when the database changed since the last look. Here,
+        at once (tests, and a look asked for); the app's own poll looks in a worker."""
+        with self._watch_lock:
+            changed, online = self._watcher.changed(), self._watcher.online
+        return self._show_changes(changed, online)
+
+    def _show_changes(self, changed: bool, online: bool) -> bool:
+        self.show_connection(online)
         if changed:
             self.data_changed.publish(None)
-            return True
-        return False
+        return changed
+
+    class Looked(Message):
+        def __init__(self, changed: bool, online: bool) -> None:
+            super().__init__()
+            self.changed, self.online = changed, online
+
+    def _poll(self) -> None:
+        if not self._looking:
+            self._looking = True
+            self._look_in_background()
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def _look_in_background(self) -> None:
+        """A server gone may take the reconnect its whole connect timeout: not on the UI
+        thread (a SQLite look never waits: its PRAGMA has no busy timeout). A reload we
+        started ourselves asked to take the present state as seen instead."""
+        try:
+            with self._watch_lock:
+                if self._seen_wanted:
+                    self._seen_wanted = False
+                    self._watcher.mark_seen()
+                    changed = False
+                else:
+                    changed = self._watcher.changed()
+                online = self._watcher.online
+        finally:
+            self._looking = False
+        self.post_message(self.Looked(changed, online))
+
+    @on(Looked)
+    def _looked(self, message: Looked) -> None:
+        self._show_changes(message.changed, message.online)
+        if self._seen_wanted:  # asked for while that look ran
+            self._poll()
 
     def show_connection(self, online: bool) -> None:
         """The header says "reconnecting…" while the server cannot be reached."""
@@ -214,8 +257,14 @@ class RetainerApp(KeysInOrder):
 
     def reload_data(self) -> None:
         """Reload every screen's data now."""
-        self._watcher.mark_seen()
+        self._mark_seen()
         self.data_changed.publish(None)
+
+    def _mark_seen(self) -> None:
+        """The database as it is now is seen (our own write is no news), taken in the
+        poll's worker; a look already under way may still report it (one more reload)."""
+        self._seen_wanted = True
+        self._poll()
 
     def action_refresh(self) -> None:
         self.reload_data()
