@@ -1,7 +1,8 @@
 """A screen's writes off the event loop, one after another in the order they were asked.
 
-The screens that are not forms (the results grid, the reports queue, the pipeline board,
-the tiers list, the client page) write through `BackgroundWrites`: the write runs in a
+The screens that are not forms (the results grid, the reports queue and a report's page,
+the not-needed dialog, the pipeline board and the proposal, the tiers list) write
+through `BackgroundWrites`: the write runs in a
 worker thread while the keys keep working; its outcome is handed back on the UI thread,
 in order (two cells typed quickly land in that order, and so do their undo steps). A
 database busy past its timeout, or a server gone, is retried on that thread every
@@ -177,7 +178,7 @@ class BackgroundWrites:
                     self.app.call_from_thread(self._say_waiting, exc)
                 except RuntimeError:
                     return
-                threading.Event().wait(RETRY_SECONDS)
+                time.sleep(RETRY_SECONDS)
             except Exception as exc:  # handed to the UI thread, which shows or raises it
                 job.error = exc
                 return
@@ -243,7 +244,8 @@ class BackgroundWrites:
             return
         waited = time.monotonic() - self._jobs[0].asked_at
         if self._waiting or waited < SLOW_SECONDS:  # the busy toast says more; or not yet
-            self._slow = self.screen.set_timer(SLOW_SECONDS - min(waited, 0.9), self._say_slow)
+            later = SLOW_SECONDS if self._waiting else max(0.1, SLOW_SECONDS - waited)
+            self._slow = self.screen.set_timer(later, self._say_slow)
             return
         self._said_slow = True
         self.screen.notify(

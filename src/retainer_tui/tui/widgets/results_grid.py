@@ -72,14 +72,12 @@ class ResultsGrid(DataTable[Text]):
             super().__init__()
 
     class CellRefused(Message):
-        """A typed value was refused; nothing was written. late: by the database, after
-        the cursor moved on (the cell went back to what is stored)."""
+        """A typed value was refused as typed; nothing was written, the cursor stays."""
 
-        def __init__(self, client_id: int, column: str, message: str, late: bool = False):
+        def __init__(self, client_id: int, column: str, message: str) -> None:
             self.client_id = client_id
             self.column = column
             self.message = message
-            self.late = late
             super().__init__()
 
     class EditChanged(Message):
