@@ -460,3 +460,28 @@ async def test_grid_saves_outlive_the_grid_closed_from_the_palette(
         await settle(app, pilot)
         assert screen.writes.pending == 0
     assert stored_results(sample_db, screen)[cell] == 66
+
+
+async def test_ctrl_z_in_the_grid_waits_for_the_save_under_way(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    """7, enter, ctrl+z while another process writes: the undo goes after the save, so
+    it takes back the 7 (nothing else was changed in this session)."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await results_grid(app, pilot)
+        cell = screen.grid.current()
+        assert cell is not None
+        before = stored_results(sample_db, screen).get(cell)
+        locker = hold_write_lock(sample_db)
+        try:
+            await pilot.press("7", "enter", "ctrl+z")
+            while app.keys_pending and locker.poll() is None:
+                await pilot.pause(0.05)
+            assert locker.poll() is None, "the lock was let go before the keys were handled"
+        finally:
+            locker.wait(timeout=30)
+        await settle(app, pilot)
+        assert any(n.startswith("Undone:") and " 7 in " in n for n in notes(app)), notes(app)
+        assert len(app.undo_stack) == 0
+    assert stored_results(sample_db, screen).get(cell) == before

@@ -30,6 +30,7 @@ from retainer_tui.services.database import Database, DatabaseError
 from retainer_tui.services.errors import ServiceError
 from retainer_tui.services.undo import Change, UndoStack
 from retainer_tui.tui import bench_hook
+from retainer_tui.tui.background_writes import BackgroundWrites
 from retainer_tui.tui.commands import RetainerCommands
 from retainer_tui.tui.key_order import KeysInOrder
 from retainer_tui.tui.keys import APP_KEYS, bindings, check_keymap
@@ -448,6 +449,11 @@ class RetainerApp(KeysInOrder):
         while another process holds the database), and say what was undone."""
         if self._undoing:
             self.notify("Still undoing the change before: a moment.", title="Undo")
+            return
+        writes = getattr(self.screen, "writes", None)
+        if isinstance(writes, BackgroundWrites) and writes.pending:
+            # The screen's writes under way first: the undo takes back the newest of them.
+            writes.when_done(self.undo_last_change)
             return
         self._undoing = True
         self._undo_in_background()

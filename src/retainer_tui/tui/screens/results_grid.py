@@ -395,9 +395,9 @@ class ResultsGridScreen(Screen[None]):
         if grid.editing is not None:
             grid.cancel_edit()
             return
-        # The undo publishes data_changed, which reloads this screen too; it waits for
-        # the saves under way, so that it takes back the newest of them.
-        self.writes.when_done(self.app.undo_last_change)
+        # The undo (after the saves under way) publishes data_changed, which reloads
+        # this screen too.
+        self.app.undo_last_change()
 
 
 def _write_cell(
