@@ -485,3 +485,35 @@ async def test_ctrl_z_in_the_grid_waits_for_the_save_under_way(
         assert any(n.startswith("Undone:") and " 7 in " in n for n in notes(app)), notes(app)
         assert len(app.undo_stack) == 0
     assert stored_results(sample_db, screen).get(cell) == before
+
+
+async def test_a_month_left_while_its_save_waits_still_gets_it(
+    sample_db: Database, make_app: AppMaker
+) -> None:
+    """5, enter, [ while another process writes: the grid shows the month before at once;
+    the save lands in the month it was typed in, and does not paint the month shown."""
+    app = make_app(sample_db)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await results_grid(app, pilot)
+        typed_in = screen.month
+        cell = screen.grid.current()
+        assert cell is not None
+        locker = hold_write_lock(sample_db)
+        try:
+            await pilot.press("5", "enter", "left_square_bracket")
+            while app.keys_pending and locker.poll() is None:
+                await pilot.pause(0.05)
+            assert locker.poll() is None, "the lock was let go before the keys were handled"
+            assert screen.month == typed_in.previous()
+        finally:
+            locker.wait(timeout=30)
+        await settle(app, pilot)
+        assert screen.grid.month == typed_in.previous() and screen.saved_count == 1
+        shown_before = stored_results(sample_db, screen)
+        assert screen.grid.values.get(cell) == shown_before.get(cell)
+    stored = {
+        (row.client_id, key): actual
+        for row in load_grid(sample_db, month=typed_in).rows
+        for key, actual in row.actuals.items()
+    }
+    assert stored[cell] == 5

@@ -179,6 +179,7 @@ class ResultsGridScreen(Screen[None]):
         )
 
     def _stored(self, month: Month, client_id: int, column: str, outcome: CellOutcome) -> None:
+        self.saved_count += 1  # a month left meanwhile counts too: it was saved here
         self.grid.saved(month, client_id, column, outcome)
         self._show_info()
 
@@ -190,7 +191,6 @@ class ResultsGridScreen(Screen[None]):
 
     @on(ResultsGrid.CellSaved)
     def _cell_saved(self, message: ResultsGrid.CellSaved) -> None:
-        self.saved_count += 1
         info = self.query_one("#cell-info", Static)
         info.remove_class("-error")
         grid = self.grid
