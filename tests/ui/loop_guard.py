@@ -23,29 +23,10 @@ from sqlalchemy.engine import Engine
 
 TUI = "retainer_tui.tui"
 
-# The forms helper B is moving off the event loop (their reads in __init__, the edit
-# conflict's Reload, the goals' history, the client form's archive): until that lands
-# their statements on the loop are collected here, by module and class (the innermost app
-# frame's; the tier-pick forms read in their base's __init__), instead of failing every
-# test that opens a form. Only the classes the UI tests were seen to need are listed.
-# Empty it, entry by entry, as each form reads and writes in a worker; nothing outside it
-# is excused.
-FORMS_LOADING_ON_LOOP: frozenset[str] = frozenset(
-    {
-        "retainer_tui.tui.screens.client_form:ClientFormScreen",
-        "retainer_tui.tui.screens.client_form:DeleteClientScreen",
-        "retainer_tui.tui.screens.goals:GoalsScreen",
-        "retainer_tui.tui.screens.payment_form:PaymentFormScreen",
-        "retainer_tui.tui.screens.report_mark:ReportMarkScreen",
-        "retainer_tui.tui.screens.tiers:TierFormScreen",
-        "retainer_tui.tui.screens.pipeline.prospect_form:ProspectFormScreen",
-        "retainer_tui.tui.screens.pipeline.prospect_form:DiscoveryFormScreen",
-        "retainer_tui.tui.screens.pipeline.objections:ObjectionsScreen",
-        "retainer_tui.tui.screens.pipeline.stage_forms:TrialFormScreen",
-        "retainer_tui.tui.screens.pipeline.stage_forms:_TierPickForm",
-        "retainer_tui.tui.screens.pipeline.stage_forms:LostFormScreen",
-    }
-)
+# Classes whose statements on the event loop are excused: none. Every form reads and
+# writes in a worker (tui/screens/form_load.py, form_base.py); a class named here would
+# need a reason beside it.
+FORMS_LOADING_ON_LOOP: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

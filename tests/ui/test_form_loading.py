@@ -51,6 +51,7 @@ from retainer_tui.tui.screens.report_mark import ReportMarkScreen
 from retainer_tui.tui.screens.tiers import TierFormScreen
 from tests.raw import db_arg
 from tests.ui.conftest import SIZE, AppMaker, settle
+from tests.ui.loop_guard import LoopGuard
 
 pytestmark = pytest.mark.both_engines
 
@@ -238,8 +239,11 @@ async def test_no_form_reads_the_database_on_the_event_loop(
             assert form.load() is None, f"{form_name} shows nothing stored"
 
 
-def test_the_check_sees_a_read_on_the_loop(db: Database) -> None:
-    """The listener above does catch a form frame reading on the main thread."""
+def test_the_check_sees_a_read_on_the_loop(
+    db: Database, no_database_on_the_event_loop: LoopGuard
+) -> None:
+    """The listener above does catch a form frame reading on the main thread (and so does
+    the suite's guard, whose finding is this test's plant, not a fault)."""
     ids = Ids(db)
     with reads_on_the_loop(db) as found:
         form = GoalsScreen(db, client_id=ids.client, month=NOV)
@@ -247,6 +251,9 @@ def test_the_check_sees_a_read_on_the_loop(db: Database) -> None:
         assert read is not None
         read()  # run here, on the main thread, from the form's frame
     assert found, "a read from a form's frame on the main thread went unseen"
+    planted = no_database_on_the_event_loop.violations
+    assert {v.function for v in planted} == {"GoalsScreen.load.<locals>.<lambda>"}
+    planted.clear()
 
 
 # ---------------------------------------------------------------- a read that waits
