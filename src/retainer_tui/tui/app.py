@@ -114,6 +114,11 @@ class RetainerApp(KeysInOrder):
         self._watch_lock = threading.Lock()
         self._looking = False
         self._seen_wanted = False
+        # The app's own writes under way (a form's save, the grid's cells, an undo): the
+        # poll waits for them, and their commits are taken as seen, not as news.
+        self._own_writes = 0
+        # Counts reload_data(): a screen closed after its form reloaded is not reloaded again.
+        self._reloads = 0
         self.theme = settings.theme if settings.theme in self.available_themes else DEFAULT_THEME
         # Entries refused (unknown id or key, a key taken twice) keep their default keys.
         self.keymap_check = check_keymap(settings.keymap, source=str(config_file()))
@@ -219,7 +224,19 @@ class RetainerApp(KeysInOrder):
             super().__init__()
             self.changed, self.online = changed, online
 
+    def own_write_started(self) -> None:
+        """A write of ours goes to a worker: until it ends, a change the poll sees may be
+        that write (and the reload that follows it shows it anyway)."""
+        self._own_writes += 1
+
+    def own_write_ended(self) -> None:
+        self._own_writes -= 1
+        if not self._own_writes:
+            self._mark_seen()
+
     def _poll(self) -> None:
+        if self._own_writes and not self._seen_wanted:
+            return  # our own write under way: its commit is no news
         if not self._looking:
             self._looking = True
             self._look_in_background()
@@ -258,6 +275,7 @@ class RetainerApp(KeysInOrder):
 
     def reload_data(self) -> None:
         """Reload every screen's data now."""
+        self._reloads += 1
         self._mark_seen()
         self.data_changed.publish(None)
 
@@ -346,14 +364,20 @@ class RetainerApp(KeysInOrder):
     # -- the other screens: each opened by its own method, imported on first use -------
 
     def _show(self, build: Callable[[], Screen[Any]]) -> None:
-        """Push the screen build() makes; the data is reloaded once it is dismissed, so a
-        form only has to write and dismiss."""
+        """Push the screen build() makes; the data is reloaded once it is dismissed (unless
+        the screen's save reloaded it already), so a form only has to write and dismiss."""
         try:
             screen = build()
         except DatabaseError as exc:
             self.show_error(exc)
             return
-        self.push_screen(screen, callback=lambda _result: self.reload_data())
+        reloads = self._reloads
+
+        def closed(_result: object) -> None:
+            if self._reloads == reloads:  # the screen's own save reloaded already
+                self.reload_data()
+
+        self.push_screen(screen, callback=closed)
 
     def _chosen(self, client_id: int | None) -> int | None:
         """The client to open a screen about; None (and a word) when none is highlighted."""
@@ -456,6 +480,7 @@ class RetainerApp(KeysInOrder):
             writes.when_done(self.undo_last_change)
             return
         self._undoing = True
+        self.own_write_started()
         self._undo_in_background()
 
     @work(thread=True, group="undo", exit_on_error=False)
@@ -470,6 +495,7 @@ class RetainerApp(KeysInOrder):
 
     def on_retainer_app_undone(self, message: Undone) -> None:
         self._undoing = False
+        self.own_write_ended()
         if message.error is not None:
             self.notify(str(message.error), title="Undo", severity="warning", timeout=6)
             self.reload_data()

@@ -21,7 +21,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.worker import get_current_worker
 
@@ -36,6 +36,8 @@ from retainer_tui.services.errors import ServiceError
 if TYPE_CHECKING:
     from textual.screen import Screen
     from textual.timer import Timer
+
+    from retainer_tui.tui.app import RetainerApp
 
 # How often a write that found the database busy (or the server gone) tries again.
 RETRY_SECONDS = 2.0
@@ -68,7 +70,7 @@ class BackgroundWrites:
         self.screen = screen
         # Taken now, on the UI thread: a worker thread finds no active app of its own, and
         # a screen closed meanwhile no longer leads to it.
-        self.app = screen.app
+        self.app = cast("RetainerApp", screen.app)  # every screen here is the app's
         self.db = db
         self.title = title
         self.keep = keep
@@ -97,6 +99,7 @@ class BackgroundWrites:
         """Run work(db) after the writes asked before it; then(result) on the UI thread.
         A refusal (ServiceError, DatabaseError) goes to refused, or to a toast; `label`
         names what was not saved when the screen has closed meanwhile."""
+        self.app.own_write_started()
         with self._lock:
             self._jobs.append(_Job(work, then, refused, label, time.monotonic()))
             start = not self._running
@@ -191,7 +194,7 @@ class BackgroundWrites:
             left = len(self._jobs)
         if self._waiting:
             self._waiting = False
-            self.app.show_connection(True)  # type: ignore[attr-defined]
+            self.app.show_connection(True)
         if not left and self._attached:
             self._said_slow = False
             if self._slow is not None:
@@ -207,7 +210,7 @@ class BackgroundWrites:
                 elif exc is not None:
                     raise exc
                 if not left:
-                    app.reload_data()  # type: ignore[attr-defined]
+                    app.reload_data()
             elif exc is None:
                 job.then(job.result)
             elif not isinstance(exc, (ServiceError, DatabaseError)):
@@ -217,6 +220,7 @@ class BackgroundWrites:
             else:
                 self.screen.notify(str(exc), severity="error", title=self.title, timeout=8)
         finally:
+            app.own_write_ended()
             if not left:
                 drained, self._drained = self._drained, []
                 for callback in drained:
@@ -236,7 +240,7 @@ class BackgroundWrites:
             timeout=12,
         )
         if not busy:
-            self.app.show_connection(False)  # type: ignore[attr-defined]
+            self.app.show_connection(False)
 
     def _say_slow(self) -> None:
         self._slow = None

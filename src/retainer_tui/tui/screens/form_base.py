@@ -145,6 +145,7 @@ class FormScreen(FormLoading[ResultT]):
         self._show_busy("Saving…")
         self._slow = self.set_timer(SLOW_SECONDS, self._say_slow)
         self._keys_back = keys_held_for_save(self.app)
+        self.app.own_write_started()
         self._work(work, FormScreen.Finished(then, retry))
 
     @work(thread=True, group="form-write", exit_on_error=False)
@@ -161,6 +162,7 @@ class FormScreen(FormLoading[ResultT]):
             self._show_outcome(message)
         finally:
             self._keys_back()
+            self.app.own_write_ended()
 
     def _show_outcome(self, message: FormScreen.Finished) -> None:
         self._saving = False
