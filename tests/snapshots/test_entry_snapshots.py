@@ -99,7 +99,7 @@ def test_edit_conflict_dialog(snap_compare, sample_db: Database, as_of: date) ->
 
     from retainer_tui.db.migrate import open_database
     from retainer_tui.services.tiers import list_tiers, save_tier
-    from retainer_tui.tui.screens.tiers import TierFormScreen
+    from retainer_tui.tui.screens.tier_form import TierFormScreen
 
     assert sample_db.file is not None
     sara = open_database(sample_db.file)

@@ -88,7 +88,7 @@ def _forms() -> dict[str, Opener]:
     from retainer_tui.tui.screens.payment_form import PaymentFormScreen
     from retainer_tui.tui.screens.pipeline import objections, prospect_form, stage_forms
     from retainer_tui.tui.screens.report_mark import ReportMarkScreen
-    from retainer_tui.tui.screens.tiers import TierFormScreen
+    from retainer_tui.tui.screens.tier_form import TierFormScreen
 
     def client_record(app: RetainerApp, ids: Ids):  # type: ignore[no-untyped-def]
         from retainer_tui.services.client_read import get_client

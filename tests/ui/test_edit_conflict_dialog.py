@@ -23,7 +23,7 @@ from retainer_tui.tui.screens.goals import GoalsScreen
 from retainer_tui.tui.screens.payment_form import PaymentFormScreen
 from retainer_tui.tui.screens.pipeline.prospect_form import ProspectFormScreen
 from retainer_tui.tui.screens.report_mark import ReportMarkScreen
-from retainer_tui.tui.screens.tiers import TierFormScreen
+from retainer_tui.tui.screens.tier_form import TierFormScreen
 from tests.ui.conftest import SIZE, AppMaker, settle
 
 NOVEMBER = Month.parse("2026-11")

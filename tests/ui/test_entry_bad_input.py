@@ -17,7 +17,7 @@ from retainer_tui.tui.screens.goals import GoalsScreen, MetricFormScreen
 from retainer_tui.tui.screens.payment_form import PaymentFormScreen
 from retainer_tui.tui.screens.report_mark import ReportMarkScreen
 from retainer_tui.tui.screens.results_grid import ResultsGridScreen
-from retainer_tui.tui.screens.tiers import TierFormScreen
+from retainer_tui.tui.screens.tier_form import TierFormScreen
 from retainer_tui.tui.widgets.form_field import FormField
 from tests.ui.conftest import SIZE, AppMaker, settle
 

@@ -23,7 +23,8 @@ from retainer_tui.services.tiers import list_tiers
 from retainer_tui.tui.screens.client_form import ClientFormScreen
 from retainer_tui.tui.screens.goals import GoalsScreen
 from retainer_tui.tui.screens.results_grid import ResultsGridScreen
-from retainer_tui.tui.screens.tiers import TierFormScreen, TiersScreen
+from retainer_tui.tui.screens.tier_form import TierFormScreen
+from retainer_tui.tui.screens.tiers import TiersScreen
 from tests.raw import db_arg, raw_connect
 from tests.ui.conftest import SIZE, AppMaker, payment_cell, settle
 

@@ -48,7 +48,7 @@ from retainer_tui.tui.screens.payment_form import PaymentFormScreen
 from retainer_tui.tui.screens.pipeline import form_base as pipeline_form_base
 from retainer_tui.tui.screens.pipeline import objections, prospect_form, stage_forms
 from retainer_tui.tui.screens.report_mark import ReportMarkScreen
-from retainer_tui.tui.screens.tiers import TierFormScreen
+from retainer_tui.tui.screens.tier_form import TierFormScreen
 from tests.raw import db_arg
 from tests.ui.conftest import SIZE, AppMaker, settle
 from tests.ui.loop_guard import LoopGuard

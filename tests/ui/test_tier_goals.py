@@ -11,7 +11,8 @@ from retainer_tui.services.clients import ClientDraft, save_client
 from retainer_tui.services.entries import set_goals
 from retainer_tui.services.tiers import TierDraft, save_tier
 from retainer_tui.tui.screens.goals import GoalsScreen
-from retainer_tui.tui.screens.tiers import TierFormScreen, TiersScreen
+from retainer_tui.tui.screens.tier_form import TierFormScreen
+from retainer_tui.tui.screens.tiers import TiersScreen
 from tests.raw import raw_connect
 from tests.ui.conftest import SIZE, AppMaker, settle
 
