@@ -4,7 +4,7 @@ still holding the raw connection of db.read()/db.write()."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -110,3 +110,34 @@ def stored_json_type() -> Any:
             return None
 
     return StoredJSON()
+
+
+def insert_rows(
+    session: Session, stmt: Insert, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Run an INSERT (or an upsert) built from a table class for many rows, given as
+    tuples in `columns` order holding what the database stores: dates as their ISO text,
+    JSON as its text. No column default is computed: every column without a server
+    default must be among `columns`.
+
+    On SQLite the statement is compiled once for the columns and its rows go to the
+    driver's executemany through the Session's connection as they are: Core's own
+    executemany builds a parameter dict and runs each bind processor for every row
+    (about 2 µs a row, most of an import of millions of rows), and the stored forms need
+    no processing. On PostgreSQL it is a Core executemany of dicts: psycopg binds the
+    text, and the dialect casts each date parameter (::DATE)."""
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    names = list(columns)
+    if dialect.name != "sqlite":
+        conn.execute(stmt, rows_as_dicts(names, rows))
+        return
+    compiled = stmt.compile(dialect=dialect, column_keys=names)
+    if compiled.insert_prefetch:
+        missing = ", ".join(c.name for c in compiled.insert_prefetch)
+        raise ValueError(f"insert_rows computes no column default: give {missing}")
+    if list(compiled.positiontup or ()) != names:
+        raise ValueError(f"the statement binds {compiled.positiontup}, not {names}")
+    conn.exec_driver_sql(compiled.string, list(rows))

@@ -3,22 +3,21 @@ for the clients and tiers it names), counting per kind what is added, updated, u
 
 The same code runs for a dry run (write=False), so a dry run and the import agree.
 Every statement is built from the tables in db/models.py; the rows of a kind go in as one
-Core executemany. Stored rows are read as import_plan.stored_columns gives them (dates
-and JSON as their text), the form the plan's values take, so the two compare directly.
+executemany (db.statements.insert_rows). Stored rows are read as import_plan.stored_columns
+gives them (dates and JSON as their text), the form the plan's values take, so the two
+compare directly, and the plan's rows are written in that form as they are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy import update as update_
 
 from retainer_tui.db.models import metadata
-from retainer_tui.db.statements import session_of, upsert
+from retainer_tui.db.statements import insert_rows, session_of, upsert
 from retainer_tui.services.data_file import Count, DataFileError, ImportProblem, Tally
 from retainer_tui.services.import_parse import quote
 from retainer_tui.services.import_plan import (
@@ -54,55 +53,31 @@ _CHILD_TABLES = ("goal", "result", "hours", "payment", "report", "prospect", "ob
 _CHUNK = 500  # clients whose stored rows are read at once (SQLite's variable limit is higher)
 
 
-# One row of each kind, from the client's id and the plan's tuple, as the dict a Core
-# executemany takes (written out: a dict display is the cheapest way to build 100,000s).
-def _goal(cid: int, metric: str, month: str, target: int) -> dict[str, Any]:
-    return {"client_id": cid, "metric_key": metric, "month": month, "target": target}
-
-
-def _result(cid: int, metric: str, month: str, actual: int) -> dict[str, Any]:
-    return {"client_id": cid, "metric_key": metric, "month": month, "actual": actual}
-
-
-def _hours(cid: int, month: str, hours_x100: int) -> dict[str, Any]:
-    return {"client_id": cid, "month": month, "hours_x100": hours_x100}
-
-
-def _payment(cid: int, month: str, amount: int, received: str) -> dict[str, Any]:
-    received_on = date.fromisoformat(received)
-    return {"client_id": cid, "month": month, "amount_cents": amount, "received_on": received_on}
-
-
-def _report(cid: int, month: str, sent: str | None, highlights: str) -> dict[str, Any]:
-    sent_on = None if sent is None else date.fromisoformat(sent)
-    return {"client_id": cid, "month": month, "sent_on": sent_on, "highlights": highlights}
-
-
 @dataclass(frozen=True, slots=True)
 class _Rows:
-    """One kind of month row: its table, key and value columns, the plan's attribute,
-    and the dict of one row."""
+    """One kind of month row: its table, key and value columns and the plan's attribute.
+    A row is the client's id then the plan's tuple, which holds the columns in this
+    order, in the form they are stored (dates as their ISO text)."""
 
     kind: str
     table: str
     keys: tuple[str, ...]
     values: tuple[str, ...]
-    row: Callable[..., dict[str, Any]]
 
-    def write(self, session: Session, rows: list[dict[str, Any]]) -> None:
+    def write(self, session: Session, rows: list[tuple[Any, ...]]) -> None:
         """Insert the rows, each replacing the stored one of its month (and metric)."""
         if rows:
             table = metadata.tables[self.table]
             stmt = upsert(session, table, keys=("client_id", *self.keys), update=self.values)
-            session.execute(stmt, rows)
+            insert_rows(session, stmt, ("client_id", *self.keys, *self.values), rows)
 
 
 _MONTH_ROWS = (
-    _Rows("goals", "goal", ("metric_key", "month"), ("target",), _goal),
-    _Rows("results", "result", ("metric_key", "month"), ("actual",), _result),
-    _Rows("hours", "hours", ("month",), ("hours_x100",), _hours),
-    _Rows("payments", "payment", ("month",), ("amount_cents", "received_on"), _payment),
-    _Rows("reports", "report", ("month",), ("sent_on", "highlights"), _report),
+    _Rows("goals", "goal", ("metric_key", "month"), ("target",)),
+    _Rows("results", "result", ("metric_key", "month"), ("actual",)),
+    _Rows("hours", "hours", ("month",), ("hours_x100",)),
+    _Rows("payments", "payment", ("month",), ("amount_cents", "received_on")),
+    _Rows("reports", "report", ("month",), ("sent_on", "highlights")),
 )
 
 
@@ -137,8 +112,7 @@ def apply(
     pairs = _clients(session, plan, ctx, tier_ids, counts["clients"], replace, write)
     new = [(cid, c) for cid, c in pairs if c.stored is None]
     for spec in _MONTH_ROWS:
-        make = spec.row
-        rows = [make(cid, *row) for cid, c in new for row in getattr(c, spec.kind)]
+        rows = [(cid, *row) for cid, c in new for row in getattr(c, spec.kind)]
         counts[spec.kind].added += len(rows)
         if write:
             spec.write(session, rows)
@@ -306,7 +280,7 @@ def _merge_rows(
 ) -> None:
     """The month rows, prospect and objections of stored clients the file names."""
     ids = [cid for cid, _ in chunk]
-    writes: list[tuple[_Rows, list[dict[str, Any]]]] = []
+    writes: list[tuple[_Rows, list[tuple[Any, ...]]]] = []
     for spec in _MONTH_ROWS:
         count = counts[spec.kind]
         n = len(spec.keys)
@@ -317,7 +291,7 @@ def _merge_rows(
             given = getattr(c, spec.kind)
             for row in given:
                 if count.one(have.get(row[:n]), row[n:]) or replace:
-                    rows.append(spec.row(cid, *row))
+                    rows.append((cid, *row))
             if replace:
                 count.removed += len(have.keys() - {row[:n] for row in given})
         writes.append((spec, rows))
