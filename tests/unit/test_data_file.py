@@ -593,6 +593,7 @@ def add_client(**fields: Any) -> Any:
 
 
 CLIENT = 'clients[1] "Rossi Bakery"'
+GOOD_PAYMENT = {"month": "2026-10", "amount": "1", "received": "2026-11-01"}
 BAD_CASES = [
     (set_top("format", "retainer-tui/2"), "format", 'must be "retainer-tui/1"'),
     (lambda d: d.pop("format"), "format", "is missing"),
@@ -683,6 +684,51 @@ BAD_CASES = [
         ),
         f"{CLIENT}.payments[1].note",
         'unknown key "note"',
+    ),
+    # A value found good once is taken from a memo after: an entry repeating it, with
+    # something else wrong, is still checked in full.
+    (
+        set_client(
+            "payments",
+            [GOOD_PAYMENT, {"month": "2026-11", "amount": "1", "received": "2026-11-01", "x": 1}],
+        ),
+        f"{CLIENT}.payments[2].x",
+        'unknown key "x"',
+    ),
+    (
+        set_client(
+            "payments",
+            [GOOD_PAYMENT, {"month": "2026-11", "amount": "1", "received": ["2026-11-01"]}],
+        ),
+        f"{CLIENT}.payments[2].received",
+        "YYYY-MM-DD",
+    ),
+    (
+        set_client("payments", [GOOD_PAYMENT, {"month": "2026-11", "received": "2026-11-01"}]),
+        f"{CLIENT}.payments[2].amount",
+        "is required",
+    ),
+    (
+        set_client(
+            "reports",
+            [
+                {"month": "2026-10", "sent": "2026-11-03", "highlights": "Good"},
+                {"month": "2026-11", "sent": "2026-11-03", "highlights": ["Good"]},
+            ],
+        ),
+        f"{CLIENT}.reports[2].highlights",
+        "must be text",
+    ),
+    (
+        set_client(
+            "reports",
+            [
+                {"month": "2026-10", "sent": "2026-11-03", "highlights": "Good"},
+                {"month": "2026-10", "sent": "2026-11-03", "highlights": "Good"},
+            ],
+        ),
+        f"{CLIENT}.reports[2].month",
+        "appears twice",
     ),
     (
         set_client("reports", [{"month": "November", "sent": "2026-11-03"}]),
@@ -819,6 +865,20 @@ def test_toml_date_time_is_not_a_date(db: Database) -> None:
     text = PRODUCT_EXAMPLE.replace("received = 2026-11-02", "received = 2026-11-02T10:00:00")
     with pytest.raises(DataFileError) as caught:
         import_data(db, text, fmt="toml")
+    assert "without a time" in str(caught.value)
+
+
+def test_toml_date_time_is_not_a_date_after_the_same_date(db: Database) -> None:
+    # The first payment's date is remembered as good; a date-time of that day is not it.
+    text = PRODUCT_EXAMPLE.replace(
+        "received = 2026-11-02",
+        'received = 2026-11-02\n\n[[clients.payments]]\nmonth = "2026-12"\n'
+        'amount = "1.00"\nreceived = 2026-11-02T00:00:00',
+    )
+    assert text.count("received = 2026-11-02") == 2
+    with pytest.raises(DataFileError) as caught:
+        import_data(db, text, fmt="toml")
+    assert "payments[2].received" in str(caught.value)
     assert "without a time" in str(caught.value)
 
 

@@ -14,6 +14,8 @@ from retainer_tui.services.import_plan import ClientPlan
 
 PAYMENT_KEYS = ("month", "amount", "received")
 REPORT_KEYS = ("month", "sent", "highlights")
+_PAYMENT_KEYS = frozenset(PAYMENT_KEYS)
+_REPORT_KEYS = frozenset(REPORT_KEYS)
 # A value that was refused (its problem is already recorded); pipeline_data knows it as
 # a bare object().
 BAD: Any = object()
@@ -42,6 +44,12 @@ def money(value: object, what: str) -> int:
     return v.money(value, what)
 
 
+def _memo_key(value: object) -> bool:
+    """A date or text, which a memo of dates may be keyed by: hashable, and a datetime
+    (which a_date refuses) is never equal to one."""
+    return type(value) is date or type(value) is str
+
+
 class RowReader:
     """The month tables of one client; the validator supplies check, problem and tables."""
 
@@ -53,6 +61,12 @@ class RowReader:
 
     def __init__(self) -> None:
         self.months: dict[object, str] = {}
+        # Values of entries already found good, to what they give (amounts in cents,
+        # dates as ISO text, highlights as kept): a large file repeats them thousands
+        # of times.
+        self.amounts: dict[object, int] = {}
+        self.dates: dict[object, str] = {}
+        self.texts: dict[object, str] = {}
 
     def client_rows(self, plan: ClientPlan, place: str, raw: dict[str, Any]) -> None:
         plan.goals = self.month_metrics(f"{place}.goals", raw.get("goals"), "target")
@@ -144,40 +158,112 @@ class RowReader:
     def payments(self, place: str, raw: object) -> list[tuple[str, int, str]]:
         rows: list[tuple[str, int, str]] = []
         seen: set[str] = set()
-        for index, entry in self.tables(place, raw):
-            where = f"{place}[{index}]"
-            self.unknown_keys(where, entry, PAYMENT_KEYS)
-            month = self.entry_month(where, entry, seen)
-            if "amount" in entry:
-                amount = self.check(f"{where}.amount", money, entry["amount"], "amount")
-            else:
-                self.problem(f"{where}.amount", "is required")
-                amount = BAD
-            if "received" in entry:
-                received = self.check(f"{where}.received", a_date, entry["received"], "received")
-            else:
-                self.problem(f"{where}.received", "is required (the date it was received)")
-                received = BAD
-            if BAD not in (month, amount, received):
-                rows.append((month, amount, received.isoformat()))
+        months, amounts, dates = self.months, self.amounts, self.dates
+        for index, entry in self.entries(place, raw):
+            # Fast path: known keys, and a month, amount and date already found good in
+            # this file; anything else is checked (and its problems found) in full.
+            if entry.keys() <= _PAYMENT_KEYS and len(entry) == 3:
+                month = months.get(entry["month"]) if type(entry["month"]) is str else None
+                amount = amounts.get(entry["amount"]) if type(entry["amount"]) is str else None
+                received = dates.get(entry["received"]) if _memo_key(entry["received"]) else None
+                if (
+                    month is not None
+                    and amount is not None
+                    and received is not None
+                    and month not in seen
+                ):
+                    seen.add(month)
+                    rows.append((month, amount, received))
+                    continue
+            row = self.payment(f"{place}[{index}]", entry, seen)
+            if row is not None:
+                rows.append(row)
         return rows
+
+    def payment(
+        self, where: str, entry: dict[str, Any], seen: set[str]
+    ) -> tuple[str, int, str] | None:
+        self.unknown_keys(where, entry, PAYMENT_KEYS)
+        month = self.entry_month(where, entry, seen)
+        if "amount" in entry:
+            amount = self.check(f"{where}.amount", money, entry["amount"], "amount")
+            if amount is not BAD and type(entry["amount"]) is str:
+                self.amounts[entry["amount"]] = amount
+        else:
+            self.problem(f"{where}.amount", "is required")
+            amount = BAD
+        if "received" in entry:
+            received = self.a_date(f"{where}.received", entry["received"], "received")
+        else:
+            self.problem(f"{where}.received", "is required (the date it was received)")
+            received = BAD
+        if BAD in (month, amount, received):
+            return None
+        return month, amount, received
 
     def reports(self, place: str, raw: object) -> list[tuple[str, str | None, str]]:
         rows: list[tuple[str, str | None, str]] = []
         seen: set[str] = set()
-        for index, entry in self.tables(place, raw):
-            where = f"{place}[{index}]"
-            self.unknown_keys(where, entry, REPORT_KEYS)
-            month = self.entry_month(where, entry, seen)
-            sent = None
-            if entry.get("sent") not in (None, ""):
-                sent = self.check(f"{where}.sent", a_date, entry["sent"], "sent")
-            highlights = self.check(
-                f"{where}.highlights", v.long_text, entry.get("highlights"), "highlights"
-            )
-            if BAD not in (month, sent, highlights):
-                rows.append((month, sent.isoformat() if sent else None, highlights))
+        months, dates, texts = self.months, self.dates, self.texts
+        for index, entry in self.entries(place, raw):
+            # Fast path as for payments; an empty sent is no date, as below.
+            if entry.keys() <= _REPORT_KEYS and "month" in entry:
+                month = months.get(entry["month"]) if type(entry["month"]) is str else None
+                raw_sent = entry.get("sent")
+                sent = None
+                if raw_sent not in (None, "") and _memo_key(raw_sent):
+                    sent = dates.get(raw_sent)
+                raw_text = entry.get("highlights")
+                highlights = None
+                if raw_text is None or type(raw_text) is str:
+                    highlights = texts.get(raw_text)
+                if (
+                    month is not None
+                    and (sent is not None or raw_sent in (None, ""))
+                    and highlights is not None
+                    and month not in seen
+                ):
+                    seen.add(month)
+                    rows.append((month, sent, highlights))
+                    continue
+            row = self.report(f"{place}[{index}]", entry, seen)
+            if row is not None:
+                rows.append(row)
         return rows
+
+    def report(
+        self, where: str, entry: dict[str, Any], seen: set[str]
+    ) -> tuple[str, str | None, str] | None:
+        self.unknown_keys(where, entry, REPORT_KEYS)
+        month = self.entry_month(where, entry, seen)
+        sent = None
+        if entry.get("sent") not in (None, ""):
+            sent = self.a_date(f"{where}.sent", entry["sent"], "sent")
+        raw = entry.get("highlights")
+        highlights = self.check(f"{where}.highlights", v.long_text, raw, "highlights")
+        if highlights is not BAD and (raw is None or type(raw) is str):
+            self.texts[raw] = highlights
+        if BAD in (month, sent, highlights):
+            return None
+        return month, sent, highlights
+
+    def a_date(self, place: str, raw: object, what: str) -> str | Any:
+        """A date's ISO text (memoised by value for a date or a str: a datetime is never
+        equal to a date, so one cannot stand for the other)."""
+        day = self.check(place, a_date, raw, what)
+        if day is BAD:
+            return BAD
+        text: str = day.isoformat()
+        if _memo_key(raw):
+            self.dates[raw] = text
+        return text
+
+    def entries(self, place: str, raw: object) -> Iterator[tuple[int, dict[str, Any]]]:
+        """The entries of an array of tables, 1-based, as tables() gives them, without
+        building the list first when each one is a table."""
+        if type(raw) is list and all(type(entry) is dict for entry in raw):
+            return enumerate(raw, start=1)
+        return iter(self.tables(place, raw))
 
     def entry_month(self, where: str, entry: dict[str, Any], seen: set[str]) -> str | Any:
         if "month" not in entry:
