@@ -882,6 +882,43 @@ def test_toml_date_time_is_not_a_date_after_the_same_date(db: Database) -> None:
     assert "without a time" in str(caught.value)
 
 
+def test_the_collector_is_off_during_an_import_or_export_and_on_again_after(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from retainer_tui.services import export, importer
+
+    seen: list[bool] = []
+    real_import, real_export = importer.import_text, export.export_text
+
+    def spy_import(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real_import(*args, **kwargs)
+
+    def spy_export(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real_export(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "import_text", spy_import)
+    monkeypatch.setattr(export, "export_text", spy_export)
+    assert gc.isenabled()
+    import_data(db, PRODUCT_EXAMPLE, fmt="toml")
+    assert gc.isenabled()
+    with pytest.raises(DataFileError):
+        import_data(db, "format = 1", fmt="toml")
+    assert gc.isenabled()
+    export_data(db, "json")
+    assert gc.isenabled()
+    assert seen == [False, False, False]
+    gc.disable()
+    try:  # one that was off is left off
+        export_data(db, "toml")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_file_that_is_not_a_table(db: Database) -> None:
     with pytest.raises(DataFileError) as caught:
         import_data(db, "[1, 2]", fmt="json")
