@@ -890,18 +890,18 @@ def test_the_collector_is_off_during_an_import_or_export_and_on_again_after(
     from retainer_tui.services import export, importer
 
     seen: list[bool] = []
-    real_import, real_export = importer.import_text, export.export_text
+    real_parse, real_head = importer.parse_text, export._head_document
 
-    def spy_import(*args: Any, **kwargs: Any) -> Any:
+    def spy_parse(*args: Any) -> Any:
         seen.append(gc.isenabled())
-        return real_import(*args, **kwargs)
+        return real_parse(*args)
 
-    def spy_export(*args: Any, **kwargs: Any) -> Any:
+    def spy_head(*args: Any) -> Any:
         seen.append(gc.isenabled())
-        return real_export(*args, **kwargs)
+        return real_head(*args)
 
-    monkeypatch.setattr(importer, "import_text", spy_import)
-    monkeypatch.setattr(export, "export_text", spy_export)
+    monkeypatch.setattr(importer, "parse_text", spy_parse)
+    monkeypatch.setattr(export, "_head_document", spy_head)
     assert gc.isenabled()
     import_data(db, PRODUCT_EXAMPLE, fmt="toml")
     assert gc.isenabled()

@@ -174,8 +174,7 @@ def export_data(db: Database, fmt: str = "toml") -> str:
     """All data as the text of a data file: 'toml', 'json' or 'csv' (a flat sheet)."""
     from retainer_tui.services.export import export_text
 
-    with collector_paused():
-        return export_text(db, fmt)
+    return export_text(db, fmt)
 
 
 def import_data(
@@ -196,17 +195,16 @@ def import_data(
     wipe: the file replaces everything the database holds (a restore; back up first)."""
     from retainer_tui.services.importer import import_text
 
-    with collector_paused():
-        return import_text(
-            db,
-            text,
-            fmt=fmt,
-            dry_run=dry_run,
-            replace=replace,
-            new_database=new_database,
-            backup_dir=backup_dir,
-            wipe=wipe,
-        )
+    return import_text(
+        db,
+        text,
+        fmt=fmt,
+        dry_run=dry_run,
+        replace=replace,
+        new_database=new_database,
+        backup_dir=backup_dir,
+        wipe=wipe,
+    )
 
 
 def read_import_file(path: Path, *, limit: int | None = None) -> str:

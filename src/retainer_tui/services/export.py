@@ -39,7 +39,7 @@ from retainer_tui.db.models import (
 )
 from retainer_tui.db.statements import as_text
 from retainer_tui.domain.money import decimal_string
-from retainer_tui.services.data_file import EXPORT_FORMATS, FORMAT_ID
+from retainer_tui.services.data_file import EXPORT_FORMATS, FORMAT_ID, collector_paused
 from retainer_tui.services.pipeline_data import prospect_document
 
 # Keys of a client that are sub-tables or arrays of tables, in the order they are written.
@@ -67,7 +67,7 @@ def export_text(db: Database, fmt: str) -> str:
     fmt = fmt.lower()
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use toml, json or csv")
-    with db.reading() as session:
+    with collector_paused(), db.reading() as session:
         conn = session.connection()
         if fmt == "csv":
             from retainer_tui.services.csv_export import flat_sheet

@@ -20,7 +20,7 @@ from typing import Any
 from retainer_tui.db.engine import Database
 from retainer_tui.db.errors import DatabaseError
 from retainer_tui.services.change_log import sign_action
-from retainer_tui.services.data_file import DataFileError, ImportSummary
+from retainer_tui.services.data_file import DataFileError, ImportSummary, collector_paused
 from retainer_tui.services.import_check import validate
 from retainer_tui.services.import_parse import parse_text
 from retainer_tui.services.import_plan import Context
@@ -51,6 +51,20 @@ def import_text(
     out (when it still holds nothing else). replace: back the database up into
     backup_dir (required then, unless the database is new) before the write.
     """
+    with collector_paused():
+        return _import(db, text, fmt, dry_run, replace, new_database, backup_dir, wipe)
+
+
+def _import(
+    db: Database,
+    text: str,
+    fmt: str,
+    dry_run: bool,
+    replace: bool,
+    new_database: bool,
+    backup_dir: Path | None,
+    wipe: bool,
+) -> ImportSummary:
     doc, problems = parse_text(text, fmt)
     if wipe and not dry_run:
         return _wipe_and_import(db, doc, problems)
