@@ -229,9 +229,11 @@ class RetainerApp(KeysInOrder):
         that write (and the reload that follows it shows it anyway)."""
         self._own_writes += 1
 
-    def own_write_ended(self) -> None:
+    def own_write_ended(self, *, wrote: bool) -> None:
+        """The write ended; `wrote`: it committed (a refused or failed one changed nothing,
+        and a look now would only contradict the form saying the server is gone)."""
         self._own_writes -= 1
-        if not self._own_writes:
+        if wrote and not self._own_writes:
             self._mark_seen()
 
     def _poll(self) -> None:
@@ -495,7 +497,7 @@ class RetainerApp(KeysInOrder):
 
     def on_retainer_app_undone(self, message: Undone) -> None:
         self._undoing = False
-        self.own_write_ended()
+        self.own_write_ended(wrote=message.error is None and message.change is not None)
         if message.error is not None:
             self.notify(str(message.error), title="Undo", severity="warning", timeout=6)
             self.reload_data()

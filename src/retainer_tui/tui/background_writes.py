@@ -220,7 +220,7 @@ class BackgroundWrites:
             else:
                 self.screen.notify(str(exc), severity="error", title=self.title, timeout=8)
         finally:
-            app.own_write_ended()
+            app.own_write_ended(wrote=exc is None)
             if not left:
                 drained, self._drained = self._drained, []
                 for callback in drained:

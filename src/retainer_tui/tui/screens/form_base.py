@@ -162,7 +162,7 @@ class FormScreen(FormLoading[ResultT]):
             self._show_outcome(message)
         finally:
             self._keys_back()
-            self.app.own_write_ended()
+            self.app.own_write_ended(wrote=message.error is None)
 
     def _show_outcome(self, message: FormScreen.Finished) -> None:
         self._saving = False
