@@ -267,7 +267,8 @@ def status_json(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
     for _ in range(repeats):
         ours.values += timed(run(ours_argv), 1, warmup=0).values
         base.values += timed(run(base_argv), 1, warmup=0).values
-    return [Row("retainer status --json (process)", clients, ours, base, "ms")]
+    target, check = ("≤ 1.5×", (lambda r: r <= 1.5)) if clients == 10000 else ("", None)
+    return [Row("retainer status --json (process)", clients, ours, base, "ms", target, check)]
 
 
 def save_result(db: Path, clients: int, repeats: int, home: Path) -> list[Row]:
