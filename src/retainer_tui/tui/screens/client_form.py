@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import ClassVar
 
@@ -61,6 +62,11 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
         *bindings(CLIENT_FORM_KEYS),
         Binding("ctrl+z", "undo_blocked", show=False),
     ]
+    BUTTON_ACTIONS: ClassVar[Mapping[str, str]] = {
+        **FormScreen.BUTTON_ACTIONS,
+        "archive": "archive",
+        "delete": "delete",
+    }
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(
@@ -298,22 +304,6 @@ class ClientFormScreen(FormScreen[ClientSaved | None]):
             # Saved all the same (a fee may come later), but the income counts it as $0.
             text += " It has no tier and no fee, so it adds nothing to the income: e sets one."
         return text
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    @on(Button.Pressed, "#archive")
-    def _archive_pressed(self) -> None:
-        self.action_archive()
-
-    @on(Button.Pressed, "#delete")
-    def _delete_pressed(self) -> None:
-        self.action_delete()
 
     # -- archive and delete ----------------------------------------------------------------
 

@@ -5,12 +5,13 @@ each write."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import work
+from textual import on, work
 from textual.message import Message
 from textual.widget import Widget
+from textual.widgets import Button
 
 from retainer_tui.services.database import DatabaseBusy, DatabaseError, ServerUnreachable
 from retainer_tui.services.errors import EditConflict, FormInvalid, ServiceError
@@ -48,6 +49,8 @@ class FormScreen(FormLoading[ResultT]):
     """
 
     KEY_SCOPE = "form"
+    # The form's buttons, by id, and the actions they run (a form adds its own buttons).
+    BUTTON_ACTIONS: ClassVar[Mapping[str, str]] = {"save": "save", "cancel": "cancel"}
 
     def __init__(self, db: Database) -> None:
         super().__init__()
@@ -58,6 +61,12 @@ class FormScreen(FormLoading[ResultT]):
         self._slow: Timer | None = None
         self._keys_back: Callable[[], None] = lambda: None
         self.version: EditVersion | None = None
+
+    @on(Button.Pressed)
+    def _button_pressed(self, event: Button.Pressed) -> None:
+        action = self.BUTTON_ACTIONS.get(event.button.id or "")
+        if action is not None:
+            getattr(self, f"action_{action}")()
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Messages at their fields (others cleared); focus the first refused field."""

@@ -3,6 +3,7 @@ tier's default goals (ctrl+g fills them in), and adding a metric of your own."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from textual import on
@@ -41,6 +42,11 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
         *bindings(GOALS_KEYS),
         Binding("ctrl+z", "undo_blocked", show=False),
     ]
+    BUTTON_ACTIONS: ClassVar[Mapping[str, str]] = {
+        **FormScreen.BUTTON_ACTIONS,
+        "new-metric": "new_metric",
+        "tier-defaults": "apply_tier_defaults",
+    }
 
     def __init__(self, db: Database, *, client_id: int, month: Month) -> None:
         super().__init__(db)
@@ -231,22 +237,6 @@ class GoalsScreen(FormScreen[GoalsSet | None]):
             return "No target typed: nothing changed."
         return f"{self.client_name}: {len(result.targets)} target(s) set from {result.month}."
 
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
-    @on(Button.Pressed, "#new-metric")
-    def _new_metric_pressed(self) -> None:
-        self.action_new_metric()
-
-    @on(Button.Pressed, "#tier-defaults")
-    def _tier_defaults_pressed(self) -> None:
-        self.action_apply_tier_defaults()
-
     # -- the tier's default goals ----------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -373,11 +363,3 @@ class MetricFormScreen(FormScreen[MetricAdded | None]):
     def saved_message(self, result: MetricAdded | None) -> str:
         assert result is not None
         return f"New metric {result.label} ({result.key})."
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

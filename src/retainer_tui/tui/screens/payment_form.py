@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -33,6 +33,7 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
         *bindings(PAYMENT_KEYS),
         Binding("ctrl+z", "undo_blocked", show=False),
     ]
+    BUTTON_ACTIONS: ClassVar[Mapping[str, str]] = {**FormScreen.BUTTON_ACTIONS, "unmark": "unmark"}
 
     def __init__(
         self, db: Database, *, client_id: int, month: Month, today: date, currency: str = "USD"
@@ -163,15 +164,3 @@ class PaymentFormScreen(FormScreen[PaymentSaved | None]):
             unmarked,
             retry=self.action_unmark,
         )
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#unmark")
-    def _unmark_pressed(self) -> None:
-        self.action_unmark()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

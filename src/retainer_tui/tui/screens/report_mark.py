@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import ClassVar
 
@@ -40,6 +41,7 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
         *bindings(REPORT_MARK_KEYS),
         Binding("ctrl+z", "undo_blocked", show=False),
     ]
+    BUTTON_ACTIONS: ClassVar[Mapping[str, str]] = {**FormScreen.BUTTON_ACTIONS, "unmark": "unmark"}
 
     def __init__(self, db: Database, *, client_id: int, month: Month, today: date) -> None:
         super().__init__(db)
@@ -179,15 +181,3 @@ class ReportMarkScreen(FormScreen[ReportSaved | None]):
             unmarked,
             retry=self.action_unmark,
         )
-
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#unmark")
-    def _unmark_pressed(self) -> None:
-        self.action_unmark()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()

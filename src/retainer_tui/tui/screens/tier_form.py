@@ -169,14 +169,6 @@ class TierFormScreen(FormScreen[TierSaved | None]):
         ):
             services.set_services(d.services)
 
-    @on(Button.Pressed, "#save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel_pressed(self) -> None:
-        self.action_cancel()
-
     @on(Input.Blurred, ".tier-goal")
     def _goal_left(self, event: Input.Blurred) -> None:
         """A default target is checked as soon as the field is left."""
