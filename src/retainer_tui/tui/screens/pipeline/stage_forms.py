@@ -127,7 +127,8 @@ class _TierPickForm(PipelineForm):
             self.query_one("#tier", Select).focus()
 
     def title_for(self, p: pl.Prospect) -> str:
-        raise NotImplementedError
+        """The dialog's title once the prospect is read (each form may word its own)."""
+        return f"{self.TITLE_TEXT}: {p.name}"
 
     def tier_hint(self, p: pl.Prospect) -> str:
         return ""
